@@ -1,0 +1,144 @@
+"""The treatment catalog: treatment ids, categories, and the names people use for them."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import CriteriaLoadError, UnknownTreatmentError
+from engine.resources import bundled_criteria_root, load_yaml_with_lines, strip_lines
+
+CATALOG_FILE = "catalog.yaml"
+
+
+class Treatment(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    category: str
+    synonyms: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    companion_of: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.id.replace("_", " "), self.name, *self.synonyms, *self.brands)
+
+    @property
+    def is_companion(self) -> bool:
+        return bool(self.companion_of)
+
+
+class TreatmentMatch(BaseModel):
+    """A treatment found inside free text, with the words that named it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    treatment_id: str
+    category: str
+    matched_text: str
+    start: int
+
+
+class _CatalogFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    categories: dict[str, str]
+    treatments: tuple[Treatment, ...]
+
+
+def normalize_name(text: str) -> str:
+    """Lower-case, with every run of non-alphanumerics folded to one space."""
+    return re.sub(r"[^a-z0-9#%/]+", " ", text.lower()).strip()
+
+
+class TreatmentCatalog:
+    """Lookup by id, by exact name (`resolve`) and inside free text (`match_title`)."""
+
+    def __init__(self, categories: dict[str, str], treatments: Iterable[Treatment]) -> None:
+        self.categories = dict(categories)
+        self.treatments: dict[str, Treatment] = {}
+        self._by_name: dict[str, str] = {}
+        for treatment in treatments:
+            self.treatments[treatment.id] = treatment
+            for name in treatment.names:
+                self._by_name.setdefault(normalize_name(name), treatment.id)
+        # One alternation, longest names first, so "medrol dosepak" beats "medrol" at the same place.
+        ordered = sorted(self._by_name, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in ordered) + r")(?![a-z0-9])")
+
+    def get(self, treatment_id: str) -> Treatment:
+        return self.treatments[treatment_id]
+
+    def __contains__(self, treatment_id: object) -> bool:
+        return treatment_id in self.treatments
+
+    def resolve(self, name: str, *, source: str | Path | None = None) -> Treatment:
+        """The treatment a request names: an id, a name, a synonym or a brand, or a text containing one."""
+        key = normalize_name(name)
+        if key in self.treatments:
+            return self.treatments[key]
+        key_id = key.replace(" ", "_")
+        if key_id in self.treatments:
+            return self.treatments[key_id]
+        if key in self._by_name:
+            return self.treatments[self._by_name[key]]
+        match = self.match_title(name)
+        if match is not None:
+            return self.treatments[match.treatment_id]
+        raise UnknownTreatmentError(name, self.suggest(name), source=source)
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        key = normalize_name(name)
+        candidates = difflib.get_close_matches(key, list(self._by_name), n=limit, cutoff=0.6)
+        return candidates
+
+    def match_title(self, text: str) -> TreatmentMatch | None:
+        """The treatment named earliest in `text` (the longest name at that place)."""
+        normalized = normalize_name(text)
+        found = self._pattern.search(normalized)
+        if found is None:
+            return None
+        treatment = self.treatments[self._by_name[found.group(1)]]
+        return TreatmentMatch(
+            treatment_id=treatment.id,
+            category=treatment.category,
+            matched_text=found.group(1),
+            start=found.start(),
+        )
+
+
+def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:
+    raw = load_yaml_with_lines(text)
+    try:
+        parsed = _CatalogFile.model_validate(strip_lines(raw))
+    except ValidationError as exc:
+        raise CriteriaLoadError([f"{source}: {err['loc']}: {err['msg']}" for err in exc.errors()]) from None
+    problems: list[str] = []
+    seen: set[str] = set()
+    for treatment in parsed.treatments:
+        if treatment.id in seen:
+            problems.append(f"{source}: treatment id {treatment.id!r} is listed twice")
+        seen.add(treatment.id)
+        if treatment.category not in parsed.categories:
+            problems.append(f"{source}: treatment {treatment.id!r} has unknown category {treatment.category!r}")
+    for treatment in parsed.treatments:
+        for primary in treatment.companion_of:
+            if primary not in seen:
+                problems.append(f"{source}: {treatment.id!r} is a companion of unknown treatment {primary!r}")
+    if problems:
+        raise CriteriaLoadError(problems)
+    return TreatmentCatalog(parsed.categories, parsed.treatments)
+
+
+@functools.cache
+def load_catalog() -> TreatmentCatalog:
+    """The bundled catalog, read once per process (it is immutable)."""
+    text = bundled_criteria_root().joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    return parse_catalog(text, source=f"guideline_criteria/{CATALOG_FILE}")

@@ -1,0 +1,1 @@
+"""Criteria sets: the guidelines' requirements as data (schema, loader, pack)."""

@@ -1,0 +1,194 @@
+"""The closed schema of a criteria-set file.
+
+A set is one guideline topic from one source and edition. Its criteria are trees of
+`all` / `any` / `not` over leaves; a leaf names one case fact, an operator from the operator
+table and a threshold, and says how to ask for the fact when the records do not document it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from engine.models import Region
+from engine.operators import OPERATORS
+
+Source = Literal["MTUS", "ACOEM", "ODG", "DHCS", "other"]
+Confidence = Literal["C", "Q", "U"]
+Pick = Literal["latest", "earliest", "count", "sum", "max", "min", "any", "all"]
+Scalar = str | int | float | bool
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+
+SOURCE_TIER: dict[str, int] = {"MTUS": 1, "ACOEM": 2, "ODG": 2, "DHCS": 3, "other": 3}
+CONFIDENCE_WORDS: dict[str, str] = {
+    "C": "confirmed in the source text",
+    "Q": "as quoted in decisions and secondary sources",
+    "U": "threshold commonly applied; not yet verified against the guideline text",
+}
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Schema):
+    section: str
+    pages: Annotated[tuple[int, ...], Field(min_length=1)]
+    url: str | None = None
+
+
+class AppliesTo(Schema):
+    treatments: Annotated[tuple[Identifier, ...], Field(min_length=1)]
+    regions: tuple[Region, ...] | None = None
+    repeat: bool | None = Field(default=None, description="true: repeat requests only; false: first only")
+
+
+class Select(Schema):
+    """How to turn a collection of records into one value."""
+
+    pick: Pick
+    where: dict[str, Scalar | list[Scalar]] = Field(
+        default_factory=dict,
+        description="Equality filters on record fields; '$request.<field>' compares with the request",
+    )
+    within_days: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="Only records dated within this many days before the request"
+    )
+
+
+class Term(Schema):
+    """One more fact added to a leaf's value (e.g. prior visits plus requested visits)."""
+
+    path: str
+    select: Select | None = None
+
+
+class Leaf(Schema):
+    op: Literal[tuple(OPERATORS)]  # type: ignore[valid-type]
+    path: str
+    select: Select | None = None
+    plus: tuple[Term, ...] = ()
+    value: Scalar | list[Scalar] | None = None
+    ask: Annotated[str, Field(min_length=8, description="What to add to the records when this is missing")]
+    label: str | None = Field(default=None, description="The fact in plain words, for explanations")
+
+    @model_validator(mode="after")
+    def _value_fits_operator(self) -> Leaf:
+        op = OPERATORS[self.op]
+        v = self.value
+        if op.arg == "none" and v is not None:
+            raise ValueError(f"operator {self.op!r} takes no value")
+        if op.arg == "number" and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise ValueError(f"operator {self.op!r} needs a number as value")
+        if op.arg == "scalar" and (v is None or isinstance(v, list)):
+            raise ValueError(f"operator {self.op!r} needs a single value")
+        if op.arg == "scalars" and not (isinstance(v, list) and v):
+            raise ValueError(f"operator {self.op!r} needs a non-empty list as value")
+        if op.arg == "range" and not (
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int | float) for x in v) and v[0] <= v[1]
+        ):
+            raise ValueError(f"operator {self.op!r} needs [low, high] as value")
+        return self
+
+
+class AllOf(Schema):
+    all: Annotated[tuple[Node, ...], Field(min_length=1)]
+
+
+class AnyOf(Schema):
+    any: Annotated[tuple[Node, ...], Field(min_length=1)]
+
+
+class NotOf(Schema):
+    not_: Node = Field(alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _node_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "op"):
+            if key in value:
+                return key
+        return "op"  # let the leaf model report what is missing
+    return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "op")
+
+
+Node = Annotated[
+    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[NotOf, Tag("not")]
+    | Annotated[Leaf, Tag("op")],
+    Discriminator(_node_tag),
+]
+
+
+class Messages(Schema):
+    met: str
+    unmet: str
+    missing: str
+
+
+class Criterion(Schema):
+    id: Identifier
+    title: str
+    when: Node
+    messages: Messages
+    confidence: Confidence | None = None
+    note: str | None = None
+
+
+class CriteriaSet(Schema):
+    id: Identifier
+    title: str
+    status: Literal["active", "deprecated"] = "active"
+    replaced_by: Identifier | None = None
+    aliases: tuple[Identifier, ...] = ()
+    source: Source
+    document: str
+    edition: Identifier
+    effective_from: dt.date
+    effective_to: dt.date | None = Field(default=None, description="First day it no longer governs")
+    citation: Citation
+    topic: str
+    fills_gaps_in: tuple[Identifier, ...] = ()
+    applies_to: AppliesTo
+    confidence: Confidence
+    summary: str
+    criteria: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CriteriaSet:
+        if self.effective_to is not None and self.effective_to <= self.effective_from:
+            raise ValueError("effective_to must be after effective_from")
+        if self.status == "deprecated" and self.replaced_by is None:
+            raise ValueError("a deprecated set names its replacement in replaced_by")
+        ids = [c.id for c in self.criteria]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"criterion ids repeated: {', '.join(repeated)}")
+        return self
+
+    @property
+    def tier(self) -> int:
+        return SOURCE_TIER[self.source]
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
+
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+Criterion.model_rebuild()
+CriteriaSet.model_rebuild()
+
+
+def iter_leaves(node: Node) -> list[Leaf]:
+    if isinstance(node, Leaf):
+        return [node]
+    if isinstance(node, AllOf):
+        return [leaf for child in node.all for leaf in iter_leaves(child)]
+    if isinstance(node, AnyOf):
+        return [leaf for child in node.any for leaf in iter_leaves(child)]
+    return iter_leaves(node.not_)

@@ -1,0 +1,149 @@
+"""The one module that talks to durable-rules.
+
+It absorbs the engine's measured pitfalls (shared/domain/durable_rules.md):
+- rulesets are global by name and cannot be registered twice: names carry a hash of their
+  content and are registered once per process;
+- at most 1,024 live sessions per ruleset: every session is deleted in a `finally`;
+- a message no rule matches raises: callers compile a rule for every outcome, and that error
+  is still turned into an EngineError naming the ruleset;
+- exceptions inside actions are stored in the session state, not raised: they are re-raised;
+- the host is not thread-safe and never releases the GIL: one lock serialises every call, and
+  the host is created under that lock before any thread can race to create it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import itertools
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from durable.engine import Host, MessageNotHandledException
+
+from engine.errors import EngineError
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One rule firing: the action's name and the message (or joined facts) it fired on."""
+
+    action: str
+    message: Mapping[str, Any]
+
+
+def ruleset_name(base: str, rules: Json) -> str:
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return f"{base}@{digest}"
+
+
+def to_json_value(value: Any) -> Any:
+    """durable-rules accepts JSON values only."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    return value
+
+
+class _RecordingHost(Host):  # type: ignore[misc]
+    """A Host whose every action records its firing into the session being run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sink: list[Fired] | None = None
+
+    def get_action(self, action_name: str) -> Any:
+        def record(c: Any) -> None:
+            if self.sink is None:  # pragma: no cover - only if durable fires outside a run
+                raise RuntimeError("durable-rules fired outside an evaluation")
+            payload = c.m if c.m is not None else {k: getattr(c, k) for k in ("a", "b") if hasattr(c, k)}
+            self.sink.append(Fired(action_name, _content(payload)))
+
+        return record
+
+
+def _content(payload: Any) -> dict[str, Any]:
+    raw = getattr(payload, "_d", payload)
+    if isinstance(raw, dict):
+        return {k: _content(v) if hasattr(v, "_d") else v for k, v in raw.items()}
+    return {"value": raw}
+
+
+class DurableEngine:
+    """Registers compiled rulesets once and runs one short-lived session per evaluation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._host: _RecordingHost | None = None
+        self._registered: set[str] = set()
+        self._sessions = itertools.count()
+
+    @property
+    def host(self) -> _RecordingHost:
+        with self._lock:
+            if self._host is None:
+                self._host = _RecordingHost()
+            return self._host
+
+    def ensure(self, name: str, rules: Json) -> None:
+        with self._lock:
+            if name not in self._registered:
+                self.host.set_rulesets({name: rules})
+                self._registered.add(name)
+
+    @property
+    def registered(self) -> frozenset[str]:
+        return frozenset(self._registered)
+
+    def run(self, name: str, events: Sequence[Json] = (), facts: Sequence[Json] = ()) -> list[Fired]:
+        """Post events and assert facts in a fresh session; return what fired. The session is deleted."""
+        with self._lock, self._session(name) as (sid, fired):
+            try:
+                if facts:
+                    self._check(self.host.assert_facts(name, [self._stamp(f, sid, i) for i, f in enumerate(facts)]), name)
+                if events:
+                    self._check(self.host.post_batch(name, [self._stamp(e, sid, i) for i, e in enumerate(events)]), name)
+            except MessageNotHandledException as exc:
+                raise EngineError(f"ruleset {name}: no rule handles a message ({exc})") from None
+            state = self.host.get_state(name, sid)
+            self._check(state, name)
+            return list(fired)
+
+    @staticmethod
+    def _stamp(message: Json, sid: str, n: int) -> Json:
+        # A sequence number keeps two equal facts distinct: durable treats identical facts as one
+        # and raises when the second is asserted.
+        return {**{k: to_json_value(v) for k, v in message.items()}, "sid": sid, "seq": n}
+
+    @staticmethod
+    def _check(state: Any, name: str) -> None:
+        if isinstance(state, dict) and state.get("exception"):
+            raise EngineError(f"ruleset {name}: an action failed: {state['exception']}")
+
+    @contextlib.contextmanager
+    def _session(self, name: str) -> Iterator[tuple[str, list[Fired]]]:
+        sid = f"s{next(self._sessions)}"
+        fired: list[Fired] = []
+        self.host.sink = fired
+        try:
+            yield sid, fired
+        finally:
+            self.host.sink = None
+            try:
+                self.host.delete_state(name, sid)
+            except Exception:  # noqa: BLE001 - a session never created has no state to delete
+                pass
+
+
+@functools.cache
+def shared_engine() -> DurableEngine:
+    """One durable host per process (each host starts two timer threads of its own)."""
+    return DurableEngine()

@@ -1,0 +1,264 @@
+"""Evaluate a case: choose the criteria sets for each request, run them in durable-rules, decide.
+
+The flow per case: canonical treatment ids → companions linked to their primary → for each
+request the sets that apply on the date (rules/precedence.py picks MTUS first) → every leaf's
+fact observed and posted to the set's compiled ruleset → leaf outcomes combined with Kleene
+logic into criterion findings → rules/decision.py turns the findings into a prediction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.catalog import TreatmentCatalog
+from engine.compiler import CompiledSet, compile_set
+from engine.criteria.pack import CriteriaPack
+from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
+from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
+from engine.errors import EngineError
+from engine.explain import citation_line, confidence_note, rationale, render, say
+from engine.facts import Observation, Scope, observe
+from engine.logic import Status, all_of, any_of, negate
+from engine.models import Case, Request
+from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
+from rules.decision import DECISION_RULES, OUTCOMES
+from rules.decision import NAME_BASE as DECISION_BASE
+from rules.precedence import NAME_BASE as PRECEDENCE_BASE
+from rules.precedence import PRECEDENCE_RULES
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    request: Request
+    requested_as: str
+    primary: str | None  # the id of the primary request when this one is its companion
+
+
+class Evaluator:
+    """Holds a criteria pack compiled for durable-rules; evaluates any number of cases."""
+
+    def __init__(self, pack: CriteriaPack, catalog: TreatmentCatalog, engine: DurableEngine | None = None) -> None:
+        self.pack = pack
+        self.catalog = catalog
+        self.engine = engine or shared_engine()
+        self._compiled: dict[str, CompiledSet] = {}
+        self._decision = ruleset_name(DECISION_BASE, DECISION_RULES)
+        self._precedence = ruleset_name(PRECEDENCE_BASE, PRECEDENCE_RULES)
+        self.engine.ensure(self._decision, DECISION_RULES)
+        self.engine.ensure(self._precedence, PRECEDENCE_RULES)
+
+    def compiled(self, cs: CriteriaSet) -> CompiledSet:
+        if cs.id not in self._compiled:
+            compiled = compile_set(cs)
+            self.engine.ensure(compiled.name, compiled.rules)
+            self._compiled[cs.id] = compiled
+        return self._compiled[cs.id]
+
+    def evaluate(self, case: Case, *, as_of: dt.date | None = None, edition: str | None = None,
+                 source: str | None = None) -> CaseResult:
+        when = as_of or case.request_date or dt.date.today()
+        canonical = canonicalize(case, self.catalog, source=source)
+        prepared = self._prepare(case, canonical)
+        outcomes: dict[str, RequestResult] = {}
+        # Primaries first, so a companion can follow its primary's outcome.
+        for item in sorted(prepared, key=lambda p: p.primary is not None):
+            outcomes[item.request.id] = self._judge(canonical, item, when, edition, outcomes)
+        return CaseResult(
+            case_id=case.case_id, source=source, as_of=when, edition=edition,
+            requests=tuple(outcomes[r.id] for r in canonical.requests),
+        )
+
+    def _prepare(self, original: Case, case: Case) -> list[_Prepared]:
+        prepared = []
+        for raw, request in zip(original.requests, case.requests, strict=True):
+            primary = request.companion_of
+            treatment = self.catalog.get(request.treatment)
+            if primary is None and treatment.is_companion:
+                primary = next((r.id for r in case.requests if r.treatment in treatment.companion_of), None)
+            prepared.append(_Prepared(request, raw.treatment, primary))
+        return prepared
+
+    def _judge(self, case: Case, item: _Prepared, when: dt.date, edition: str | None,
+               done: dict[str, RequestResult]) -> RequestResult:
+        request = item.request
+        uses, applied = self._choose_sets(request, when, edition)
+        scope = Scope(case=case, request=request, as_of=when)
+        findings = [f for cs in applied for f in self._findings(cs, scope)]
+        follows = done[item.primary].prediction if item.primary is not None else "none"
+        prediction, basis = self._decide(findings, bool(applied), follows)
+        treatment = self.catalog.get(request.treatment)
+        missing_docs = _missing_documentation(findings)
+        return RequestResult(
+            id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
+            requested_as=item.requested_as, prediction=prediction, basis=basis,  # type: ignore[arg-type]
+            companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
+            citations=tuple(dict.fromkeys(f.citation for f in findings)),
+            rationale=rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary),
+            criteria_sets=tuple(uses),
+        )
+
+    def _choose_sets(self, request: Request, when: dt.date, edition: str | None) -> tuple[list[SetUse], list[CriteriaSet]]:
+        candidates = [cs for cs in self.pack.for_treatment(request.treatment) if _fits(cs, request)]
+        if edition is not None:
+            dated = [cs for cs in candidates if cs.edition == edition or (cs.source != "MTUS" and cs.in_force(when))]
+        else:
+            dated = [cs for cs in candidates if cs.in_force(when)]
+        outside = False
+        if not dated and candidates:
+            # Nothing governs this date in the pack: use the nearest edition rather than say nothing,
+            # and say so in the output.
+            before = [cs for cs in candidates if cs.effective_from <= when] or candidates
+            latest = max(cs.effective_from for cs in before) if before is not candidates else min(
+                cs.effective_from for cs in candidates)
+            dated, outside = [cs for cs in before if cs.effective_from == latest], True
+        applied_ids = self._precedence_winners(dated)
+        uses = []
+        for cs in candidates:
+            if cs.id in applied_ids:
+                reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
+            elif cs not in dated:
+                reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
+            else:
+                reason = "superseded: a higher source in the evidence search sequence covers this topic"
+            uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
+        return uses, [cs for cs in dated if cs.id in applied_ids]
+
+    def _precedence_winners(self, sets: Sequence[CriteriaSet]) -> set[str]:
+        if not sets:
+            return set()
+        ids = {cs.id for cs in sets}
+        facts = [
+            {
+                "kind": "candidate", "set": cs.id, "tier": cs.tier,
+                "topic": f"{cs.topic}+fills:{cs.id}" if ids.intersection(cs.fills_gaps_in) else cs.topic,
+            }
+            for cs in sets
+        ]
+        fired = self.engine.run(self._precedence, facts=facts)
+        return {str(f.message["a"]["set"]) for f in fired if f.action == "applies"}
+
+    def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
+        compiled = self.compiled(cs)
+        observations = {cl.key: observe(cl.leaf, scope) for cl in compiled.leaves}
+        events: list[dict[str, Any]] = []
+        for cl in compiled.leaves:
+            value = cl.measure(observations[cl.key].value, scope.as_of)
+            events.append({"leaf": cl.key} if value is None else {"leaf": cl.key, "v": value})
+        fired = self.engine.run(compiled.name, events=events)
+        statuses: dict[str, Status] = {}
+        for f in fired:
+            statuses[str(f.message["leaf"])] = f.action  # type: ignore[assignment]
+        unanswered = [cl.key for cl in compiled.leaves if cl.key not in statuses]
+        if unanswered:
+            raise EngineError(f"criteria set {cs.id}: no outcome for leaves {unanswered}")
+        by_criterion: dict[str, list[tuple[Leaf, Status, Observation]]] = {}
+        for cl in compiled.leaves:
+            by_criterion.setdefault(cl.criterion, []).append((cl.leaf, statuses[cl.key], observations[cl.key]))
+        return [self._finding(cs, criterion, by_criterion[criterion.id], scope) for criterion in cs.criteria]
+
+    def _finding(self, cs: CriteriaSet, criterion: Criterion, leaves: list[tuple[Leaf, Status, Observation]],
+                 scope: Scope) -> Finding:
+        status = _combine(criterion.when, iter(s for _, s, _ in leaves))
+        seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, obs in leaves)
+        confidence = criterion.confidence or cs.confidence
+        message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
+        note = confidence_note(confidence)
+        leaf_results = tuple(
+            LeafResult(
+                path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
+                evidence=tuple(f"{p}: {say(v)}" for p, v in obs.evidence),
+                ask=render(leaf.ask, request=scope.request, item=obs.item, value=leaf.value),
+            )
+            for leaf, s, obs in leaves
+        )
+        return Finding(
+            criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status,
+            evidence=tuple(e for lr in leaf_results for e in lr.evidence),
+            citation=citation_line(cs), message=f"{message} {note}".strip(), confidence=confidence,
+            source=cs.source, leaves=leaf_results,
+        )
+
+    def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str) -> tuple[str, str]:
+        event = {
+            "unmet": sum(f.status == "unmet" for f in findings),
+            "missing": sum(f.status == "missing" for f in findings),
+            "criteria": has_criteria,
+            "follows": follows,
+        }
+        fired = self.engine.run(self._decision, events=[event])
+        if len(fired) != 1:
+            raise EngineError(f"decision rules fired {len(fired)} times for one request; expected exactly once")
+        return OUTCOMES[fired[0].action]
+
+
+def _fits(cs: CriteriaSet, request: Request) -> bool:
+    target = cs.applies_to
+    if target.regions is not None and request.region is not None and request.region not in target.regions:
+        return False
+    return not (target.repeat is not None and bool(request.repeat) != target.repeat)
+
+
+def _combine(node: Node, statuses: Iterator[Status]) -> Status:
+    if isinstance(node, Leaf):
+        return next(statuses)
+    if isinstance(node, AllOf):
+        return all_of([_combine(child, statuses) for child in node.all])
+    if isinstance(node, AnyOf):
+        return any_of([_combine(child, statuses) for child in node.any])
+    assert isinstance(node, NotOf)
+    return negate(_combine(node.not_, statuses))
+
+
+def _missing_documentation(findings: Sequence[Finding]) -> tuple[str, ...]:
+    asks = [leaf.ask for f in findings if f.status == "missing" for leaf in f.leaves if leaf.status == "missing"]
+    return tuple(dict.fromkeys(asks))
+
+
+def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = None) -> Case:
+    """The same case with every treatment named by its catalog id, and `repeat` inferred."""
+    history = case.history
+    if history is not None and (history.injections or history.therapy_courses):
+        history = history.model_copy(update={
+            "injections": _canonical_records(history.injections, catalog, "history.injections", source),
+            "therapy_courses": _canonical_records(history.therapy_courses, catalog, "history.therapy_courses", source),
+        })
+    if history is not None and history.medications:
+        meds = tuple(
+            m if m.treatment is not None and m.treatment in catalog
+            else m.model_copy(update={"treatment": _match_or_none(catalog, m.treatment or m.name)})
+            for m in history.medications
+        )
+        history = history.model_copy(update={"medications": meds})
+    requests = []
+    for i, request in enumerate(case.requests):
+        treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
+        repeat = request.repeat
+        if repeat is None and catalog.get(treatment).category == "injection":
+            priors = (history.injections if history is not None else None) or ()
+            repeat = any(
+                p.treatment == treatment and (request.region is None or p.region in (None, request.region))
+                for p in priors
+            )
+        requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat}))
+    return case.model_copy(update={"history": history, "requests": tuple(requests)})
+
+
+def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:
+    if records is None:
+        return None
+    return tuple(
+        r.model_copy(update={"treatment": catalog.resolve(r.treatment, source=_field(source, f"{where}[{i}].treatment")).id})
+        for i, r in enumerate(records)
+    )
+
+
+def _match_or_none(catalog: TreatmentCatalog, name: str) -> str | None:
+    match = catalog.match_title(name)
+    return match.treatment_id if match else None
+
+
+def _field(source: str | None, field: str) -> str:
+    return f"{source}: {field}" if source else field

@@ -1,0 +1,101 @@
+"""Words for findings: placeholders in messages, the citation line, the rationale paragraph."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.criteria.schema import CONFIDENCE_WORDS, CriteriaSet
+from engine.models import Request
+from engine.paths import read
+from engine.results import Finding
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?([^}]*))?\}")
+
+
+def say(value: Any) -> str:
+    """A fact value as a person would write it."""
+    if value is None:
+        return "not documented"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return f"{value.month}/{value.day}/{value.year}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        items = [say(v) for v in value if v != "\x00none"]
+        if not items:
+            return "none"
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return str(value).replace("_", " ")
+
+
+def _month_year(value: Any) -> str:
+    return f"{value.month}/{value.year}" if isinstance(value, dt.date) else say(value)
+
+
+def render(template: str, *, request: Request, item: BaseModel | None = None, value: Any = None,
+           seen: str = "") -> str:
+    """Fill `{item.x}`, `{request.x}`, `{value}` and `{seen}`; `{x?words}` uses the words when x is undocumented."""
+
+    def fill(match: re.Match[str]) -> str:
+        name, fallback = match.group(1), match.group(2)
+        head, _, rest = name.partition(".")
+        if head == "value":
+            found: Any = value
+        elif head == "seen":
+            found = seen or None
+        elif head == "item":
+            found = read(item, tuple(rest.split("."))) if item is not None else None
+        elif head == "request":
+            found = read(request, tuple(rest.split(".")))
+        else:
+            return match.group(0)
+        if found is None or found == [] or found == ():
+            return fallback if fallback is not None else ""
+        return _month_year(found) if rest.endswith("date") else say(found)
+
+    text = _PLACEHOLDER.sub(fill, template)
+    return re.sub(r"\s{2,}", " ", text).replace(" ,", ",").strip()
+
+
+def citation_line(cs: CriteriaSet) -> str:
+    pages = ", ".join(str(p) for p in cs.citation.pages)
+    label = "p." if len(cs.citation.pages) == 1 else "pp."
+    return f"{cs.source} {cs.document}, {cs.citation.section}, {label} {pages} [{cs.edition}]"
+
+
+def confidence_note(confidence: str) -> str:
+    return f"({CONFIDENCE_WORDS[confidence]})" if confidence == "U" else ""
+
+
+def rationale(treatment_name: str, requested_as: str, prediction: str, basis: str, findings: Sequence[Finding],
+              primary: str | None = None) -> str:
+    """A paragraph in the shape IMR rationales take: the guideline, the case, the conclusion."""
+    subject = requested_as or treatment_name
+    necessary = "medically necessary" if prediction == "overturn" else "not medically necessary"
+    if basis == "companion":
+        return (
+            f"This is a companion request that accompanies the primary request {primary!r}. "
+            f"The primary request is predicted to be {'' if prediction == 'overturn' else 'not '}medically necessary, "
+            f"so the request for {subject} is likewise {necessary}."
+        )
+    if basis == "base_rate":
+        return (
+            f"imrcheck has no criteria set that covers {treatment_name} on this date, so the prediction follows "
+            f"the base rate: about nine IMR decisions in ten uphold the denial. The request for {subject} is "
+            f"predicted {necessary}; review it against the applicable guideline by hand."
+        )
+    sources = sorted({f.citation for f in findings})
+    deciding = [f for f in findings if f.status != "met"] if prediction == "uphold" else list(findings)
+    parts = [f"Applying {'; '.join(sources)}:"]
+    parts.extend(f.message.rstrip(".") + "." for f in deciding)
+    if prediction == "uphold" and not any(f.status == "unmet" for f in deciding):
+        parts.append("The records do not document what the guideline requires.")
+    parts.append(f"Therefore, the request for {subject} is {necessary}.")
+    return " ".join(parts)

@@ -1,0 +1,251 @@
+"""The case model: what the records document about an injured worker and what is requested.
+
+Every fact is optional. `None` means the records do not document it, which is not the same as
+documented negative (`False`, `0`, an empty list). Criteria turn `None` into the finding
+`missing`; only a documented value can be `met` or `unmet`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Region = Literal[
+    "lumbar", "cervical", "thoracic", "sacroiliac", "shoulder", "elbow", "wrist_hand", "hip", "knee",
+    "ankle_foot", "head", "multiple", "other",
+]
+Side = Literal["left", "right", "bilateral"]
+PosNeg = Literal["positive", "negative"]
+Sex = Literal["female", "male", "other"]
+WorkStatus = Literal["full_duty", "modified_duty", "off_work", "not_working_other", "retired"]
+Modality = Literal["mri", "ct", "xray", "emg_ncs", "bone_scan", "ultrasound", "myelogram", "discogram"]
+DiagnosisGroup = Literal[
+    "myalgia_myositis", "neuralgia_neuritis_radiculitis", "radiculopathy", "crps", "sprain_strain",
+    "disc_disorder", "spondylosis", "facet_arthropathy", "spinal_stenosis", "fibromyalgia",
+    "carpal_tunnel", "osteoarthritis", "tendinopathy", "post_surgical", "neuropathic_pain",
+    "depression_anxiety", "other",
+]
+RedFlag = Literal[
+    "fracture_suspected", "major_trauma", "minor_trauma_older_patient", "cancer_history", "tumor_suspected",
+    "infection_suspected", "constitutional_symptoms", "iv_drug_use", "immunosuppression",
+    "prolonged_steroid_use", "osteoporosis", "cauda_equina", "saddle_anesthesia", "bladder_dysfunction",
+    "progressive_neurologic_deficit", "severe_night_pain", "referred_visceral_pain", "vascular_compromise",
+    "other",
+]
+Approach = Literal["transforaminal", "interlaminar", "caudal"]
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+NonNegInt = Annotated[int, Field(ge=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+PainScore = Annotated[float, Field(ge=0, le=10)]
+
+
+class Fact(BaseModel):
+    """Base of every case part: closed (unknown keys are errors) and immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Claimant(Fact):
+    age: Annotated[int, Field(ge=14, le=110)] | None = None
+    sex: Sex | None = None
+
+
+class Injury(Fact):
+    date: dt.date | None = None
+    mechanism: str | None = None
+    regions: tuple[Region, ...] | None = None
+
+
+class Diagnosis(Fact):
+    text: str
+    icd10: Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")] | None = None
+    region: Region | None = None
+    group: DiagnosisGroup | None = None
+
+
+class Symptoms(Fact):
+    pain_score: PainScore | None = None
+    radiating: bool | None = None
+    radiation_side: Side | None = None
+    numbness: bool | None = None
+    duration_months: NonNegFloat | None = None
+
+
+class TriggerPoints(Fact):
+    present: bool | None = None
+    twitch_response: bool | None = None
+    referred_pain: bool | None = None
+    count: NonNegInt | None = None
+
+
+class Exam(Fact):
+    straight_leg_raise: PosNeg | None = None
+    straight_leg_raise_side: Side | None = None
+    dermatomal_sensory_loss: bool | None = None
+    sensory_levels: tuple[str, ...] | None = None
+    reflex_change: bool | None = None
+    motor_weakness: bool | None = None
+    spurling: PosNeg | None = None
+    new_neurologic_deficit: bool | None = None
+    progressive_neurologic_deficit: bool | None = None
+    trigger_points: TriggerPoints | None = None
+
+
+class Study(Fact):
+    """An imaging or electrodiagnostic study already done."""
+
+    modality: Modality
+    region: Region | None = None
+    date: dt.date | None = None
+    findings: str | None = None
+    nerve_root_compromise: bool | None = None
+    official_report: bool | None = None
+
+
+class PriorInjection(Fact):
+    treatment: str = Field(description="Catalog id or any name the catalog knows, e.g. 'TFESI'")
+    region: Region | None = None
+    side: Side | None = None
+    levels: tuple[str, ...] | None = None
+    date: dt.date | None = None
+    relief_pct: Percent | None = None
+    relief_weeks: NonNegFloat | None = None
+    medication_reduction: bool | None = None
+    functional_improvement: bool | None = None
+
+
+class TherapyCourse(Fact):
+    """A course of physical therapy, chiropractic, acupuncture or similar already given."""
+
+    treatment: str
+    region: Region | None = None
+    visits: NonNegInt | None = None
+    start_date: dt.date | None = None
+    date: dt.date | None = Field(default=None, description="When the course ended (or was last documented)")
+    functional_improvement: bool | None = None
+    postsurgical: bool | None = None
+
+
+class OpioidMonitoring(Fact):
+    """The '4 A's' and related monitoring for ongoing opioid use, as documented."""
+
+    analgesia_documented: bool | None = None
+    activities_of_daily_living_documented: bool | None = None
+    adverse_effects_documented: bool | None = None
+    aberrant_behavior_assessed: bool | None = None
+    aberrant_behavior_found: bool | None = None
+    urine_drug_screen_consistent: bool | None = None
+    pain_agreement: bool | None = None
+    improved_function: bool | None = None
+    improved_pain: bool | None = None
+    returned_to_work: bool | None = None
+
+
+class Medication(Fact):
+    name: str
+    treatment: str | None = Field(default=None, description="Catalog id; resolved from the name when absent")
+    drug: str | None = None
+    dose_mg: NonNegFloat | None = None
+    doses_per_day: NonNegFloat | None = None
+    start_date: dt.date | None = None
+    duration_weeks: NonNegFloat | None = None
+    current: bool | None = None
+    benefit_documented: bool | None = None
+    side_effects: bool | None = None
+    monitoring: OpioidMonitoring | None = None
+
+
+class Surgery(Fact):
+    procedure: str
+    region: Region | None = None
+    date: dt.date | None = None
+
+
+class History(Fact):
+    injections: tuple[PriorInjection, ...] | None = None
+    therapy_courses: tuple[TherapyCourse, ...] | None = None
+    home_exercise: bool | None = None
+    medications: tuple[Medication, ...] | None = None
+    surgeries: tuple[Surgery, ...] | None = None
+    conservative_care_failed: bool | None = None
+    first_line_medication_tried: bool | None = None
+    failed_to_progress_in_therapy: bool | None = None
+    tens_trial_done: bool | None = None
+    gi_risk_factors: bool | None = None
+
+
+class FunctionalStatus(Fact):
+    adl_limitations: bool | None = None
+    functional_goals: bool | None = None
+    baseline_functional_testing: bool | None = None
+    significant_loss_of_function: bool | None = None
+    surgical_candidate: bool | None = None
+    motivated_to_change: bool | None = None
+    psychosocial_factors: bool | None = None
+    can_perform_self_care: bool | None = None
+    homebound: bool | None = None
+    can_use_private_or_public_transport: bool | None = None
+
+
+class Request(Fact):
+    """One requested item of the RFA: what the IMR reviewer decides on."""
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    treatment: Annotated[str, Field(min_length=1, description="Free text; resolved through the catalog")]
+    region: Region | None = None
+    side: Side | None = None
+    levels: tuple[str, ...] | None = None
+    approach: Approach | None = None
+    quantity: NonNegInt | None = None
+    visits: NonNegInt | None = None
+    weeks: NonNegFloat | None = None
+    frequency_per_week: NonNegFloat | None = None
+    repeat: bool | None = Field(default=None, description="A repeat of the same procedure; inferred when absent")
+    companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
+    exceptional_factors: str | None = None
+    reason: str | None = Field(default=None, description="The stated clinical reason for the request")
+    planned_procedure: str | None = None
+    postsurgical: bool | None = None
+    drug: str | None = None
+    dose_mg: NonNegFloat | None = None
+    doses_per_day: NonNegFloat | None = None
+    duration_weeks: NonNegFloat | None = None
+    ingredients: tuple[str, ...] | None = None
+
+
+class Case(Fact):
+    case_id: str | None = None
+    request_date: dt.date | None = Field(default=None, description="Date of the request for authorization")
+    claimant: Claimant | None = None
+    injury: Injury | None = None
+    diagnoses: tuple[Diagnosis, ...] | None = None
+    work_status: WorkStatus | None = None
+    symptoms: Symptoms | None = None
+    exam: Exam | None = None
+    studies: tuple[Study, ...] | None = None
+    red_flags: tuple[RedFlag, ...] | None = None
+    history: History | None = None
+    functional_status: FunctionalStatus | None = None
+    requests: Annotated[tuple[Request, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _request_ids_unique_and_companions_known(self) -> Case:
+        ids = [r.id for r in self.requests]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"request ids must be unique; repeated: {', '.join(duplicates)}")
+        for request in self.requests:
+            if request.companion_of is not None:
+                if request.companion_of not in ids:
+                    raise ValueError(
+                        f"request {request.id!r} is companion_of {request.companion_of!r}, which is not a request id"
+                    )
+                if request.companion_of == request.id:
+                    raise ValueError(f"request {request.id!r} cannot be its own companion")
+        return self
+
+    def request(self, request_id: str) -> Request:
+        return next(r for r in self.requests if r.id == request_id)

@@ -1,0 +1,46 @@
+"""Where bundled data lives, and the one safe way to read YAML."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+
+def bundled_criteria_root() -> Traversable:
+    """The `guideline_criteria` package shipped with imrcheck (catalog and criteria sets)."""
+    return files("guideline_criteria")
+
+
+def bundled_rules_root() -> Traversable:
+    return files("rules")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the line of every mapping, so load errors can name it."""
+
+
+def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    # Keys are strings in every file we read; the line is 1-based for humans.
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+
+
+def load_yaml_with_lines(text: str) -> Any:
+    """Parse YAML safely; every mapping carries its 1-based line under the key `__line__`."""
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+
+
+def strip_lines(data: Any) -> Any:
+    """Remove the `__line__` markers added by `load_yaml_with_lines`."""
+    if isinstance(data, dict):
+        return {k: strip_lines(v) for k, v in data.items() if k != "__line__"}
+    if isinstance(data, list):
+        return [strip_lines(v) for v in data]
+    return data

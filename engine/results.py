@@ -1,0 +1,113 @@
+"""Immutable results of evaluating a case: findings carry their evidence, citation and trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.logic import Status
+
+Prediction = Literal["overturn", "uphold"]
+Basis = Literal["criteria", "companion", "base_rate"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LeafResult(Result):
+    path: str
+    op: str
+    threshold: Any = None
+    status: Status
+    observed: Any = None
+    evidence: tuple[str, ...] = ()
+    ask: str
+
+
+class Finding(Result):
+    criteria_set: str
+    criterion: str
+    title: str
+    status: Status
+    evidence: tuple[str, ...]
+    citation: str
+    message: str
+    confidence: Literal["C", "Q", "U"]
+    source: str
+    leaves: tuple[LeafResult, ...] = ()
+
+
+class SetUse(Result):
+    """A criteria set considered for a request, and whether it was applied."""
+
+    criteria_set: str
+    edition: str
+    applied: bool
+    reason: str
+
+
+class RequestResult(Result):
+    id: str
+    treatment: str
+    treatment_name: str
+    category: str
+    requested_as: str
+    prediction: Prediction
+    basis: Basis
+    companion_of: str | None = None
+    findings: tuple[Finding, ...]
+    missing_documentation: tuple[str, ...]
+    citations: tuple[str, ...]
+    rationale: str
+    criteria_sets: tuple[SetUse, ...] = ()
+
+
+class CaseResult(Result):
+    case_id: str | None
+    source: str | None = None
+    as_of: dt.date
+    edition: str | None = None
+    requests: tuple[RequestResult, ...]
+
+    @property
+    def all_overturn(self) -> bool:
+        return all(r.prediction == "overturn" for r in self.requests)
+
+
+def to_contract(result: CaseResult) -> dict[str, Any]:
+    """The stable JSON contract of `imrcheck check --format json` (extra keys may be added, never removed)."""
+    return {
+        "case_id": result.case_id,
+        "as_of": result.as_of.isoformat(),
+        "edition": result.edition,
+        "requests": [
+            {
+                "id": r.id,
+                "treatment": r.treatment,
+                "category": r.category,
+                "prediction": r.prediction,
+                "basis": r.basis,
+                "companion_of": r.companion_of,
+                "findings": [
+                    {
+                        "criteria_set": f.criteria_set,
+                        "criterion": f.criterion,
+                        "status": f.status,
+                        "evidence": list(f.evidence),
+                        "citation": f.citation,
+                        "message": f.message,
+                        "confidence": f.confidence,
+                    }
+                    for f in r.findings
+                ],
+                "missing_documentation": list(r.missing_documentation),
+                "citations": list(r.citations),
+                "rationale": r.rationale,
+                "criteria_sets": [s.model_dump() for s in r.criteria_sets],
+            }
+            for r in result.requests
+        ],
+    }
