@@ -42,7 +42,7 @@ def _leaf_rules(key: str, leaf: Leaf) -> Json:
     tag = {"leaf": key}
     rules: Json = {
         f"{key}_met": {"all": [{"m": {"$and": [tag, {"$ex": {FIELD: 1}}, op.met(leaf.value)]}}], "run": "met"},
-        f"{key}_missing": {"all": [{"m": {"$and": [tag, {"$nex": {FIELD: 1}}]}}], "run": "missing"},
+        f"{key}_absent": {"all": [{"m": {"$and": [tag, {"$nex": {FIELD: 1}}]}}], "run": op.absent_is},
     }
     if op.unmet is not None:
         rules[f"{key}_unmet"] = {

@@ -23,6 +23,7 @@ from engine.explain import citation_line, confidence_note, rationale, render, sa
 from engine.facts import Observation, Scope, observe
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, Request
+from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
 from rules.decision import NAME_BASE as DECISION_BASE
@@ -213,7 +214,16 @@ def _combine(node: Node, statuses: Iterator[Status]) -> Status:
 
 
 def _missing_documentation(findings: Sequence[Finding]) -> tuple[str, ...]:
-    asks = [leaf.ask for f in findings if f.status == "missing" for leaf in f.leaves if leaf.status == "missing"]
+    """What to add before submitting: every undocumented fact of a criterion left missing, and every
+    statement the request could make (exceptional factors, a reason) where a criterion is not met."""
+    asks = []
+    for f in findings:
+        for leaf in f.leaves:
+            if (f.status == "missing" and leaf.status == "missing") or (
+                f.status != "met" and leaf.status == "unmet" and OPERATORS[leaf.op].absent_is == "unmet"
+                and leaf.observed is None
+            ):
+                asks.append(leaf.ask)
     return tuple(dict.fromkeys(asks))
 
 

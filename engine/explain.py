@@ -67,7 +67,8 @@ def render(template: str, *, request: Request, item: BaseModel | None = None, va
 def citation_line(cs: CriteriaSet) -> str:
     pages = ", ".join(str(p) for p in cs.citation.pages)
     label = "p." if len(cs.citation.pages) == 1 else "pp."
-    return f"{cs.source} {cs.document}, {cs.citation.section}, {label} {pages} [{cs.edition}]"
+    where = f", {label} {pages}" if pages else ""
+    return f"{cs.source} {cs.document}, {cs.citation.section}{where} [{cs.edition}]"
 
 
 def confidence_note(confidence: str) -> str:

@@ -208,6 +208,9 @@ class Request(Fact):
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
     planned_procedure: str | None = None
+    clarifies_anatomy_before_procedure: bool | None = Field(
+        default=None, description="Imaging ordered to clarify anatomy before an invasive procedure"
+    )
     postsurgical: bool | None = None
     drug: str | None = None
     dose_mg: NonNegFloat | None = None

@@ -75,6 +75,9 @@ class Operator:
     met: Callable[[Any], Json]
     unmet: Callable[[Any], Json] | None  # None: a documented value can never fail (e.g. `exists`)
     measure: Callable[[Any, dt.date], Any] = _identity
+    # "unmet" only for what the request itself states: a request that does not state its
+    # exceptional factors has not stated them, whereas the records not mentioning a fact is missing.
+    absent_is: Literal["missing", "unmet"] = "missing"
 
 
 _ORDERED: frozenset[FactKind] = frozenset({"number"})
@@ -101,6 +104,10 @@ def _table() -> dict[str, Operator]:
         Operator(
             "exists", "none", frozenset({"bool", "number", "text", "date", "list"}), "documented",
             lambda a: {"$ex": {FIELD: 1}}, None,
+        ),
+        Operator(
+            "stated", "none", frozenset({"bool", "number", "text", "date", "list"}), "stated in the request",
+            lambda a: {"$ex": {FIELD: 1}}, None, absent_is="unmet",
         ),
         Operator(
             "within_days", "number", frozenset({"date"}), "within {value} days before the request",

@@ -115,12 +115,15 @@ class _Checker:
         if leaf.plus and kind != "number":
             self.add(line, f"{where}: 'plus' adds numbers; {leaf.path!r} is not a number")
         op = OPERATORS[leaf.op]
+        if op.absent_is == "unmet" and resolved.root != "request":
+            self.add(line, f"{where}: operator {leaf.op!r} is for what the request states; "
+                           f"use 'exists' for {leaf.path!r}")
         if kind is not None and kind not in op.accepts:
             self.add(line, f"{where}: operator {leaf.op!r} does not apply to {leaf.path!r} ({kind}); "
                            f"it applies to {', '.join(sorted(op.accepts))}")
-        allowed = resolved.leaf.allowed if resolved.leaf is not None and leaf.select is None or (
-            resolved.leaf is not None and leaf.select is not None and leaf.select.pick in ("latest", "earliest")
-        ) else None
+        picks_a_value = leaf.select is None or leaf.select.pick in ("latest", "earliest")
+        names_values = op.arg in ("scalar", "scalars")
+        allowed = resolved.leaf.allowed if resolved.leaf is not None and picks_a_value and names_values else None
         if allowed:
             values = leaf.value if isinstance(leaf.value, list) else [leaf.value] if leaf.value is not None else []
             for v in values:

@@ -21,6 +21,7 @@ Pick = Literal["latest", "earliest", "count", "sum", "max", "min", "any", "all"]
 Scalar = str | int | float | bool
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 
+PAGED_SOURCES = frozenset({"MTUS", "ACOEM"})
 SOURCE_TIER: dict[str, int] = {"MTUS": 1, "ACOEM": 2, "ODG": 2, "DHCS": 3, "other": 3}
 CONFIDENCE_WORDS: dict[str, str] = {
     "C": "confirmed in the source text",
@@ -35,7 +36,9 @@ class Schema(BaseModel):
 
 class Citation(Schema):
     section: str
-    pages: Annotated[tuple[int, ...], Field(min_length=1)]
+    pages: tuple[Annotated[int, Field(gt=0)], ...] = Field(
+        default=(), description="Required for paged documents (MTUS, ACOEM); ODG and DHCS are cited by section"
+    )
     url: str | None = None
 
 
@@ -161,6 +164,8 @@ class CriteriaSet(Schema):
     def _consistent(self) -> CriteriaSet:
         if self.effective_to is not None and self.effective_to <= self.effective_from:
             raise ValueError("effective_to must be after effective_from")
+        if self.source in PAGED_SOURCES and not self.citation.pages:
+            raise ValueError(f"a {self.source} citation names its pages")
         if self.status == "deprecated" and self.replaced_by is None:
             raise ValueError("a deprecated set names its replacement in replaced_by")
         ids = [c.id for c in self.criteria]

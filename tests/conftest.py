@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.catalog import TreatmentCatalog, load_catalog
+from engine.criteria.pack import CriteriaPack, load_pack
+from engine.evaluate import Evaluator
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHARED_LETTERS = REPO.parent / "shared" / "letters"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> TreatmentCatalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def pack() -> CriteriaPack:
+    return load_pack()
+
+
+@pytest.fixture(scope="session")
+def evaluator(pack: CriteriaPack, catalog: TreatmentCatalog) -> Evaluator:
+    return Evaluator(pack, catalog)
+
+
+@pytest.fixture(scope="session")
+def shared_letters() -> Path:
+    if not SHARED_LETTERS.is_dir():
+        pytest.skip(f"the real IMR letters are not here: {SHARED_LETTERS} is absent (CI has them beside the repo)")
+    return SHARED_LETTERS
