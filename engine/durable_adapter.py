@@ -7,13 +7,15 @@ It absorbs the engine's measured pitfalls (shared/domain/durable_rules.md):
 - a message no rule matches raises: callers compile a rule for every outcome, and that error
   is still turned into an EngineError naming the ruleset;
 - exceptions inside actions are stored in the session state, not raised: they are re-raised;
-- the host is not thread-safe and never releases the GIL: one lock serialises every call, and
-  the host is created under that lock before any thread can race to create it.
+- it mutates the ruleset definitions it registers: it is given copies;
+- the host is not thread-safe and never releases the GIL: one lock serialises every call, the
+  host is created under that lock, and its own polling threads are never started.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -57,8 +59,17 @@ class _RecordingHost(Host):  # type: ignore[misc]
     """A Host whose every action records its firing into the session being run."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.sink: list[Fired] | None = None
+        super().__init__()
+
+    def _run(self) -> None:
+        """Start no background threads.
+
+        A stock Host polls every ruleset from two timer threads (for durable's timers and for
+        messages queued between rulesets). Those threads call into the C core without any lock
+        and crashed the process here (a segmentation fault while the main thread asserted facts).
+        imrcheck uses neither timers nor queued messages, so nothing needs polling.
+        """
 
     def get_action(self, action_name: str) -> Any:
         def record(c: Any) -> None:
@@ -96,7 +107,9 @@ class DurableEngine:
     def ensure(self, name: str, rules: Json) -> None:
         with self._lock:
             if name not in self._registered:
-                self.host.set_rulesets({name: rules})
+                # durable-rules consumes the definition it is given (it removes each rule's "run"),
+                # so it gets a copy: the caller's dict names the ruleset by content and is reused.
+                self.host.set_rulesets({name: copy.deepcopy(rules)})
                 self._registered.add(name)
 
     @property
@@ -137,10 +150,9 @@ class DurableEngine:
             yield sid, fired
         finally:
             self.host.sink = None
-            try:
+            # A session that never got a message has no state to delete.
+            with contextlib.suppress(Exception):
                 self.host.delete_state(name, sid)
-            except Exception:  # noqa: BLE001 - a session never created has no state to delete
-                pass
 
 
 @functools.cache

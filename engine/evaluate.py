@@ -94,7 +94,7 @@ class Evaluator:
         missing_docs = _missing_documentation(findings)
         return RequestResult(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
-            requested_as=item.requested_as, prediction=prediction, basis=basis,  # type: ignore[arg-type]
+            requested_as=item.requested_as, prediction=prediction, basis=basis,
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
             citations=tuple(dict.fromkeys(f.citation for f in findings)),
             rationale=rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary),

@@ -98,5 +98,7 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
     parts.extend(f.message.rstrip(".") + "." for f in deciding)
     if prediction == "uphold" and not any(f.status == "unmet" for f in deciding):
         parts.append("The records do not document what the guideline requires.")
+    if any(f.confidence == "U" for f in deciding):
+        parts.append("Thresholds marked unverified are commonly applied but not yet checked against the guideline text.")
     parts.append(f"Therefore, the request for {subject} is {necessary}.")
     return " ".join(parts)

@@ -137,7 +137,7 @@ def _pick(path: str, resolved: ResolvedPath, collection: Any, select: Select, sc
 def _latest_or_earliest(indexed: list[tuple[int, BaseModel]], latest: bool) -> tuple[int, BaseModel]:
     """Dated records by date; when any is undated, the order listed stands for the order given."""
     if all(getattr(r, "date", None) is not None for _, r in indexed):
-        ordered = sorted(indexed, key=lambda ir: (getattr(ir[1], "date"), ir[0]))
+        ordered = sorted(indexed, key=lambda ir: (ir[1].date, ir[0]))  # type: ignore[attr-defined]
     else:
         ordered = indexed
     return ordered[-1] if latest else ordered[0]

@@ -23,8 +23,8 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    # Keys are strings in every file we read; the line is 1-based for humans.
+    mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+    # The line is 1-based for humans.
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -34,7 +34,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def load_yaml_with_lines(text: str) -> Any:
     """Parse YAML safely; every mapping carries its 1-based line under the key `__line__`."""
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+    return yaml.load(text, Loader=_LineLoader)
 
 
 def strip_lines(data: Any) -> Any:

@@ -41,9 +41,7 @@ def _line_of(raw: Any, loc: Iterable[Any]) -> int | None:
     line = raw.get("__line__") if isinstance(raw, dict) else None
     node = raw
     for key in loc:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
             node = node[key]
         else:
             continue  # a union tag in pydantic's location, not a key of the file

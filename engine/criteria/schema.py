@@ -26,7 +26,7 @@ SOURCE_TIER: dict[str, int] = {"MTUS": 1, "ACOEM": 2, "ODG": 2, "DHCS": 3, "othe
 CONFIDENCE_WORDS: dict[str, str] = {
     "C": "confirmed in the source text",
     "Q": "as quoted in decisions and secondary sources",
-    "U": "threshold commonly applied; not yet verified against the guideline text",
+    "U": "unverified threshold",
 }
 
 
@@ -89,10 +89,10 @@ class Leaf(Schema):
             raise ValueError(f"operator {self.op!r} needs a single value")
         if op.arg == "scalars" and not (isinstance(v, list) and v):
             raise ValueError(f"operator {self.op!r} needs a non-empty list as value")
-        if op.arg == "range" and not (
-            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int | float) for x in v) and v[0] <= v[1]
-        ):
-            raise ValueError(f"operator {self.op!r} needs [low, high] as value")
+        if op.arg == "range":
+            numbers = [x for x in v if isinstance(x, int | float) and not isinstance(x, bool)] if isinstance(v, list) else []
+            if len(numbers) != 2 or len(v) != 2 or numbers[0] > numbers[1]:  # type: ignore[arg-type]
+                raise ValueError(f"operator {self.op!r} needs [low, high] as value")
         return self
 
 
@@ -116,7 +116,8 @@ def _node_tag(value: Any) -> str:
             if key in value:
                 return key
         return "op"  # let the leaf model report what is missing
-    return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "op")
+    tags: dict[type, str] = {AllOf: "all", AnyOf: "any", NotOf: "not"}
+    return tags.get(type(value), "op")
 
 
 Node = Annotated[

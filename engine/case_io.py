@@ -1,0 +1,115 @@
+"""Reading case files (YAML or JSON) with one clear message per problem, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from engine.errors import CaseValidationError, InputError
+from engine.models import Case
+
+MAX_CASE_BYTES = 5 * 1024 * 1024  # a case is a few kilobytes; anything this large is not a case
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so the case model parses them and can say which is wrong."""
+
+
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_text_file(path: Path, *, what: str = "case file", limit: int = MAX_CASE_BYTES) -> str:
+    if path.is_dir():
+        raise InputError(f"is a directory; give a {what}", source=path)
+    if not path.exists():
+        raise InputError("no such file", source=path)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise InputError(f"is empty; a {what} describes the case and its requests", source=path)
+        if size > limit:
+            raise InputError(f"is {size:,} bytes, too large for a {what} (limit {limit:,})", source=path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", source=path) from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"is a binary file, not a {what} (YAML or JSON text)", source=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"is not UTF-8 text; save the {what} as UTF-8", source=path) from None
+
+
+def parse_case_text(text: str, *, source: str, json_only: bool = False) -> Case:
+    data = _parse_document(text, source=source, json_only=json_only)
+    return validate_case(data, source=source)
+
+
+def _parse_document(text: str, *, source: str, json_only: bool) -> Any:
+    if not text.strip():
+        raise InputError("is empty; a case file describes the case and its requests", source=source)
+    if json_only:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", source=source) from None
+    try:
+        return yaml.load(text, Loader=_CaseLoader)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"cannot be read as YAML ({exc.__class__.__name__})", source=source) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise InputError(f"{where}not valid YAML ({problem})", source=source) from None
+
+
+def describe_location(loc: tuple[int | str, ...]) -> str:
+    """pydantic's location as a person reads it: requests → item 1 → visits."""
+    parts = []
+    for part in loc:
+        parts.append(f"item {part + 1}" if isinstance(part, int) else str(part))
+    return " → ".join(parts) or "the file"
+
+
+def _plain_message(err: Any) -> str:
+    kind = err["type"]
+    given = err.get("input")
+    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+    if kind == "extra_forbidden":
+        return "is not a case field (check the spelling; `imrcheck schema` lists the fields)"
+    if kind == "missing":
+        return "is required"
+    if kind == "too_short":
+        return "must list at least one item"
+    if kind.startswith("date"):
+        return f"must be a date like 2014-03-10 (got {shown})"
+    return f"{err['msg'].rstrip('.')} (got {shown})"
+
+
+def validate_case(data: Any, *, source: str) -> Case:
+    if not isinstance(data, dict):
+        raise CaseValidationError(
+            f"must hold a mapping of case fields (case_id, requests, ...), not {type(data).__name__}", source=source
+        )
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A list whose items failed is also reported "too short" after dropping them: say only the cause.
+        failing = {e["loc"][:1] for e in errors if len(e["loc"]) > 1}
+        errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in failing)]
+        problems = [f"{describe_location(e['loc'])}: {_plain_message(e)}" for e in errors]
+        raise CaseValidationError("; ".join(problems), source=source, problems=problems) from None
+
+
+def load_case_file(path: Path) -> Case:
+    text = read_text_file(path)
+    return parse_case_text(text, source=str(path), json_only=path.suffix.lower() == ".json")

@@ -1,0 +1,36 @@
+"""The `imrcheck` command: a thin typer app; the work lives in the library.
+
+Exit codes: 0 every request is predicted to meet its criteria (overturn); 1 at least one request is
+predicted upheld; 2 bad input or usage (any file that could not be read); 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from engine.cli import check as check_commands
+from engine.cli.common import EXIT_INTERNAL, fail_message
+
+app = typer.Typer(
+    name="imrcheck",
+    help="Predict and explain California workers' compensation IMR decisions from the guidelines.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Rich tracebacks print local variables, which would put case contents on the screen.
+    pretty_exceptions_enable=False,
+)
+check_commands.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        fail_message(f"internal error ({exc.__class__.__name__}); please report it with the command you ran")
+        sys.exit(EXIT_INTERNAL)
