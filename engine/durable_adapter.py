@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
@@ -88,37 +87,45 @@ def _content(payload: Any) -> dict[str, Any]:
     return {"value": raw}
 
 
-class DurableEngine:
-    """Registers compiled rulesets once and runs one short-lived session per evaluation."""
+class _Process:
+    """The one durable host of this process and what is registered on it.
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._host: _RecordingHost | None = None
-        self._registered: set[str] = set()
-        self._sessions = itertools.count()
+    Two hosts in one process register rulesets of the same name in the C core and crash it
+    (a segmentation fault seen here), so every DurableEngine shares this one.
+    """
+
+    lock = threading.RLock()
+    host: _RecordingHost | None = None
+    registered: set[str] = set()  # noqa: RUF012 - process-wide by design, guarded by `lock`
+    sessions = itertools.count()
+
+
+class DurableEngine:
+    """Registers compiled rulesets once per process and runs one short-lived session per evaluation."""
 
     @property
     def host(self) -> _RecordingHost:
-        with self._lock:
-            if self._host is None:
-                self._host = _RecordingHost()
-            return self._host
+        with _Process.lock:
+            if _Process.host is None:
+                _Process.host = _RecordingHost()
+            return _Process.host
 
     def ensure(self, name: str, rules: Json) -> None:
-        with self._lock:
-            if name not in self._registered:
+        with _Process.lock:
+            if name not in _Process.registered:
                 # durable-rules consumes the definition it is given (it removes each rule's "run"),
                 # so it gets a copy: the caller's dict names the ruleset by content and is reused.
                 self.host.set_rulesets({name: copy.deepcopy(rules)})
-                self._registered.add(name)
+                _Process.registered.add(name)
 
     @property
     def registered(self) -> frozenset[str]:
-        return frozenset(self._registered)
+        with _Process.lock:
+            return frozenset(_Process.registered)
 
     def run(self, name: str, events: Sequence[Json] = (), facts: Sequence[Json] = ()) -> list[Fired]:
         """Post events and assert facts in a fresh session; return what fired. The session is deleted."""
-        with self._lock, self._session(name) as (sid, fired):
+        with _Process.lock, self._session(name) as (sid, fired):
             try:
                 if facts:
                     self._check(self.host.assert_facts(name, [self._stamp(f, sid, i) for i, f in enumerate(facts)]), name)
@@ -143,7 +150,7 @@ class DurableEngine:
 
     @contextlib.contextmanager
     def _session(self, name: str) -> Iterator[tuple[str, list[Fired]]]:
-        sid = f"s{next(self._sessions)}"
+        sid = f"s{next(_Process.sessions)}"
         fired: list[Fired] = []
         self.host.sink = fired
         try:
@@ -155,7 +162,6 @@ class DurableEngine:
                 self.host.delete_state(name, sid)
 
 
-@functools.cache
 def shared_engine() -> DurableEngine:
-    """One durable host per process (each host starts two timer threads of its own)."""
+    """A handle on the process's one durable host."""
     return DurableEngine()

@@ -114,6 +114,7 @@ def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
         else:
             raise InputError("no such criteria file or folder", source=path)
     user = load_sets(user_files, load_catalog())
+    build_pack(user)  # the user's own files must not repeat an id among themselves
     return build_pack([*loaded, *user], overridable=frozenset(cs.id for cs, _ in user))
 
 
