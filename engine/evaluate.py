@@ -27,8 +27,7 @@ from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
 from rules.decision import NAME_BASE as DECISION_BASE
-from rules.precedence import NAME_BASE as PRECEDENCE_BASE
-from rules.precedence import PRECEDENCE_RULES
+from rules.precedence import Candidate, winners
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,7 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self._compiled: dict[str, CompiledSet] = {}
         self._decision = ruleset_name(DECISION_BASE, DECISION_RULES)
-        self._precedence = ruleset_name(PRECEDENCE_BASE, PRECEDENCE_RULES)
         self.engine.ensure(self._decision, DECISION_RULES)
-        self.engine.ensure(self._precedence, PRECEDENCE_RULES)
 
     def compiled(self, cs: CriteriaSet) -> CompiledSet:
         if cs.id not in self._compiled:
@@ -127,19 +124,9 @@ class Evaluator:
             uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
         return uses, [cs for cs in dated if cs.id in applied_ids]
 
-    def _precedence_winners(self, sets: Sequence[CriteriaSet]) -> set[str]:
-        if not sets:
-            return set()
-        ids = {cs.id for cs in sets}
-        facts = [
-            {
-                "kind": "candidate", "set": cs.id, "tier": cs.tier,
-                "topic": f"{cs.topic}+fills:{cs.id}" if ids.intersection(cs.fills_gaps_in) else cs.topic,
-            }
-            for cs in sets
-        ]
-        fired = self.engine.run(self._precedence, facts=facts)
-        return {str(f.message["a"]["set"]) for f in fired if f.action == "applies"}
+    @staticmethod
+    def _precedence_winners(sets: Sequence[CriteriaSet]) -> set[str]:
+        return winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in sets])
 
     def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
         compiled = self.compiled(cs)

@@ -153,6 +153,9 @@ class Medication(Fact):
     start_date: dt.date | None = None
     duration_weeks: NonNegFloat | None = None
     current: bool | None = None
+    date: dt.date | None = Field(
+        default=None, description="When the records last reported on this medication (lets criteria pick the latest)"
+    )
     benefit_documented: bool | None = None
     side_effects: bool | None = None
     monitoring: OpioidMonitoring | None = None
@@ -217,6 +220,9 @@ class Request(Fact):
     doses_per_day: NonNegFloat | None = None
     duration_weeks: NonNegFloat | None = None
     ingredients: tuple[str, ...] | None = None
+    risks_discussed: bool | None = Field(
+        default=None, description="The risks and expected benefit were discussed with the worker and documented"
+    )
 
 
 class Case(Fact):

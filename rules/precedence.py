@@ -1,24 +1,37 @@
-"""The medical evidence search sequence (8 CCR 9792.21.1) as a durable-rules ruleset.
+"""The medical evidence search sequence (8 CCR 9792.21.1): which criteria sets judge a request.
 
-One fact per criteria set that could judge a request: `{set, topic, tier}` with tier 1 for the
-MTUS, 2 for ACOEM and ODG, 3 for other sources. A set applies when no other candidate on the same
-topic has a better (lower) tier: the MTUS governs, and ACOEM or ODG are used where the MTUS is
-silent. A set that declares it fills gaps in an applied MTUS set is given a topic of its own by
-the caller, so it applies beside that set instead of competing with it.
+A set applies when no other candidate on the same topic has a better (lower) tier: the MTUS
+(tier 1) governs, ACOEM and ODG (tier 2) are used where the MTUS is silent, other sources (tier 3)
+after them. A set that declares it fills gaps in a candidate set applies beside it instead of
+competing with it.
+
+This was first written as a durable-rules join (`candidate a`, none of `candidate b` with the same
+topic and a lower tier). That join crashed durable's C core with a segmentation fault,
+intermittently and depending on what the process had run before (seen here, 2026-11-23), so the
+selection is a plain function; the decision ruleset (rules/decision.py) stays in durable-rules.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-NAME_BASE = "evidence_precedence"
 
-PRECEDENCE_RULES: dict[str, Any] = {
-    "best_tier_for_topic": {
-        "all": [
-            {"a": {"kind": "candidate"}},
-            {"m_1$not": {"$and": [{"kind": "candidate"}, {"topic": {"a": "topic"}}, {"$lt": {"tier": {"a": "tier"}}}]}},
-        ],
-        "run": "applies",
-    },
-}
+@dataclass(frozen=True)
+class Candidate:
+    set_id: str
+    topic: str
+    tier: int
+    fills_gaps_in: tuple[str, ...] = ()
+
+
+def winners(candidates: Sequence[Candidate]) -> set[str]:
+    ids = {c.set_id for c in candidates}
+
+    def topic(c: Candidate) -> str:
+        return f"{c.topic}+fills:{c.set_id}" if ids.intersection(c.fills_gaps_in) else c.topic
+
+    best: dict[str, int] = {}
+    for c in candidates:
+        best[topic(c)] = min(best.get(topic(c), c.tier), c.tier)
+    return {c.set_id for c in candidates if c.tier == best[topic(c)]}

@@ -11,6 +11,8 @@ import sys
 import typer
 
 from engine.cli import check as check_commands
+from engine.cli import extract as extract_command
+from engine.cli import parse as parse_command
 from engine.cli.common import EXIT_INTERNAL, fail_message
 
 app = typer.Typer(
@@ -22,6 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 check_commands.register(app)
+parse_command.register(app)
+extract_command.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,81 @@
+"""`imrcheck extract LETTER... [--format yaml|json]`: print the case each letter's summary documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from engine.errors import ExtractionError, ImrcheckError
+from engine.extract import extract_case
+
+_SUMMARY = re.compile(r"CLINICAL CASE SUMMARY(.*?)IMR ISSUES, DECISIONS AND RATIONALES", re.DOTALL)
+_TITLE = re.compile(r"^[ \t]*(\S[^\n]{0,300}?)[ \t]*:[ \t]*(?:Upheld|Overturned)\b", re.MULTILINE | re.IGNORECASE)
+
+
+class Format(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
+    """The clinical summary and the disputed item titles of a letter's text."""
+    try:
+        import engine.letters as letters
+    except ImportError:
+        letters = None  # type: ignore[assignment,unused-ignore]
+    parse = getattr(letters, "parse_letter_text", None)
+    if parse is not None:
+        try:
+            letter = parse(text, source=source)
+            summary = letter.clinical_summary
+            if isinstance(summary, str) and summary.strip():
+                return summary, [str(item.title) for item in letter.items]
+        except ImrcheckError:
+            pass
+    match = _SUMMARY.search(text)
+    if match is None:
+        raise ExtractionError("no 'CLINICAL CASE SUMMARY' section followed by 'IMR ISSUES, DECISIONS AND RATIONALES'")
+    return match.group(1), [t.strip() for t in _TITLE.findall(text[match.end() :])]
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(exc.strerror or "cannot be read") from None
+    if b"\x00" in raw:
+        raise ExtractionError("is a binary file, not letter text")
+    return raw.decode("utf-8", errors="replace")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("extract")
+    def extract(
+        letters: Annotated[list[Path], typer.Argument(help="Letter text files (pdftotext output)")],
+        output: Annotated[Format, typer.Option("--format", help="yaml or json")] = Format.yaml,
+    ) -> None:
+        """Print the case each letter's clinical summary documents, to correct and check."""
+        failed = False
+        documents = []
+        for path in letters:
+            try:
+                summary, titles = summary_and_titles(_read(path), str(path))
+                case = extract_case(summary, titles, case_id=path.stem).case
+            except ImrcheckError as exc:
+                typer.echo(f"imrcheck: {path}: {exc.message}", err=True)
+                failed = True
+                continue
+            documents.append(case.model_dump(mode="json", exclude_none=True))
+        if output is Format.json:
+            for document in documents:
+                typer.echo(json.dumps(document, indent=2))
+        elif documents:
+            typer.echo(yaml.safe_dump_all(documents, sort_keys=False).rstrip())
+        if failed:
+            raise typer.Exit(2)

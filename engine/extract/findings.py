@@ -1,0 +1,275 @@
+"""Pattern rules for the claimant, injury, diagnoses, work status, symptoms, exam and red flags.
+
+Each rule reads sentences (their whitespace-folded `flat` text), records evidence, and returns
+plain values; `extract_case` assembles and validates the Case. When a fact is stated more than
+once, the last statement wins (summaries run from older to newer notes).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from engine.extract.dates import find_dates
+from engine.extract.evidence import Recorder
+from engine.extract.negation import assertion
+from engine.extract.sentences import Sentence
+from engine.extract.vocab import DISPUTE, levels_in, region_of_levels, regions_in, side_in
+from engine.models import DiagnosisGroup, WorkStatus
+
+_AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
+_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed))\b", re.IGNORECASE)
+_MECHANISM = re.compile(
+    r"\bmechanism of (?:the )?injury (?:is|was)\s(?:from\s|due to\s)?([^.;]{3,120})"
+    r"|\binjured (?:(?:his|her|their) [a-z ]{1,30} )?(?:while|when|after) ([^.;]{3,120})",
+    re.IGNORECASE,
+)
+_DIAGNOSIS = re.compile(
+    r"\b(?:diagnos[ie]s (?:of|include|includes|are|is)|diagnosed with|diagnoses \(|diagnosis \()\s?", re.IGNORECASE
+)
+_SURGICAL_HISTORY = re.compile(r"^(?:history of|status post|s/p|post)\b", re.IGNORECASE)
+_GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
+        (r"radiculopathy", "radiculopathy"),
+        (r"radiculitis|neuritis|neuralgia|sciatica", "neuralgia_neuritis_radiculitis"),
+        (r"complex regional pain|crps|reflex sympathetic", "crps"),
+        (r"disc displacement|disc herniation|herniated|disc bulge|disc protrusion|degenerative disc", "disc_disorder"),
+        (r"spondylosis", "spondylosis"),
+        (r"facet arthropathy|facet syndrome", "facet_arthropathy"),
+        (r"stenosis", "spinal_stenosis"),
+        (r"sprain|strain", "sprain_strain"),
+        (r"myalgia|myositis|myofascial", "myalgia_myositis"),
+        (r"fibromyalgia", "fibromyalgia"),
+        (r"carpal tunnel", "carpal_tunnel"),
+        (r"osteoarthritis", "osteoarthritis"),
+        (r"tendinitis|tendonitis|tendinopathy|tendinosis", "tendinopathy"),
+        (r"decompression|fusion|laminectomy|discectomy|post-?operative|post-?surgical|failed back", "post_surgical"),
+        (r"depression|anxiety", "depression_anxiety"),
+)
+_GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
+_WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
+        (r"modified duty|modified work|light duty|restricted duty|working with restrictions", "modified_duty"),
+        (r"off work|off of work|total temporary disability|temporary total disability|TTD|not working"
+         r"|not currently working|unable to work", "off_work"),
+        (r"full duty|regular duty|full work duty|working full time|without restrictions", "full_duty"),
+        (r"retired", "retired"),
+)
+_WORK = tuple((re.compile(rf"\b(?:{words})\b", re.IGNORECASE), status) for words, status in _WORK_WORDS)
+_PAIN = re.compile(r"(?<![\d/.])(\d{1,2}(?:\.\d)?)\s?/\s?10(?![\d/])")
+_RADIATION = re.compile(r"\b(?:radiat\w{0,6}|shooting (?:down|into)|radicular pain|sciatica)", re.IGNORECASE)
+_NUMB = re.compile(r"\b(?:numbness|numb|paresthesias?|tingling)\b", re.IGNORECASE)
+_SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?|SLR)\b", re.IGNORECASE)
+_POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
+_SENSORY_LOSS = re.compile(
+    r"\b(?:decreased|diminished|reduced|loss of|altered|impaired|absent)\s(?:[a-z0-9-]{1,12}\s){0,3}?"
+    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b",
+    re.IGNORECASE,
+)
+_SENSORY_NORMAL = re.compile(r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was )?(?:intact|normal)\b", re.I)
+_REFLEX_CHANGE = re.compile(
+    r"\b(?:(?:[01]|trace)\+? (?:deep tendon )?reflexes|(?:decreased|diminished|absent|asymmetric|reduced) "
+    r"(?:deep tendon )?reflex(?:es)?|hyporeflexia|areflexia|reflex(?:es)? (?:are |is |were )?"
+    r"(?:decreased|diminished|absent|reduced|asymmetric|[01]\+))",
+    re.IGNORECASE,
+)
+_REFLEX_NORMAL = re.compile(
+    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)\b", re.I
+)
+_WEAK = re.compile(r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is )?[0-4]\+?/5)", re.I)
+_STRONG = re.compile(
+    r"\b(?:strength is normal|normal strength|strength (?:is )?(?:5/5|intact)|5/5 strength|motor (?:exam )?"
+    r"(?:is )?(?:normal|intact))\b",
+    re.IGNORECASE,
+)
+_SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
+_NO_RED_FLAGS = re.compile(r"\b(?:no|without|denies|negative for) (?:\w+ ){0,2}red flags?\b", re.IGNORECASE)
+_RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{words})\b", re.IGNORECASE), flag)
+    for words, flag in (
+        (r"cauda equina", "cauda_equina"),
+        (r"saddle an(?:a)?esthesia", "saddle_anesthesia"),
+        (r"(?:bowel or )?bladder (?:dysfunction|incontinence)|urinary (?:retention|incontinence)", "bladder_dysfunction"),
+        (r"history of cancer|history of malignancy", "cancer_history"),
+        (r"progressive neurologic(?:al)? deficit", "progressive_neurologic_deficit"),
+        (r"unexplained weight loss|night sweats", "constitutional_symptoms"),
+    )
+)
+
+
+def _affirmed(sentence: Sentence, match: re.Match[str]) -> bool:
+    return assertion(sentence.flat, match.start(), match.end()) == "affirmed"
+
+
+def claimant(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
+    for sentence in sentences:
+        match = _AGE_SEX.search(sentence.flat)
+        if match is None or not 14 <= int(match.group(1)) <= 110:
+            continue
+        found: dict[str, Any] = {"age": int(match.group(1))}
+        rec.add("claimant.age", found["age"], sentence)
+        if match.group(2):
+            found["sex"] = "female" if match.group(2).lower() in ("female", "woman", "lady") else "male"
+            rec.add("claimant.sex", found["sex"], sentence)
+        return found
+    return None
+
+
+def injury(sentences: list[Sentence], rec: Recorder, regions: list[str]) -> dict[str, Any] | None:
+    found: dict[str, Any] = {}
+    for sentence in sentences:
+        flat = sentence.flat
+        if "date" not in found and not DISPUTE.search(flat):
+            dates = find_dates(flat)
+            for trigger in _INJURY.finditer(flat):
+                near = [d for d in dates if 0 <= d.start - trigger.end() <= 30 or 0 <= trigger.start() - d.end <= 6]
+                if near:
+                    found["date"] = near[0].value
+                    rec.add("injury.date", near[0].value, sentence)
+                    break
+        mechanism = _MECHANISM.search(flat)
+        if "mechanism" not in found and mechanism is not None:
+            found["mechanism"] = (mechanism.group(1) or mechanism.group(2)).strip()
+            rec.add("injury.mechanism", found["mechanism"], sentence)
+    if regions:
+        found["regions"] = tuple(dict.fromkeys(regions))
+    return found or None
+
+
+def _split_diagnoses(text: str) -> list[str]:
+    parts: list[str] = []
+    for chunk in re.split(r",\s|;\s", text):
+        pieces = chunk.split(" and ")
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and _SURGICAL_HISTORY.match(merged[-1].strip()):
+                merged[-1] += " and " + piece
+            else:
+                merged.append(piece)
+        parts.extend(p.strip(" .") for p in merged)
+    return [p for p in parts if 2 < len(p) <= 200]
+
+
+def diagnoses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
+    found: list[dict[str, Any]] = []
+    for sentence in sentences:
+        flat = sentence.flat
+        match = _DIAGNOSIS.search(flat)
+        if match is None:
+            continue
+        rest = flat[match.end() :]
+        if flat[match.end() - 2 : match.end()].strip().endswith("("):
+            rest = rest[: _closing(rest)]
+        for text in _split_diagnoses(rest.rstrip(". ")):
+            if any(d["text"].lower() == text.lower() for d in found):
+                continue
+            index = len(found)
+            item: dict[str, Any] = {"text": text}
+            group = next((g for pattern, g in _GROUPS if pattern.search(text)), None)
+            region = next(iter(regions_in(text)), None) or region_of_levels(levels_in(text))
+            if group is not None:
+                item["group"] = group
+            if region is not None:
+                item["region"] = region
+            for key, value in item.items():
+                rec.add(f"diagnoses[{index}].{key}", value, sentence)
+            found.append(item)
+    return found or None
+
+
+def _closing(text: str) -> int:
+    depth = 1
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    return len(text)
+
+
+def work_status(sentences: list[Sentence], rec: Recorder) -> WorkStatus | None:
+    status: WorkStatus | None = None
+    for sentence in sentences:
+        hits = [(m.start(), s) for pattern, s in _WORK for m in pattern.finditer(sentence.flat) if _affirmed(sentence, m)]
+        if hits:
+            status = max(hits)[1]
+            rec.add("work_status", status, sentence)
+    return status
+
+
+def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
+    found: dict[str, Any] = {}
+    for sentence in sentences:
+        flat = sentence.flat
+        for match in _PAIN.finditer(flat):
+            if float(match.group(1)) <= 10:
+                found["pain_score"] = float(match.group(1))
+                rec.add("symptoms.pain_score", found["pain_score"], sentence)
+        for match in _RADIATION.finditer(flat):
+            found["radiating"] = _affirmed(sentence, match)
+            rec.add("symptoms.radiating", found["radiating"], sentence)
+            side = side_in(flat[match.end() : match.end() + 50]) if found["radiating"] else None
+            if side is None and found["radiating"] and re.search(r"\b(?:extremities|legs|arms)\b", flat[match.end() :]):
+                side = "bilateral"
+            if side is not None:
+                found["radiation_side"] = side
+                rec.add("symptoms.radiation_side", side, sentence)
+        for match in _NUMB.finditer(flat):
+            found["numbness"] = _affirmed(sentence, match)
+            rec.add("symptoms.numbness", found["numbness"], sentence)
+    return found or None
+
+
+def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
+    found: dict[str, Any] = {}
+
+    def put(key: str, value: Any, sentence: Sentence) -> None:
+        found[key] = value
+        rec.add(f"exam.{key}", value, sentence)
+
+    for sentence in sentences:
+        flat = sentence.flat
+        for match in _SLR.finditer(flat):
+            window = flat[max(0, match.start() - 25) : match.end() + 25]
+            sign = _POSNEG.search(window)
+            if sign is not None:
+                put("straight_leg_raise", sign.group(1).lower(), sentence)
+                side = side_in(window)
+                if side is not None:
+                    put("straight_leg_raise_side", side, sentence)
+        for match in _SPURLING.finditer(flat):
+            sign = _POSNEG.search(flat[max(0, match.start() - 25) : match.end() + 25])
+            if sign is not None:
+                put("spurling", sign.group(1).lower(), sentence)
+        for match in _SENSORY_LOSS.finditer(flat):
+            put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
+            levels = levels_in(flat[match.start() : match.end() + 10])
+            if levels:
+                put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
+        if _SENSORY_NORMAL.search(flat):
+            put("dermatomal_sensory_loss", False, sentence)
+        for match in _REFLEX_CHANGE.finditer(flat):
+            put("reflex_change", _affirmed(sentence, match), sentence)
+        if _REFLEX_NORMAL.search(flat):
+            put("reflex_change", False, sentence)
+        for match in _WEAK.finditer(flat):
+            put("motor_weakness", _affirmed(sentence, match), sentence)
+        if _STRONG.search(flat):
+            put("motor_weakness", False, sentence)
+    return found or None
+
+
+def _expand(level: str) -> tuple[str, ...]:
+    """A dermatome range "L4-L5" is the L4 and L5 dermatomes."""
+    return tuple(level.split("-"))
+
+
+def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:
+    flags: list[str] | None = None
+    for sentence in sentences:
+        if _NO_RED_FLAGS.search(sentence.flat):
+            flags = flags or []
+            rec.add("red_flags", [], sentence)
+        for pattern, flag in _RED_FLAGS:
+            match = pattern.search(sentence.flat)
+            if match is not None and _affirmed(sentence, match):
+                flags = [*(flags or []), flag] if flag not in (flags or []) else flags
+                rec.add("red_flags", flag, sentence)
+    return flags

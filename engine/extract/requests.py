@@ -1,0 +1,147 @@
+"""Requested items from the letter's disputed item titles.
+
+"Re-review selective nerve root block, left L5 and S1" → epidural_steroid_injection, lumbar,
+left, levels L5 and S1; "PHYSICAL THERAPY 12 VISITS FOR THE LUMBAR" → 12 visits, lumbar;
+"Norco 5/325mg 1 PO BID prn pain" → opioid, hydrocodone 5 mg twice a day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from engine.catalog import TreatmentCatalog
+from engine.extract.evidence import Recorder
+from engine.extract.history import DRUGS
+from engine.extract.sentences import Sentence
+from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels, regions_in, side_in
+
+_PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
+_VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
+_QUANTITY = re.compile(rf"^\s*{COUNT}\s", re.IGNORECASE)
+_HASH = re.compile(r"#\s?(\d{1,4})\b")
+_DOSE = re.compile(r"\b(\d{1,4}(?:\.\d{1,2})?)\s?(?:/\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
+_FREQUENCY = {
+    "qd": 1, "daily": 1, "once a day": 1, "bid": 2, "twice a day": 2, "twice daily": 2, "tid": 3,
+    "three times a day": 3, "qid": 4, "four times a day": 4, "q12h": 2, "q8h": 3, "q6h": 4, "q4h": 6,
+}
+_FREQ_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_FREQUENCY, key=len, reverse=True)) + r")\b", re.I)
+_UNITS_PER_DOSE = re.compile(r"\bmg\s(\d)\s(?:po|tab|tabs|tablets?|caps?)\b", re.IGNORECASE)
+_APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
+_REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
+_PER_WEEK = re.compile(r"\b(\d)\s?(?:x|times)\s?(?:a |per )?week\b", re.IGNORECASE)
+_WEEKS = re.compile(r"\b(?:x|for)\s?(\d{1,2})\s?weeks?\b", re.IGNORECASE)
+
+
+def _drug_fields(title: str, matched: str, catalog: TreatmentCatalog, treatment: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    key = matched.split()[0].lower() if matched else ""
+    synonyms = {s.lower() for s in catalog.get(treatment).synonyms}
+    drug = DRUGS.get(key) or (key if key in synonyms else None)
+    if drug is not None:
+        fields["drug"] = drug
+    dose = _DOSE.search(title)
+    if dose is not None:
+        fields["dose_mg"] = float(dose.group(1))
+        units = _UNITS_PER_DOSE.search(title)
+        if units is not None and int(units.group(1)) > 1:
+            fields["dose_mg"] *= int(units.group(1))
+    frequency = _FREQ_RE.search(title)
+    if frequency is not None:
+        fields["doses_per_day"] = float(_FREQUENCY[frequency.group(1).lower()])
+    quantity = _HASH.search(title)
+    if quantity is not None:
+        fields["quantity"] = int(quantity.group(1))
+    return fields
+
+
+def requests(
+    titles: Sequence[str],
+    catalog: TreatmentCatalog,
+    sentences: list[Sentence],
+    prior_injections: int,
+    rec: Recorder,
+) -> list[dict[str, Any]]:
+    """One request per title that names a known treatment, with id r<N> from its position."""
+    found: list[dict[str, Any]] = []
+    for number, raw in enumerate(titles, start=1):
+        title = _PREFIX.sub("", raw.strip())
+        match = catalog.match_title(title)
+        if match is None:
+            rec.note(f"title {number} {raw.strip()!r} names no treatment in the catalog; it is left out")
+            continue
+        treatment = catalog.get(match.treatment_id)
+        request: dict[str, Any] = {"id": f"r{number}", "treatment": treatment.id}
+        levels = levels_in(title)
+        region = next(iter(regions_in(title)), None) or region_of_levels(levels)
+        if region is not None:
+            request["region"] = region
+        side = side_in(re.sub(r"\b[LRS]\d{1,2}\b", " ", title))
+        if side is not None:
+            request["side"] = side
+        if levels:
+            request["levels"] = levels
+        approach = _APPROACH.search(title)
+        if approach is not None and treatment.category == "injection":
+            request["approach"] = approach.group(1).lower()
+        if treatment.category == "rehabilitation":
+            visits = _VISITS.search(title)
+            if visits is not None:
+                request["visits"] = int(visits.group(1) or visits.group(2))
+            per_week = _PER_WEEK.search(title)
+            weeks = _WEEKS.search(title)
+            if per_week is not None:
+                request["frequency_per_week"] = float(per_week.group(1))
+            if weeks is not None:
+                request["weeks"] = float(weeks.group(1))
+        elif treatment.category == "pharmaceutical":
+            request.update(_drug_fields(title, match.matched_text, catalog, treatment.id))
+        else:
+            quantity = _QUANTITY.match(title)
+            value = count_value(quantity.group(1)) if quantity else None
+            if value is not None and quantity is not None and quantity.group(1).lower() not in ("a", "an"):
+                request["quantity"] = value
+        if treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0):
+            request["repeat"] = True
+        found.append(request)
+    _link_companions(found, catalog)
+    if treatment_plan := _planned(found, sentences, catalog, rec):
+        for request, planned in treatment_plan:
+            request["planned_procedure"] = planned
+    return found
+
+
+def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog) -> None:
+    for request in found:
+        primaries = catalog.get(request["treatment"]).companion_of
+        primary = next((r for r in found if r["treatment"] in primaries and r is not request), None)
+        if primary is not None:
+            request["companion_of"] = primary["id"]
+            for key in ("region", "side", "levels"):
+                if key not in request and key in primary:
+                    request[key] = primary[key]
+
+
+_PLANNED = re.compile(
+    r"\b(?:requested for|referred for|for consideration of|to consider|evaluation for|consult(?:ation)? for)\s"
+    r"(?:an?\s|the\s)?(?:possible\s)?(?:repeat\s)?([a-z][a-z -]{2,60})",
+    re.IGNORECASE,
+)
+
+
+def _planned(
+    found: list[dict[str, Any]], sentences: list[Sentence], catalog: TreatmentCatalog, rec: Recorder
+) -> list[tuple[dict[str, Any], str]]:
+    """A consultation or visit requested for a procedure ("... for consideration of a repeat ESI")."""
+    visits = [r for r in found if catalog.get(r["treatment"]).category == "evaluation_management"]
+    if not visits:
+        return []
+    for sentence in sentences:
+        for match in _PLANNED.finditer(sentence.flat):
+            named = catalog.match_title(match.group(1))
+            if named is not None and named.category in ("injection", "surgery") and named.start == 0:
+                for request in visits:
+                    rec.add(f"requests[{found.index(request)}].planned_procedure", named.treatment_id, sentence)
+                return [(r, named.treatment_id) for r in visits]
+    return []

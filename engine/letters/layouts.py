@@ -1,0 +1,158 @@
+"""Which layout a letter uses, and its lines split into that layout's sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine.letters.models import Layout
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; `inline` headings end in a colon and may have text after it."""
+
+    key: str
+    pattern: str
+    inline: bool = False
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile("(?:" + self.pattern + r")\s*(:)?\s*", re.IGNORECASE))
+
+
+def _words(text: str) -> str:
+    """A heading pattern that tolerates any spacing between its words."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+HOW = Heading("how", _words("HOW THE IMR FINAL DETERMINATION WAS MADE"))
+CLINICAL_SUMMARY = Heading("summary", _words("CLINICAL CASE SUMMARY"))
+ISSUES = Heading("issues", _words("IMR ISSUES, DECISIONS AND RATIONALES"))
+DOCUMENTS = Heading("documents", _words("DOCUMENTS REVIEWED"))
+DECISIONS = Heading("issues", _words("IMR DECISION(S) AND RATIONALE(S)"))
+
+PROFESSIONAL_REVIEW = Heading("title", _words("MEDICAL PROFESSIONAL REVIEW"))
+ISSUE_AT_DISPUTE = Heading("issue", _words("ISSUE AT DISPUTE") + "|" + _words("ISSUES AT DISPUTE"), inline=True)
+CASE_SUMMARY = Heading("summary", _words("CASE SUMMARY"), inline=True)
+DOCUMENTS_FOR_DETERMINATION = Heading("documents", _words("DOCUMENTS REVIEWED FOR DETERMINATION"), inline=True)
+GUIDELINES_RELIED_UPON = Heading(
+    "guidelines",
+    _words("MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY") + r"(?:\s+THE)?\s+" + _words("PROFESSIONAL REVIEWER AND WHY"),
+    inline=True,
+)
+RATIONALE_FOR_WHY = Heading(
+    "rationale",
+    _words("RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS") + r"(?:\s+NOT)?\s+" + _words("MEDICALLY NECESSARY"),
+    inline=True,
+)
+REVIEWER_QUALIFICATIONS = Heading("qualifications", _words("MEDICAL REVIEWER QUALIFICATIONS"), inline=True)
+
+NOTICE = Heading("notice", _words("NOTICE OF INDEPENDENT MEDICAL REVIEW DETERMINATION"))
+EXPERT_QUALIFICATIONS = Heading("qualifications", _words("MEDICAL QUALIFICATIONS OF THE EXPERT REVIEWER"), inline=True)
+NOTICE_SUMMARY = Heading("summary", r"(?:EXPERT\s+REVIEWER\s+)?(?:CLINICAL\s+)?CASE\s+SUMMARY", inline=True)
+
+HEADINGS: dict[Layout, tuple[Heading, ...]] = {
+    Layout.MAXIMUS_2014: (HOW, CLINICAL_SUMMARY, ISSUES),
+    Layout.MAXIMUS_2014_HEADER: (HOW, CLINICAL_SUMMARY, ISSUES),
+    Layout.MAXIMUS_DOCUMENTS_REVIEWED: (HOW, DOCUMENTS, CLINICAL_SUMMARY, DECISIONS, ISSUES),
+    Layout.MEDICAL_PROFESSIONAL_REVIEW: (
+        PROFESSIONAL_REVIEW,
+        ISSUE_AT_DISPUTE,
+        CASE_SUMMARY,
+        DOCUMENTS_FOR_DETERMINATION,
+        GUIDELINES_RELIED_UPON,
+        RATIONALE_FOR_WHY,
+        REVIEWER_QUALIFICATIONS,
+    ),
+    Layout.NOTICE_2013: (NOTICE, EXPERT_QUALIFICATIONS, HOW, NOTICE_SUMMARY, DECISIONS, ISSUES),
+}
+
+# Fields that only the header-block variant of the 2014 layout prints before its first section.
+_HEADER_FIELD = re.compile(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
+_DETERMINED = re.compile(r"has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    heading: Heading
+    lines_used: int
+    rest: str
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Lines before the first heading, and each section's lines (first occurrence wins)."""
+
+    preamble: tuple[str, ...]
+    bodies: dict[str, tuple[str, ...]]
+
+    def get(self, key: str) -> tuple[str, ...]:
+        return self.bodies.get(key, ())
+
+
+def match_heading(lines: Sequence[str], index: int, heading: Heading) -> HeadingMatch | None:
+    """`heading` starting at lines[index], possibly wrapped onto the next line."""
+    line = lines[index]
+    candidates = [(line, 1)]
+    if index + 1 < len(lines):
+        candidates.append((line + " " + lines[index + 1], 2))
+    for text, used in candidates:
+        found = heading.regex.match(text)
+        if found is None or (used == 2 and found.end(0) <= len(line) + 1):
+            continue
+        rest = text[found.end(0) :]
+        if rest and not (heading.inline and found.group(1)):
+            continue
+        return HeadingMatch(heading, used, rest)
+    return None
+
+
+def _find_heading(lines: Sequence[str], index: int, headings: Sequence[Heading]) -> HeadingMatch | None:
+    for heading in headings:
+        found = match_heading(lines, index, heading)
+        if found is not None:
+            return found
+    return None
+
+
+def has_heading(lines: Sequence[str], heading: Heading) -> bool:
+    return any(match_heading(lines, index, heading) is not None for index in range(len(lines)))
+
+
+def split_sections(lines: Sequence[str], headings: Sequence[Heading]) -> Sections:
+    """Cut `lines` at each heading; a repeated heading (a page header) continues its section."""
+    preamble: list[str] = []
+    bodies: dict[str, list[str]] = {}
+    current = preamble
+    index = 0
+    while index < len(lines):
+        found = _find_heading(lines, index, headings)
+        if found is None:
+            current.append(lines[index])
+            index += 1
+            continue
+        current = bodies.setdefault(found.heading.key, [])
+        if found.rest:
+            current.append(found.rest)
+        index += found.lines_used
+    return Sections(tuple(preamble), {key: tuple(body) for key, body in bodies.items()})
+
+
+def detect_layout(lines: Sequence[str]) -> Layout | None:
+    """The layout whose distinctive headings the letter has, or None for a text that is no letter."""
+    if has_heading(lines, PROFESSIONAL_REVIEW) or (
+        has_heading(lines, ISSUE_AT_DISPUTE) and has_heading(lines, RATIONALE_FOR_WHY)
+    ):
+        return Layout.MEDICAL_PROFESSIONAL_REVIEW
+    if has_heading(lines, NOTICE) or any(_DETERMINED.search(line) for line in lines):
+        return Layout.NOTICE_2013
+    if has_heading(lines, DECISIONS) or (has_heading(lines, HOW) and has_heading(lines, DOCUMENTS)):
+        return Layout.MAXIMUS_DOCUMENTS_REVIEWED
+    if has_heading(lines, ISSUES) or (has_heading(lines, HOW) and has_heading(lines, CLINICAL_SUMMARY)):
+        preamble = split_sections(lines, HEADINGS[Layout.MAXIMUS_2014]).preamble
+        if any(_HEADER_FIELD.search(line) for line in preamble):
+            return Layout.MAXIMUS_2014_HEADER
+        return Layout.MAXIMUS_2014
+    return None

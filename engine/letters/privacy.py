@@ -1,0 +1,114 @@
+"""Keeping people out of the parsed letter.
+
+Published letters are redacted, but a user's own letters may not be. Two defences: the values of
+personal fields in the letter's header block (the worker's name, claim number, date of birth,
+address, employer…) are struck out wherever they recur in the text kept; and a few patterns that
+identify a person anywhere (a labelled date of birth or claim number, a social security number,
+a name after a title such as "Ms.") are struck out too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+REDACTED = "[redacted]"
+
+# Fields that name a person: their words are struck out one by one too ("Ms. Doe", "Jane").
+_NAME_LABELS = (
+    r"employee(?:'s)?\s+name|employee|applicant(?:'s)?\s+name|applicant|patient(?:'s)?\s+name|patient"
+    r"|injured\s+(?:worker|employee)|claimant|name"
+)
+_PERSONAL_LABELS = (
+    r"claims?\s*(?:number|no\.?|#)|date\s+of\s+birth|birth\s*date|d\.?o\.?b\.?|(?:mailing\s+|home\s+)?address"
+    r"|ssn|social\s+security(?:\s+number)?|employer|insurer|provider(?:'s)?\s+name|provider"
+    r"|requesting\s+physician|treating\s+physician|attorney|phone|telephone"
+)
+# Header fields that are not personal; listed so that a value stops where the next field starts.
+_OTHER_LABELS = (
+    r"(?:imr\s+|maximus\s+)?case\s+number|date\s+assigned|ur\s+denial\s+date|date\s+of\s+ur\s+decision"
+    r"|application\s+received|decision\s+date|date\s+of\s+injury|priority|dated|treated\s+area|review\s+type"
+    r"|claims\s+administrator"
+)
+_FIELD = re.compile(
+    r"(?<![A-Za-z])(?:(?P<name>"
+    + _NAME_LABELS
+    + r")|(?P<personal>"
+    + _PERSONAL_LABELS
+    + r")|(?P<other>"
+    + _OTHER_LABELS
+    + r"))\s*[:#]",
+    re.IGNORECASE,
+)
+_NAME_TOKEN = re.compile(r"[A-Z][A-Za-z'\-]{1,40}")
+_NOT_A_NAME = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Jr", "Sr", "Inc", "LLC", "Co", "Corp", "The", "And", "Of"})
+_MIN_VALUE_LENGTH = 3
+_MAX_VALUE_LENGTH = 120
+
+_ALWAYS = (
+    (
+        re.compile(
+            r"\b(date\s+of\s+birth|birth\s*date|DOB|D\.O\.B\.?)(\s*[:#]?\s*)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}",
+            re.IGNORECASE,
+        ),
+        rf"\1\2{REDACTED}",
+    ),
+    (
+        re.compile(r"\b(claims?\s*(?:number|no\.?|#))(\s*[:#]?\s*)[A-Z0-9][A-Z0-9-]{2,30}", re.IGNORECASE),
+        rf"\1\2{REDACTED}",
+    ),
+    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), REDACTED),
+    (re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)(\.?\s+)[A-Z][A-Za-z'\-]{1,40}(?:\s+[A-Z][A-Za-z'\-]{1,40})?"), rf"\1\2{REDACTED}"),
+)
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """Values from a letter's personal fields, to be struck out of everything kept."""
+
+    values: frozenset[str]
+    name_tokens: frozenset[str]
+
+    def scrub(self, text: str) -> str:
+        for pattern, replacement in _ALWAYS:
+            text = pattern.sub(replacement, text)
+        if self.values:
+            ordered = sorted(self.values, key=len, reverse=True)
+            values = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", re.IGNORECASE)
+            text = values.sub(REDACTED, text)
+        if self.name_tokens:
+            tokens = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(self.name_tokens))) + r")(?!\w)")
+            text = tokens.sub(REDACTED, text)
+        return text
+
+    def scrub_optional(self, text: str | None) -> str | None:
+        return None if text is None else self.scrub(text)
+
+
+NO_IDENTIFIERS = Identifiers(frozenset(), frozenset())
+
+
+def labelled_fields(line: str) -> list[tuple[str, str, str]]:
+    """(label, value, kind) for every "Label: value" field on a header line; kind is the label group."""
+    matches = list(_FIELD.finditer(line))
+    fields = []
+    for position, found in enumerate(matches):
+        end = matches[position + 1].start() if position + 1 < len(matches) else len(line)
+        value = line[found.end() : end].strip(" ,;")
+        fields.append((found.group(0).rstrip(":# ").strip(), value, found.lastgroup or "other"))
+    return fields
+
+
+def collect_identifiers(lines: Iterable[str]) -> Identifiers:
+    """The personal values in header lines (those before a letter's first section, and page headers)."""
+    values: set[str] = set()
+    tokens: set[str] = set()
+    for line in lines:
+        for _label, value, kind in labelled_fields(line):
+            if kind == "other" or not _MIN_VALUE_LENGTH <= len(value) <= _MAX_VALUE_LENGTH:
+                continue
+            values.add(value)
+            if kind == "name":
+                tokens.update(token for token in _NAME_TOKEN.findall(value) if token not in _NOT_A_NAME)
+    return Identifiers(frozenset(values), frozenset(tokens))
