@@ -77,9 +77,7 @@ def _print_table(console: Console, letter: Letter) -> None:
 
 
 def parse_command(
-    letters: Annotated[
-        list[Path], typer.Argument(help="Letter files (.txt or .pdf) or directories of them.", show_default=False)
-    ],
+    letters: Annotated[list[Path], typer.Argument(help="Letter files (.txt or .pdf) or directories of them.", show_default=False)],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table, json (one object or a list), or jsonl (streamed).")
     ] = OutputFormat.TABLE,

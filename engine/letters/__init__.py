@@ -34,9 +34,7 @@ __all__ = [
 
 def _unexpected(error: Exception, source: str) -> LetterParseError:
     # Only the exception type is reported: its message could quote the letter.
-    return LetterParseError(
-        f"the letter could not be parsed (internal error {type(error).__name__}; please report it)", source=source
-    )
+    return LetterParseError(f"the letter could not be parsed (internal error {type(error).__name__}; please report it)", source=source)
 
 
 def parse_letter_text(text: str, *, source: str = "<text>") -> Letter:

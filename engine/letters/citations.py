@@ -14,7 +14,7 @@ _NOT_BASED_ON_MTUS = re.compile(
     r"\s+did\s+not\s+base\s+(?:their|its|his/her|his|her)\s+decision\s+on\s+the\s+MTUS\s*\.?",
     re.IGNORECASE,
 )
-_DECISION_BASED_ON = re.compile(r"decision\s+based\s+on\s+", re.IGNORECASE)
+_DECISION_BASED_ON = re.compile(r"decision\s+based\s+on\b\s*", re.IGNORECASE)
 _NON_MTUS = re.compile(r"\s*non-?\s?MTUS\s+citation\s*:?\s*", re.IGNORECASE)
 _MTUS_LEAD = re.compile(r"\s*(?:the\s+)?MTUS\b\s*:?\s*", re.IGNORECASE)
 _PART_OF = re.compile(
@@ -62,11 +62,7 @@ _ANY_NAME = re.compile("|".join(f"(?P<n{index}>{name.pattern})" for index, name 
 
 _PAGE_NUMBER = r"\d{1,4}(?!\d|\.\d)"
 _PAGES = re.compile(
-    r"\b(?:page\s*\(\s*s\s*\)|pages?|pp?\.)\s*:?\s*(?P<list>"
-    + _PAGE_NUMBER
-    + r"(?:\s*(?:,|&|-|–|and|to)\s*"
-    + _PAGE_NUMBER
-    + r")*)",
+    r"\b(?:page\s*\(\s*s\s*\)|pages?|pp?\.)\s*:?\s*(?P<list>" + _PAGE_NUMBER + r"(?:\s*(?:,|&|-|–|and|to)\s*" + _PAGE_NUMBER + r")*)",
     re.IGNORECASE,
 )
 _PAGE_RANGE = re.compile(r"(\d{1,4})\s*(?:-|–|to)\s*(\d{1,4})|(\d{1,4})")
@@ -76,9 +72,7 @@ _EDITION = re.compile(r"\b(\d)(?:st|nd|rd|th)\s+edition\s*,?\s*\(?\s*((?:19|20)\
 _REGULATION = re.compile(r"\b(?:8\s+CCR\s+)?(9792\.\d{1,3}(?:\.\d{1,3})?(?:\([a-z0-9]{1,3}\))*)", re.IGNORECASE)
 # An abbreviation in brackets after a name ("(ESIs)", "(ODG)", the mistyped "()DG)").
 _ABBREVIATION = re.compile(r"\s*\(\)?[A-Za-z.]{0,8}\)")
-_FILLER = re.compile(
-    r"^(?:practice\s+guidelines?|guidelines?|topic|section\s+on|section|the)\b\s*|\s*\b(?:topic)\s*$", re.IGNORECASE
-)
+_FILLER = re.compile(r"^(?:practice\s+guidelines?|guidelines?|topic|section\s+on|section|the)\b\s*|\s*\b(?:topic)\s*$", re.IGNORECASE)
 # Where a citation ends and prose explaining it begins ("…, NSAIDs. The guideline addresses…").
 _SENTENCE_AFTER = re.compile(r"\.\s+[A-Z][a-z]+(?:\s+[a-z][a-z'/-]*){2}")
 _EDGE_PUNCTUATION = " ,.;:-–"

@@ -142,9 +142,7 @@ def split_sections(lines: Sequence[str], headings: Sequence[Heading]) -> Section
 
 def detect_layout(lines: Sequence[str]) -> Layout | None:
     """The layout whose distinctive headings the letter has, or None for a text that is no letter."""
-    if has_heading(lines, PROFESSIONAL_REVIEW) or (
-        has_heading(lines, ISSUE_AT_DISPUTE) and has_heading(lines, RATIONALE_FOR_WHY)
-    ):
+    if has_heading(lines, PROFESSIONAL_REVIEW) or (has_heading(lines, ISSUE_AT_DISPUTE) and has_heading(lines, RATIONALE_FOR_WHY)):
         return Layout.MEDICAL_PROFESSIONAL_REVIEW
     if has_heading(lines, NOTICE) or any(_DETERMINED.search(line) for line in lines):
         return Layout.NOTICE_2013

@@ -32,13 +32,7 @@ _OTHER_LABELS = (
     r"|claims\s+administrator"
 )
 _FIELD = re.compile(
-    r"(?<![A-Za-z])(?:(?P<name>"
-    + _NAME_LABELS
-    + r")|(?P<personal>"
-    + _PERSONAL_LABELS
-    + r")|(?P<other>"
-    + _OTHER_LABELS
-    + r"))\s*[:#]",
+    r"(?<![A-Za-z])(?:(?P<name>" + _NAME_LABELS + r")|(?P<personal>" + _PERSONAL_LABELS + r")|(?P<other>" + _OTHER_LABELS + r"))\s*[:#]",
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"[A-Z][A-Za-z'\-]{1,40}")

@@ -58,9 +58,7 @@ def test_header_layout_items(fixture_text: Read) -> None:
     assert first.claims_administrator_guideline == (
         "Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections (ESIs) Page(s): 46."
     )
-    assert first.reviewer_guideline == (
-        "Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Page(s): 46."
-    )
+    assert first.reviewer_guideline == ("Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Page(s): 46.")
     assert first.citations == [Citation(source="MTUS", document=CPMTG, section="Epidural Steroid Injections", pages=[46])]
     # The rationale runs over the page break; the page's header and number are gone from it.
     assert first.rationale == (
@@ -105,16 +103,11 @@ def test_documents_reviewed_layout(fixture_text: Read) -> None:
         "mri",
         "diagnostic_imaging",
     )
-    acoem = (
-        "the ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 13, Knee Complaints, pages 341-343, which are "
-        "part of the MTUS."
-    )
+    acoem = "the ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 13, Knee Complaints, pages 341-343, which are part of the MTUS."
     assert mri.claims_administrator_guideline == acoem
     assert mri.reviewer_guideline == acoem
     assert mri.citations == [
-        Citation(
-            source="MTUS", document="ACOEM 2nd Edition (2004)", chapter="13", section="Knee Complaints", pages=[341, 342, 343]
-        )
+        Citation(source="MTUS", document="ACOEM 2nd Edition (2004)", chapter="13", section="Knee Complaints", pages=[341, 342, 343])
     ]
     assert mri.rationale.startswith("The guideline supports imaging of the knee when mechanical symptoms")
     assert mri.rationale.endswith("Both are documented here. The request is medically necessary.")
@@ -122,9 +115,7 @@ def test_documents_reviewed_layout(fixture_text: Read) -> None:
     assert relaxant.reviewer_guideline == (
         "the Chronic Pain Medical Treatment Guidelines, Muscle relaxants (for pain), pages 63-66, which are part of the MTUS."
     )
-    assert relaxant.citations == [
-        Citation(source="MTUS", document=CPMTG, section="Muscle relaxants (for pain)", pages=[63, 64, 65, 66])
-    ]
+    assert relaxant.citations == [Citation(source="MTUS", document=CPMTG, section="Muscle relaxants (for pain)", pages=[63, 64, 65, 66])]
     assert relaxant.rationale.endswith("no spasm is documented. The request is not medically necessary.")
     assert [item.warnings for item in letter.items] == [[], []]
 
@@ -150,8 +141,7 @@ def test_medical_professional_review_layout(fixture_text: Read) -> None:
     )
     assert acupuncture.claims_administrator_guideline is None
     assert acupuncture.reviewer_guideline == (
-        "MTUS Acupuncture Medical Treatment Guidelines, 8 CCR 9792.24.1. The guideline applies because acupuncture "
-        "was requested."
+        "MTUS Acupuncture Medical Treatment Guidelines, 8 CCR 9792.24.1. The guideline applies because acupuncture was requested."
     )
     assert acupuncture.citations == [
         Citation(source="MTUS", document="Acupuncture Medical Treatment Guidelines"),
@@ -173,9 +163,7 @@ def test_notice_2013_layout(fixture_text: Read) -> None:
     assert letter.header == LetterHeader(
         case_number="CM13-0005555", ur_denial_date=date(2013, 7, 30), application_received=date(2013, 8, 5)
     )
-    assert letter.reviewer == Reviewer(
-        specialty="Internal Medicine", subspecialty="Rheumatology", licensure=["California", "Arizona"]
-    )
+    assert letter.reviewer == Reviewer(specialty="Internal Medicine", subspecialty="Rheumatology", licensure=["California", "Arizona"])
     assert letter.clinical_summary == (
         "The injured worker is an invented 60-year-old cook with chronic low back pain and obesity. Mr. [redacted] "
         "reports pain of 7/10 that limits standing. A home TENS trial is not documented. Land exercise is limited by "
@@ -188,9 +176,7 @@ def test_notice_2013_layout(fixture_text: Read) -> None:
         "tens_unit",
         "durable_medical_equipment",
     )
-    assert tens.citations == [
-        Citation(source="MTUS", document=CPMTG, section="Transcutaneous electrotherapy", pages=[114, 115, 116])
-    ]
+    assert tens.citations == [Citation(source="MTUS", document=CPMTG, section="Transcutaneous electrotherapy", pages=[114, 115, 116])]
     assert tens.rationale.endswith("No such program is described. The request is not medically necessary.")
     assert (aquatic.title, aquatic.decision, aquatic.treatment) == ("Aquatic therapy, eight sessions", "overturned", "aquatic_therapy")
     assert aquatic.claims_administrator_guideline == (
@@ -213,9 +199,7 @@ def test_notice_2013_without_its_explanations_keeps_the_listed_determinations(fi
         ("eight sessions of aquatic therapy", "overturned"),
     ]
     assert letter.items[0].rationale == ""
-    assert letter.items[0].warnings == [
-        "no guidelines or rationale were found for this determination; the letter may be cut off"
-    ]
+    assert letter.items[0].warnings == ["no guidelines or rationale were found for this determination; the letter may be cut off"]
 
 
 def test_notice_2013_flags_a_decision_that_disagrees_with_the_list(fixture_text: Read) -> None:

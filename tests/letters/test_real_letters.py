@@ -54,8 +54,7 @@ LETTER_000 = ExpectedLetter(
             category="evaluation_management",
             claims_administrator="The Claims Administrator did not base their decision on the MTUS. Decision based on "
             "Non-MTUS Citation ACOEM Guidelines, Chapter 7, page 127",
-            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections(ESI) "
-            "Page(s): 46.",
+            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections(ESI) Page(s): 46.",
             citations=[Citation(source="MTUS", document=CPMTG, section="Epidural Steroid Injections", pages=[46])],
             based_on_mtus=True,
             rationale_start="Since consultation for pain specialist is for epidural steroid injection,",
@@ -120,11 +119,7 @@ LETTER_000 = ExpectedLetter(
             "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back",
             reviewer="The Expert Reviewer did not base their decision on the MTUS. Decision based on Non-MTUS "
             "Citation Official Disability Guidelines (ODG), Low Back Complaints - Thoracic or Lumbar, Corticosteroids",
-            citations=[
-                Citation(
-                    source="ODG", document=ODG, section="Low Back Complaints - Thoracic or Lumbar, Corticosteroids"
-                )
-            ],
+            citations=[Citation(source="ODG", document=ODG, section="Low Back Complaints - Thoracic or Lumbar, Corticosteroids")],
             based_on_mtus=False,
             rationale_start="MTUS Chronic pain or ACOEM Guidelines do not adequately address this issue.",
             rationale_end="the medical records reviewed, this request is not medically necessary.",
@@ -148,8 +143,7 @@ LETTER_001 = ExpectedLetter(
             treatment="epidural_steroid_injection",
             category="injection",
             claims_administrator=_ESI_CLAIMS,
-            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic, "
-            "9792.20(f) Page(s): 46.",
+            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic, 9792.20(f) Page(s): 46.",
             citations=[
                 _ESI_CITATION,
                 Citation(source="MTUS", document="California Code of Regulations, Title 8", section="9792.20(f)"),
@@ -163,8 +157,7 @@ LETTER_001 = ExpectedLetter(
             treatment="fluoroscopy",
             category="procedure_support",
             claims_administrator=_ESI_CLAIMS,
-            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic. "
-            "Page(s): 46.",
+            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic. Page(s): 46.",
             citations=[_ESI_CITATION],
             based_on_mtus=True,
             rationale_start="While page 46 of the MTUS Chronic Pain Medical Treatment Guidelines does suggest",
@@ -176,8 +169,7 @@ LETTER_001 = ExpectedLetter(
             category="procedure_support",
             claims_administrator="The Claims Administrator did not base their decision on the MTUS. Decision based on "
             "Non-MTUS Citation Official Disability Guidelines ()DG) Pain, Epidural Steroid Injections (ESIs)",
-            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic "
-            "Page(s): 46.",
+            reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Epidural Steroid Injections Topic Page(s): 46.",
             citations=[_ESI_CITATION],
             based_on_mtus=True,
             rationale_start="This is a derivative or a companion request, one which accompanies the primary request",
@@ -191,8 +183,7 @@ LETTER_004 = ExpectedLetter(
     specialty="Anesthesiology",
     subspecialty="Pain Management",
     summary_start="According to the records made available for review, this is a 48-year-old female",
-    summary_end="a plan for follow up visit with the anesthesiologist for consideration of a repeat epidural "
-    "steroid injection.",
+    summary_end="a plan for follow up visit with the anesthesiologist for consideration of a repeat epidural steroid injection.",
     items=[
         Expected(
             title="FOLLOW-UP VISIT WITH ANESTHESIOLOGIST FOR THE LUMBAR",
@@ -216,15 +207,13 @@ LETTER_004 = ExpectedLetter(
             ],
             based_on_mtus=False,
             rationale_start="MTUS reference to ACOEM guidelines state that the occupational health practitioner",
-            rationale_end="the request for follow-up visit with Anesthesiologist for the lumbar spine is not "
-            "medically necessary.",
+            rationale_end="the request for follow-up visit with Anesthesiologist for the lumbar spine is not medically necessary.",
         ),
         Expected(
             title="PHYSICAL THERAPY 12 VISITS FOR THE LUMBAR",
             treatment="physical_therapy",
             category="rehabilitation",
-            claims_administrator="Decision based on MTUS Chronic Pain Treatment Guidelines Section on physical "
-            "medicine.",
+            claims_administrator="Decision based on MTUS Chronic Pain Treatment Guidelines Section on physical medicine.",
             reviewer="Decision based on MTUS Chronic Pain Treatment Guidelines Section on physical medicine "
             "Page(s): 98. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back Chapter, "
             "Physical therapy (PT.)",

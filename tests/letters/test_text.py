@@ -72,8 +72,7 @@ def test_page_numbers_and_running_headers_are_removed() -> None:
 def test_form_feed_pages_lose_their_headers_footers_and_bare_numbers() -> None:
     page = "MAXIMUS FEDERAL SERVICES\n{body}\nCM14-0000004 Page {number} of 3\n{number}"
     text = "\f".join(
-        page.format(body=body, number=number)
-        for number, body in enumerate(["first body line\nsecond", "third", "fourth\nfifth"], start=1)
+        page.format(body=body, number=number) for number, body in enumerate(["first body line\nsecond", "third", "fourth\nfifth"], start=1)
     )
     assert remove_page_furniture(text).lines == ("first body line", "second", "third", "fourth", "fifth")
 
@@ -151,7 +150,5 @@ def test_a_title_wrapped_over_three_lines_is_rejoined() -> None:
         ],
         EMPTY_VOCABULARY,
     )
-    assert items[-1].title == (
-        "Re-review selective nerve root block at left L5 and S1 under fluoroscopic guidance with moderate sedation"
-    )
+    assert items[-1].title == ("Re-review selective nerve root block at left L5 and S1 under fluoroscopic guidance with moderate sedation")
     assert items[0].rationale == "The earlier item ends here."
