@@ -47,11 +47,11 @@ def parse_letter_text(text: str, *, source: str = "<text>") -> Letter:
         raise _unexpected(error, source) from error
 
 
-def parse_letter_file(path: Path) -> Letter:
+def parse_letter_file(path: Path | str) -> Letter:
     """Parse a .txt or .pdf letter file."""
     source = str(path)
     try:
-        return build_letter(read_letter_text(path), source)
+        return build_letter(read_letter_text(Path(path)), source)
     except LetterParseError:
         raise
     except Exception as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from engine.errors import LetterParseError
@@ -53,7 +54,12 @@ def _looks_binary(text: str) -> bool:
 
 
 def decode_text(data: bytes, source: Path) -> str:
-    """Text from UTF-8 (or, failing that, Windows-1252) bytes; binary data is refused."""
+    """Text from UTF-8, UTF-16 with a byte-order mark, or else Windows-1252; binary data is refused."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LetterParseError("starts like UTF-16 text but does not decode as it", source=source) from None
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise LetterParseError("a binary file, not a text or PDF letter", source=source)
     try:

@@ -71,7 +71,10 @@ HEADINGS: dict[Layout, tuple[Heading, ...]] = {
 
 # Fields that only the header-block variant of the 2014 layout prints before its first section.
 _HEADER_FIELD = re.compile(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
-_DETERMINED = re.compile(r"has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
+# The 2013 notice opens with MAXIMUS's own determinations; other letters may quote a UR decision
+# in similar words ("utilization review has determined the request…"), hence the name.
+_DETERMINED = re.compile(r"maximus\b.{0,40}?\s+has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
+_NOTICE_OPENING_LINES = 80
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def detect_layout(lines: Sequence[str]) -> Layout | None:
     """The layout whose distinctive headings the letter has, or None for a text that is no letter."""
     if has_heading(lines, PROFESSIONAL_REVIEW) or (has_heading(lines, ISSUE_AT_DISPUTE) and has_heading(lines, RATIONALE_FOR_WHY)):
         return Layout.MEDICAL_PROFESSIONAL_REVIEW
-    if has_heading(lines, NOTICE) or any(_DETERMINED.search(line) for line in lines):
+    if has_heading(lines, NOTICE) or _DETERMINED.search(" ".join(lines[:_NOTICE_OPENING_LINES])):
         return Layout.NOTICE_2013
     if has_heading(lines, DECISIONS) or (has_heading(lines, HOW) and has_heading(lines, DOCUMENTS)):
         return Layout.MAXIMUS_DOCUMENTS_REVIEWED

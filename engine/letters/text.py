@@ -171,21 +171,15 @@ def remove_page_furniture(text: str) -> CleanText:
     keys = _furniture_keys(segments)
     edge_numbers = _edge_page_numbers(segments)
     lines: list[str] = []
-    furniture: list[str] = []
+    # Page markers are furniture too; they are kept aside so that header parsing can read a
+    # running header such as "CM14-0000001 Page 2 of 4".
+    furniture = [line for page in pages for line in page if _is_page_marker(line)]
     for number, segment in enumerate(segments):
         for index, line in enumerate(segment):
             if line.casefold() in keys or (number, index) in edge_numbers:
                 furniture.append(line)
-            else:
+            elif not _is_page_marker(line):
                 lines.append(line)
-    # Page markers never reach a segment when pages come from page markers; collect them too so
-    # that header parsing can see a running header such as "CM14-0000001 Page 2 of 4".
-    if len(pages) <= 1:
-        furniture.extend(line for line in (pages[0] if pages else []) if _is_page_marker(line))
-    else:
-        kept = [line for line in lines if not _is_page_marker(line)]
-        furniture.extend(line for line in lines if _is_page_marker(line))
-        lines = kept
     return CleanText(tuple(lines), tuple(furniture), Vocabulary.from_lines(lines))
 
 

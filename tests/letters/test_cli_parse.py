@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +137,34 @@ def test_one_bad_file_in_json_prints_no_data(tmp_path: Path) -> None:
     run = run_parse(str(path), "--format", "json", expect=2)
     assert run.stdout == ""
     assert run.stderr == f"imrcheck: {path}: a binary file, not a text or PDF letter\n"
+
+
+_STANDALONE = """
+import typer
+from engine.cli.parse import register
+
+app = typer.Typer()
+register(app)
+
+
+@app.callback()
+def main() -> None:
+    pass
+
+
+app()
+"""
+
+
+def test_a_damaged_pdf_gets_one_error_line_and_no_library_chatter(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + bytes(range(1, 200)) * 20)
+    # A real process: under pytest, log capture would hide what pypdf's warnings do to stderr.
+    result = subprocess.run(
+        [sys.executable, "-c", _STANDALONE, "parse", str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"imrcheck: {path}: not a readable PDF (PdfStreamError)\n"
 
 
 def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:

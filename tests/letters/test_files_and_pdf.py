@@ -129,6 +129,14 @@ def test_windows_1252_text_is_read(tmp_path: Path, fixture_text: Read) -> None:
     assert "caf\u00e9 cook" in parse_letter_file(path).clinical_summary
 
 
+def test_utf16_text_is_read(tmp_path: Path, fixture_text: Read) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_bytes(fixture_text("notice_2013.txt").encode("utf-16"))
+    assert parse_letter_file(path).model_dump(exclude={"source"}) == parse_letter_text(fixture_text("notice_2013.txt")).model_dump(
+        exclude={"source"}
+    )
+
+
 def test_text_that_is_no_letter() -> None:
     with pytest.raises(LetterParseError) as caught:
         parse_letter_text("Dear neighbour,\nthe fence needs painting.\nRegards", source="note.txt")

@@ -243,6 +243,20 @@ def test_without_header_block_the_layout_is_the_plain_2014_one(letter_without_he
     assert len(letter.items) == 3
 
 
+def test_a_quoted_ur_determination_does_not_make_a_2013_notice(letter_without_header: str) -> None:
+    text = letter_without_header.replace(
+        "This invented worker", "Utilization review has determined the request for an MRI is not medically necessary. This invented worker"
+    )
+    assert parse_letter_text(text).layout is Layout.MAXIMUS_2014
+
+
+def test_the_notice_is_recognised_by_its_determinations_alone(fixture_text: Read) -> None:
+    text = fixture_text("notice_2013.txt").replace("Notice of Independent Medical Review Determination", "")
+    letter = parse_letter_text(text)
+    assert letter.layout is Layout.NOTICE_2013
+    assert [item.decision for item in letter.items] == ["upheld", "overturned"]
+
+
 def test_header_fields_make_the_header_variant(letter_without_header: str) -> None:
     letter = parse_letter_text("Case Number: CM14-0000002\nDate Assigned: 1/5/2015\n" + letter_without_header)
     assert letter.layout is Layout.MAXIMUS_2014_HEADER

@@ -8,9 +8,11 @@ import string
 import time
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import engine.letters as letters_api
 from engine.letters import Letter, LetterParseError, parse_letter_text
 from engine.letters.parser import build_letter
 
@@ -124,3 +126,13 @@ def test_a_long_real_shaped_letter_is_quick(fixture_text: Read) -> None:
     letter = parse_letter_text(text + body * 40)
     assert time.perf_counter() - started < 10
     assert len(letter.items) == 3 * 41
+
+
+def test_a_parser_bug_surfaces_as_a_letter_error_without_letter_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str, source: str) -> Letter:
+        raise ValueError(f"cannot handle {text!r}")
+
+    monkeypatch.setattr(letters_api, "build_letter", broken)
+    with pytest.raises(LetterParseError) as caught:
+        parse_letter_text("Employee: Jane Doe", source="a.txt")
+    assert str(caught.value) == "a.txt: the letter could not be parsed (internal error ValueError; please report it)"

@@ -66,7 +66,7 @@ def test_page_numbers_and_running_headers_are_removed() -> None:
         "Decision rationale: The first half of the",
         "rationale continues here.",
     )
-    assert clean.furniture == ("Case Number: CM14-0000003", "Case Number: CM14-0000003", "Page 1 of 2", "Page 2 of 2")
+    assert clean.furniture == ("Page 1 of 2", "Page 2 of 2", "Case Number: CM14-0000003", "Case Number: CM14-0000003")
 
 
 def test_form_feed_pages_lose_their_headers_footers_and_bare_numbers() -> None:
