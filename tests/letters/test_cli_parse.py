@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from engine.cli.parse import register
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-HEADER = "maximus_2014_header.txt"
+HEADER = "synthetic_header_layout.txt"
 NOTICE = "notice_2013.txt"
 
 
@@ -72,11 +72,11 @@ def test_json_for_one_file_is_one_object(letters: Path) -> None:
 def test_json_for_a_directory_is_a_sorted_list_of_its_letters(letters: Path) -> None:
     run = run_parse(str(letters), "--format", "json", expect=0)
     document = json.loads(run.stdout)
-    assert [Path(letter["source"]).name for letter in document] == ["c_review.pdf", HEADER, NOTICE]
+    assert [Path(letter["source"]).name for letter in document] == ["c_review.pdf", NOTICE, HEADER]
     assert [letter["layout"] for letter in document] == [
         "medical_professional_review",
-        "maximus_2014_header",
         "notice_2013",
+        "maximus_2014_header",
     ]
 
 

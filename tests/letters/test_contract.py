@@ -30,7 +30,7 @@ CITATION_KEYS = {"source", "document", "chapter", "section", "pages"}
 
 
 def test_contract_shape_and_values(fixture_text: Read) -> None:
-    contract = to_contract(parse_letter_text(fixture_text("maximus_2014_header.txt"), source="letters/a.txt"))
+    contract = to_contract(parse_letter_text(fixture_text("synthetic_header_layout.txt"), source="letters/a.txt"))
     assert set(contract) == LETTER_KEYS
     assert contract["source"] == "letters/a.txt"
     assert contract["layout"] == "maximus_2014_header"

@@ -14,8 +14,8 @@ from engine.letters import files as letter_files
 Read = Callable[[str], str]
 PdfMaker = Callable[[str, Path], Path]
 FIXTURE_NAMES = [
-    "maximus_2014_header.txt",
-    "maximus_documents_reviewed.txt",
+    "synthetic_header_layout.txt",
+    "synthetic_documents_reviewed_layout.txt",
     "medical_professional_review.txt",
     "notice_2013.txt",
 ]
@@ -52,7 +52,7 @@ def test_pdf_of_a_real_letter_parses_like_its_text(tmp_path: Path, real_letters:
 def test_the_header_fixture_pdf_has_three_pages(tmp_path: Path, fixture_text: Read, text_pdf: PdfMaker) -> None:
     from pypdf import PdfReader
 
-    pdf = text_pdf(fixture_text("maximus_2014_header.txt"), tmp_path / "letter.pdf")
+    pdf = text_pdf(fixture_text("synthetic_header_layout.txt"), tmp_path / "letter.pdf")
     # The furniture really sits at page edges in the PDF, so the equality test above means something.
     assert len(PdfReader(pdf).pages) == 3
 
@@ -151,7 +151,7 @@ def test_empty_text() -> None:
 
 
 def test_a_letter_cut_off_mid_rationale_keeps_what_is_there(fixture_text: Read) -> None:
-    text = fixture_text("maximus_2014_header.txt")
+    text = fixture_text("synthetic_header_layout.txt")
     cut = text[: text.index("visits stay within")]
     letter = parse_letter_text(cut)
     assert [item.title for item in letter.items] == [
@@ -164,7 +164,7 @@ def test_a_letter_cut_off_mid_rationale_keeps_what_is_there(fixture_text: Read) 
 
 
 def test_a_letter_cut_off_in_the_guidelines_warns_on_the_item(fixture_text: Read) -> None:
-    text = fixture_text("maximus_2014_header.txt")
+    text = fixture_text("synthetic_header_layout.txt")
     cut = text[: text.index("MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Physical")]
     item = parse_letter_text(cut).items[-1]
     assert item.decision == "overturned"
@@ -176,7 +176,7 @@ def test_a_letter_cut_off_in_the_guidelines_warns_on_the_item(fixture_text: Read
 
 
 def test_a_letter_cut_off_before_its_decisions_is_an_error(fixture_text: Read) -> None:
-    text = fixture_text("maximus_2014_header.txt")
+    text = fixture_text("synthetic_header_layout.txt")
     with pytest.raises(LetterParseError) as caught:
         parse_letter_text(text[: text.index("IMR ISSUES, DECISIONS AND RATIONALES")], source="cut.txt")
     assert caught.value.message == (
@@ -185,7 +185,7 @@ def test_a_letter_cut_off_before_its_decisions_is_an_error(fixture_text: Read) -
 
 
 def test_an_item_without_a_decision_word_is_kept_with_a_warning(fixture_text: Read) -> None:
-    text = fixture_text("maximus_2014_header.txt").replace(
+    text = fixture_text("synthetic_header_layout.txt").replace(
         "Physical therapy, six additional visits for the lumbar spine :   Overturned",
         "Physical therapy, six additional visits for the lumbar spine:",
     )

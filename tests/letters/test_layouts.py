@@ -16,7 +16,7 @@ Read = Callable[[str], str]
 
 
 def test_header_layout_letter_fields(fixture_text: Read) -> None:
-    letter = parse_letter_text(fixture_text("maximus_2014_header.txt"), source="header.txt")
+    letter = parse_letter_text(fixture_text("synthetic_header_layout.txt"), source="header.txt")
     assert letter.source == "header.txt"
     assert letter.layout is Layout.MAXIMUS_2014_HEADER
     assert letter.header == LetterHeader(
@@ -31,7 +31,7 @@ def test_header_layout_letter_fields(fixture_text: Read) -> None:
 
 
 def test_header_layout_summary_is_rejoined_and_mended(fixture_text: Read) -> None:
-    summary = parse_letter_text(fixture_text("maximus_2014_header.txt")).clinical_summary
+    summary = parse_letter_text(fixture_text("synthetic_header_layout.txt")).clinical_summary
     assert summary.startswith("This invented worker is a 51-year-old warehouse clerk who strained the low back")
     assert summary.endswith("Her medical history is otherwise unremarkable. A follow-up visit was planned.")
     assert "a small disc protrusion at L4-L5 without stenosis." in summary
@@ -42,7 +42,7 @@ def test_header_layout_summary_is_rejoined_and_mended(fixture_text: Read) -> Non
 
 
 def test_header_layout_items(fixture_text: Read) -> None:
-    items = parse_letter_text(fixture_text("maximus_2014_header.txt")).items
+    items = parse_letter_text(fixture_text("synthetic_header_layout.txt")).items
     assert [(item.title, item.decision, item.treatment, item.category, item.mapped) for item in items] == [
         (
             "LUMBAR EPIDURAL STEROID INJECTION AT LEFT L4-L5 UNDER FLUOROSCOPIC GUIDANCE",
@@ -90,7 +90,7 @@ def test_header_layout_items(fixture_text: Read) -> None:
 
 
 def test_documents_reviewed_layout(fixture_text: Read) -> None:
-    letter = parse_letter_text(fixture_text("maximus_documents_reviewed.txt"))
+    letter = parse_letter_text(fixture_text("synthetic_documents_reviewed_layout.txt"))
     assert letter.layout is Layout.MAXIMUS_DOCUMENTS_REVIEWED
     assert letter.header == LetterHeader(case_number="CM14-0004321")
     assert letter.reviewer == Reviewer(specialty="Orthopedic Surgery", licensure=["California"])
@@ -214,8 +214,8 @@ def test_notice_2013_flags_a_decision_that_disagrees_with_the_list(fixture_text:
 @pytest.mark.parametrize(
     ("name", "layout"),
     [
-        ("maximus_2014_header.txt", Layout.MAXIMUS_2014_HEADER),
-        ("maximus_documents_reviewed.txt", Layout.MAXIMUS_DOCUMENTS_REVIEWED),
+        ("synthetic_header_layout.txt", Layout.MAXIMUS_2014_HEADER),
+        ("synthetic_documents_reviewed_layout.txt", Layout.MAXIMUS_DOCUMENTS_REVIEWED),
         ("medical_professional_review.txt", Layout.MEDICAL_PROFESSIONAL_REVIEW),
         ("notice_2013.txt", Layout.NOTICE_2013),
     ],
@@ -231,7 +231,7 @@ def test_layout_is_recognised_without_blank_lines_or_with_them(fixture_text: Rea
 @pytest.fixture
 def letter_without_header(fixture_text: Read) -> str:
     """A 2014 letter without a header block: the fixture with its header lines taken away."""
-    text = fixture_text("maximus_2014_header.txt")
+    text = fixture_text("synthetic_header_layout.txt")
     return text[text.index(" HOW THE IMR FINAL DETERMINATION WAS MADE") :]
 
 

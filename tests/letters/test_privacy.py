@@ -17,7 +17,7 @@ PERSONAL = ("Jane", "Doe", "12345", "01/02/1960", "1960", "42 Sample Lane", "Spr
 
 
 def test_synthetic_header_leaves_no_personal_data_in_the_json(fixture_text: Read) -> None:
-    output = json.dumps(to_contract(parse_letter_text(fixture_text("maximus_2014_header.txt"))))
+    output = json.dumps(to_contract(parse_letter_text(fixture_text("synthetic_header_layout.txt"))))
     for value in PERSONAL:
         assert value not in output
     # The identifiers that appeared in the summary were struck out, not the sentences around them.
@@ -34,7 +34,7 @@ def test_unredacted_notice_keeps_no_names_address_or_claim_number(fixture_text: 
 
 
 def test_providers_named_in_documents_reviewed_are_dropped(fixture_text: Read) -> None:
-    output = json.dumps(to_contract(parse_letter_text(fixture_text("maximus_documents_reviewed.txt"))))
+    output = json.dumps(to_contract(parse_letter_text(fixture_text("synthetic_documents_reviewed_layout.txt"))))
     assert "Alan" not in output
     assert "Example" not in output
     assert "P.O. Box" not in output
@@ -72,5 +72,5 @@ def test_only_personal_header_fields_are_collected() -> None:
 
 def test_parsing_logs_nothing(fixture_text: Read, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG):
-        parse_letter_text(fixture_text("maximus_2014_header.txt"))
+        parse_letter_text(fixture_text("synthetic_header_layout.txt"))
     assert caplog.records == []

@@ -98,7 +98,7 @@ def test_a_megabyte_of_noise_inside_a_letter_is_quick(fixture_text: Read) -> Non
     noise = "".join(generator.choices(alphabet, k=330_000))
     lines = "\n".join(noise[start : start + 90] for start in range(0, len(noise), 90))
     text = (
-        fixture_text("maximus_2014_header.txt")
+        fixture_text("synthetic_header_layout.txt")
         .replace("This invented worker", lines + "\nThis invented worker")
         .replace("Decision rationale: The guideline allows", "Decision rationale: " + lines + "\nThe guideline allows")
         .replace("MAXIMUS guideline: The Expert", "MAXIMUS guideline: " + noise + " The Expert")
@@ -119,7 +119,7 @@ def test_a_megabyte_on_one_line_is_quick() -> None:
 
 def test_a_long_real_shaped_letter_is_quick(fixture_text: Read) -> None:
     # The same letter's items forty times over, one long decisions section.
-    text = fixture_text("maximus_2014_header.txt")
+    text = fixture_text("synthetic_header_layout.txt")
     issues = text[text.index("IMR ISSUES, DECISIONS AND RATIONALES") :]
     body = issues.split("\n", 1)[1]
     started = time.perf_counter()
