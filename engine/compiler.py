@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Leaf, Node, iter_leaves
+from engine.criteria.schema import CriteriaSet, Leaf, iter_leaves
 from engine.durable_adapter import ruleset_name
 from engine.operators import FIELD, OPERATORS
 
@@ -62,11 +62,3 @@ def compile_set(criteria_set: CriteriaSet) -> CompiledSet:
             rules.update(_leaf_rules(key, leaf))
     return CompiledSet(ruleset_name(criteria_set.id, rules), rules, tuple(leaves))
 
-
-def leaf_order(node: Node) -> list[Leaf]:
-    """Leaves in the order compile_set numbers them."""
-    return iter_leaves(node)
-
-
-def is_composite(node: Node) -> bool:
-    return isinstance(node, AllOf | AnyOf)

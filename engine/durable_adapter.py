@@ -74,8 +74,7 @@ class _RecordingHost(Host):  # type: ignore[misc]
         def record(c: Any) -> None:
             if self.sink is None:  # pragma: no cover - only if durable fires outside a run
                 raise RuntimeError("durable-rules fired outside an evaluation")
-            payload = c.m if c.m is not None else {k: getattr(c, k) for k in ("a", "b") if hasattr(c, k)}
-            self.sink.append(Fired(action_name, _content(payload)))
+            self.sink.append(Fired(action_name, _content(c.m)))
 
         return record
 

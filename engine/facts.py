@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.criteria.loader import REQUEST_REF
-from engine.criteria.schema import Leaf, Select, Term
+from engine.criteria.schema import Leaf, Select
 from engine.models import Case, Request
 from engine.paths import ResolvedPath, read, resolve_path
 
@@ -39,14 +39,10 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
         return first
     total, evidence = first.value, list(first.evidence)
     for term in leaf.plus:
-        extra = _observe_term(term, scope)
+        extra = _observe_reference(term.path, term.select, scope)
         evidence.extend(extra.evidence)
         total = None if total is None or extra.value is None else total + extra.value
     return Observation(total, tuple(evidence), first.item)
-
-
-def _observe_term(term: Term, scope: Scope) -> Observation:
-    return _observe_reference(term.path, term.select, scope)
 
 
 def _observe_reference(path: str, select: Select | None, scope: Scope) -> Observation:

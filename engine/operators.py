@@ -138,4 +138,3 @@ def _table() -> dict[str, Operator]:
 
 
 OPERATORS: dict[str, Operator] = _table()
-OPERATOR_NAMES: tuple[str, ...] = tuple(OPERATORS)

@@ -14,10 +14,6 @@ def bundled_criteria_root() -> Traversable:
     return files("guideline_criteria")
 
 
-def bundled_rules_root() -> Traversable:
-    return files("rules")
-
-
 class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that records the line of every mapping, so load errors can name it."""
 

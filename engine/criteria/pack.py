@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +116,3 @@ def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
     build_pack(user)  # the user's own files must not repeat an id among themselves
     return build_pack([*loaded, *user], overridable=frozenset(cs.id for cs, _ in user))
 
-
-def in_force_on(sets: Iterable[CriteriaSet], on: dt.date) -> list[CriteriaSet]:
-    return [s for s in sets if s.in_force(on)]
