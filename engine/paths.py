@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ def _step(model: type[BaseModel], name: str, walked: str) -> FieldType:
     return field_type(fields[name].annotation)
 
 
+@functools.cache  # a pure function of the path; evaluation asks for the same few paths every case
 def resolve_path(path: str) -> ResolvedPath:
     """Check `path` against the case model and say what it reaches; PathError with a hint if not."""
     steps = tuple(path.split("."))
