@@ -33,3 +33,7 @@ def shared_letters() -> Path:
     if not SHARED_LETTERS.is_dir():
         pytest.skip(f"the real IMR letters are not here: {SHARED_LETTERS} is absent (CI has them beside the repo)")
     return SHARED_LETTERS
+
+
+# Browser fixtures (`browser`, `page`) for the web app and HTML report tests.
+from browser_support import browser, page  # noqa: E402, F401

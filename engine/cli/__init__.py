@@ -11,8 +11,12 @@ import sys
 import typer
 
 from engine.cli import check as check_commands
+from engine.cli import criteria as criteria_commands
+from engine.cli import evaluate as evaluate_command
 from engine.cli import extract as extract_command
+from engine.cli import new as new_command
 from engine.cli import parse as parse_command
+from engine.cli import serve as serve_command
 from engine.cli.common import EXIT_INTERNAL, fail_message
 
 app = typer.Typer(
@@ -26,6 +30,10 @@ app = typer.Typer(
 check_commands.register(app)
 parse_command.register(app)
 extract_command.register(app)
+evaluate_command.register(app)
+criteria_commands.register(app)
+new_command.register(app)
+serve_command.register(app)
 
 
 def main() -> None:
