@@ -37,7 +37,7 @@ RedFlag = Literal[
 Approach = Literal["transforaminal", "interlaminar", "caudal"]
 # The surgeries the MTUS postsurgical treatment guidelines (8 CCR 9792.24.3) give a course for.
 SurgeryKind = Literal[
-    "lumbar_discectomy_laminectomy", "lumbar_fusion", "rotator_cuff_arthroscopic", "rotator_cuff_open",
+    "lumbar_discectomy_laminectomy", "lumbar_fusion", "cervical_fusion", "rotator_cuff_arthroscopic", "rotator_cuff_open",
     "rotator_cuff_complete_rupture_repair", "knee_meniscectomy", "acl_repair", "total_knee_arthroplasty",
     "carpal_tunnel_release", "other",
 ]
@@ -201,6 +201,7 @@ class History(Fact):
     pain_limits_therapy: bool | None = Field(
         default=None, description="Significant postoperative or acute pain limits exercise or physical therapy"
     )
+    hospital_discharge_date: dt.date | None = Field(default=None, description="The latest discharge from hospital")
     interferential_trial_benefit: bool | None = Field(
         default=None, description="A one-month interferential trial gave more function, less pain and less medication"
     )
