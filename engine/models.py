@@ -240,7 +240,11 @@ class Request(Fact):
     companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
-    planned_procedure: str | None = None
+    planned_procedure: str | None = Field(
+        default=None,
+        description="The procedure a visit or consultation is requested for (a catalog name); "
+        "the visit is then judged by that procedure's criteria",
+    )
     clarifies_anatomy_before_procedure: bool | None = Field(
         default=None, description="Imaging ordered to clarify anatomy before an invasive procedure"
     )
