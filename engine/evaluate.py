@@ -22,7 +22,7 @@ from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
 from engine.facts import Observation, Scope, observe
 from engine.logic import Status, all_of, any_of, negate
-from engine.models import Case, Request
+from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
@@ -82,21 +82,40 @@ class Evaluator:
     def _judge(self, case: Case, item: _Prepared, when: dt.date, edition: str | None,
                done: dict[str, RequestResult]) -> RequestResult:
         request = item.request
-        uses, applied = self._choose_sets(request, when, edition)
-        scope = Scope(case=case, request=request, as_of=when)
+        judged = self._as_planned_procedure(case, request)
+        uses, applied = self._choose_sets(judged, when, edition)
+        if judged is not request and not uses:
+            judged = request  # no criteria for the planned procedure: the visit's own criteria judge it
+            uses, applied = self._choose_sets(request, when, edition)
+        scope = Scope(case=case, request=judged, as_of=when)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
         prediction, basis = self._decide(findings, bool(applied), follows)
         treatment = self.catalog.get(request.treatment)
         missing_docs = _missing_documentation(findings)
+        text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary)
+        if judged is not request:
+            planned = self.catalog.get(judged.treatment).name
+            text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
+                    f"by the criteria for that procedure. {text}")
         return RequestResult(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
             requested_as=item.requested_as, prediction=prediction, basis=basis,
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
             citations=tuple(dict.fromkeys(f.citation for f in findings)),
-            rationale=rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary),
-            criteria_sets=tuple(uses),
+            rationale=text, criteria_sets=tuple(uses),
+            judged_as=judged.treatment if judged is not request else None,
         )
+
+    def _as_planned_procedure(self, case: Case, request: Request) -> Request:
+        """A consultation or visit requested for a procedure is judged by that procedure's criteria
+        (as IMR reviewers apply them): the request, read as the procedure it is for."""
+        planned = request.planned_procedure
+        if planned is None or self.catalog.get(request.treatment).category != "evaluation_management":
+            return request
+        return request.model_copy(update={
+            "treatment": planned, "repeat": _infer_repeat(planned, request, case.history, self.catalog),
+        })
 
     def _choose_sets(self, request: Request, when: dt.date, edition: str | None) -> tuple[list[SetUse], list[CriteriaSet]]:
         candidates = [cs for cs in self.pack.for_treatment(request.treatment) if _fits(cs, request)]
@@ -186,6 +205,8 @@ def _fits(cs: CriteriaSet, request: Request) -> bool:
     target = cs.applies_to
     if target.regions is not None and request.region is not None and request.region not in target.regions:
         return False
+    if target.postsurgical is not None and bool(request.postsurgical) != target.postsurgical:
+        return False
     return not (target.repeat is not None and bool(request.repeat) != target.repeat)
 
 
@@ -232,15 +253,24 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
     requests = []
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
-        repeat = request.repeat
-        if repeat is None and catalog.get(treatment).category == "injection":
-            priors = (history.injections if history is not None else None) or ()
-            repeat = any(
-                p.treatment == treatment and (request.region is None or p.region in (None, request.region))
-                for p in priors
-            )
-        requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat}))
+        planned = request.planned_procedure
+        if planned is not None:
+            planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
+        repeat = _infer_repeat(treatment, request, history, catalog)
+        requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
+                                                   "planned_procedure": planned}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
+
+
+def _infer_repeat(treatment: str, request: Request, history: History | None, catalog: TreatmentCatalog) -> bool | None:
+    """As stated, or for an injection whether the same injection was given before in the region."""
+    if request.repeat is not None or catalog.get(treatment).category != "injection":
+        return request.repeat
+    priors = (history.injections if history is not None else None) or ()
+    return any(
+        p.treatment == treatment and (request.region is None or p.region in (None, request.region))
+        for p in priors
+    )
 
 
 def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:

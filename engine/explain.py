@@ -67,7 +67,7 @@ def render(template: str, *, request: Request, item: BaseModel | None = None, va
 def citation_line(cs: CriteriaSet) -> str:
     pages = ", ".join(str(p) for p in cs.citation.pages)
     label = "p." if len(cs.citation.pages) == 1 else "pp."
-    where = f", {label} {pages}" if pages else ""
+    where = f", {label} {pages}" if pages else (", unpaginated" if cs.citation.unpaginated else "")
     return f"{cs.source} {cs.document}, {cs.citation.section}{where} [{cs.edition}]"
 
 

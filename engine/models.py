@@ -35,6 +35,13 @@ RedFlag = Literal[
     "other",
 ]
 Approach = Literal["transforaminal", "interlaminar", "caudal"]
+# The surgeries the MTUS postsurgical treatment guidelines (8 CCR 9792.24.3) give a course for.
+SurgeryKind = Literal[
+    "lumbar_discectomy_laminectomy", "lumbar_fusion", "cervical_fusion", "rotator_cuff_arthroscopic", "rotator_cuff_open",
+    "rotator_cuff_complete_rupture_repair", "knee_meniscectomy", "acl_repair", "total_knee_arthroplasty",
+    "carpal_tunnel_release", "other",
+]
+HomeService = Literal["skilled_nursing", "therapy", "medical_treatment", "personal_care", "homemaker"]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegInt = Annotated[int, Field(ge=0)]
@@ -92,6 +99,12 @@ class Exam(Fact):
     new_neurologic_deficit: bool | None = None
     progressive_neurologic_deficit: bool | None = None
     trigger_points: TriggerPoints | None = None
+    ottawa_knee_finding: bool | None = Field(
+        default=None,
+        description="After a blow or fall: effusion, fibular head or patellar tenderness, unable to bear weight "
+        "for four steps, or unable to flex to 90 degrees",
+    )
+    meniscus_or_ligament_tear_suspected: bool | None = None
 
 
 class Study(Fact):
@@ -163,6 +176,9 @@ class Medication(Fact):
 
 class Surgery(Fact):
     procedure: str
+    kind: SurgeryKind | None = Field(
+        default=None, description="Which of the postsurgical guidelines' surgeries this is ('other' if none)"
+    )
     region: Region | None = None
     date: dt.date | None = None
 
@@ -178,6 +194,17 @@ class History(Fact):
     failed_to_progress_in_therapy: bool | None = None
     tens_trial_done: bool | None = None
     gi_risk_factors: bool | None = None
+    medications_ineffective: bool | None = Field(
+        default=None, description="Pain is not controlled because medications have lost their effect"
+    )
+    substance_abuse_history: bool | None = None
+    pain_limits_therapy: bool | None = Field(
+        default=None, description="Significant postoperative or acute pain limits exercise or physical therapy"
+    )
+    hospital_discharge_date: dt.date | None = Field(default=None, description="The latest discharge from hospital")
+    interferential_trial_benefit: bool | None = Field(
+        default=None, description="A one-month interferential trial gave more function, less pain and less medication"
+    )
 
 
 class FunctionalStatus(Fact):
@@ -187,6 +214,9 @@ class FunctionalStatus(Fact):
     significant_loss_of_function: bool | None = None
     surgical_candidate: bool | None = None
     motivated_to_change: bool | None = None
+    negative_predictors_addressed: bool | None = Field(
+        default=None, description="Negative predictors of success (e.g. depression, disputes, long time off work) addressed"
+    )
     psychosocial_factors: bool | None = None
     can_perform_self_care: bool | None = None
     homebound: bool | None = None
@@ -210,11 +240,19 @@ class Request(Fact):
     companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
-    planned_procedure: str | None = None
+    planned_procedure: str | None = Field(
+        default=None,
+        description="The procedure a visit or consultation is requested for (a catalog name); "
+        "the visit is then judged by that procedure's criteria",
+    )
     clarifies_anatomy_before_procedure: bool | None = Field(
         default=None, description="Imaging ordered to clarify anatomy before an invasive procedure"
     )
     postsurgical: bool | None = None
+    hours_per_week: NonNegFloat | None = None
+    home_services: tuple[HomeService, ...] | None = Field(
+        default=None, description="The kinds of care a home health request asks for"
+    )
     drug: str | None = None
     dose_mg: NonNegFloat | None = None
     doses_per_day: NonNegFloat | None = None

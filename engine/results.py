@@ -63,6 +63,7 @@ class RequestResult(Result):
     citations: tuple[str, ...]
     rationale: str
     criteria_sets: tuple[SetUse, ...] = ()
+    judged_as: str | None = None  # the planned procedure whose criteria judged this visit or consultation
 
 
 class CaseResult(Result):
@@ -91,6 +92,7 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
                 "prediction": r.prediction,
                 "basis": r.basis,
                 "companion_of": r.companion_of,
+                "judged_as": r.judged_as,
                 "findings": [
                     {
                         "criteria_set": f.criteria_set,

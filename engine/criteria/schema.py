@@ -39,6 +39,11 @@ class Citation(Schema):
     pages: tuple[Annotated[int, Field(gt=0)], ...] = Field(
         default=(), description="Required for paged documents (MTUS, ACOEM); ODG and DHCS are cited by section"
     )
+    unpaginated: bool = Field(
+        default=False,
+        description="The cited text has no page numbers (a regulation, or the online ACOEM-based MTUS): "
+        "cited by section and url instead of a made-up page",
+    )
     url: str | None = None
 
 
@@ -46,6 +51,10 @@ class AppliesTo(Schema):
     treatments: Annotated[tuple[Identifier, ...], Field(min_length=1)]
     regions: tuple[Region, ...] | None = None
     repeat: bool | None = Field(default=None, description="true: repeat requests only; false: first only")
+    postsurgical: bool | None = Field(
+        default=None,
+        description="true: only requests stated postsurgical; false: only requests not stated postsurgical",
+    )
 
 
 class Select(Schema):
@@ -166,7 +175,12 @@ class CriteriaSet(Schema):
         if self.effective_to is not None and self.effective_to <= self.effective_from:
             raise ValueError("effective_to must be after effective_from")
         if self.source in PAGED_SOURCES and not self.citation.pages:
-            raise ValueError(f"a {self.source} citation names its pages")
+            if not self.citation.unpaginated:
+                raise ValueError(f"a {self.source} citation names its pages")
+            if self.citation.url is None:
+                raise ValueError("an unpaginated citation gives the url of the text it cites")
+        if self.citation.unpaginated and self.citation.pages:
+            raise ValueError("a citation with pages is not unpaginated")
         if self.status == "deprecated" and self.replaced_by is None:
             raise ValueError("a deprecated set names its replacement in replaced_by")
         ids = [c.id for c in self.criteria]
