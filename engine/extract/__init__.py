@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.errors import ExtractionError, ImrcheckError
-from engine.extract import findings, history
+from engine.extract import findings, function, history, injections, medications, surgery
 from engine.extract.evidence import Extraction, FactEvidence, Recorder
 from engine.extract.requests import requests as read_requests
 from engine.extract.sentences import Sentence, split_sentences
@@ -65,15 +65,16 @@ def extract_case(
     try:
         diagnoses = findings.diagnoses(sentences, rec)
         regions = [d["region"] for d in diagnoses or [] if "region" in d]
-        injections = history.injections(sentences, rec)
+        prior_injections = injections.injections(sentences, rec)
         history_part = {
-            "injections": injections,
+            "injections": prior_injections,
             "therapy_courses": history.therapy_courses(sentences, rec),
             "home_exercise": history.home_exercise(sentences, rec),
-            "medications": history.medications(sentences, rec, catalog),
+            "medications": medications.medications(sentences, rec, catalog),
+            "surgeries": surgery.surgeries(sentences, rec),
             "tens_trial_done": history.tens(sentences, rec),
         }
-        requests = read_requests(title_list, catalog, sentences, len(injections or []), rec)
+        requests = read_requests(title_list, catalog, sentences, len(prior_injections or []), rec)
         if not requests:
             raise ExtractionError(
                 "no item title names a treatment in the catalog"
@@ -89,6 +90,7 @@ def extract_case(
             "exam": findings.exam(sentences, rec),
             "studies": history.studies(sentences, rec),
             "red_flags": findings.red_flags(sentences, rec),
+            "functional_status": function.functional_status(sentences, rec),
             "history": {k: v for k, v in history_part.items() if v is not None} or None,
             "requests": requests,
         }

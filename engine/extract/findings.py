@@ -12,9 +12,9 @@ from typing import Any
 
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
-from engine.extract.negation import assertion
+from engine.extract.negation import assertion, polarity
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import DISPUTE, levels_in, region_of_levels, regions_in, side_in
+from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, region_of_levels, regions_in, side_in
 from engine.models import DiagnosisGroup, WorkStatus
 
 _AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
@@ -26,6 +26,16 @@ _MECHANISM = re.compile(
 )
 _DIAGNOSIS = re.compile(
     r"\b(?:diagnos[ie]s (?:of|include|includes|are|is)|diagnosed with|diagnoses \(|diagnosis \()\s?", re.IGNORECASE
+)
+# "The applicant had a disc herniation at L4-L5 causing ...": a diagnosis the summary states as a
+# finding, outside any sentence about a study (a study's findings stay with the study).
+_STATED_FINDING = re.compile(
+    r"\b(?:had|has|have|with) (?:an? )?((?:[a-z]+ ){0,2}?(?:disc (?:herniation|protrusion|extrusion)|herniated "
+    r"(?:disc|nucleus pulposus)|(?:central|foraminal|spinal) stenosis)(?: at [LCTS]\d{1,2}(?:\s?-\s?[LCTS]?\d{1,2})?)?)",
+    re.IGNORECASE,
+)
+_STUDY_WORDS = re.compile(
+    r"\b(?:MRI|CT|x-?rays?|radiographs?|EMG|NCV|NCS|imaging|scan|shows|showed|revealed|reveals|demonstrated)\b", re.I
 )
 _SURGICAL_HISTORY = re.compile(r"^(?:history of|status post|s/p|post)\b", re.IGNORECASE)
 _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
@@ -47,10 +57,13 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
 )
 _GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
 _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
-        (r"modified duty|modified work|light duty|restricted duty|working with restrictions", "modified_duty"),
-        (r"off work|off of work|total temporary disability|temporary total disability|TTD|not working"
-         r"|not currently working|unable to work", "off_work"),
-        (r"full duty|regular duty|full work duty|working full time|without restrictions", "full_duty"),
+        (r"modified duty|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? to work with "
+         r"restrictions", "modified_duty"),
+        (r"off work|off of work|(?:total temporary|temporary total|totally temporarily|temporarily totally) disab\w+"
+         r"|TTD|unable to work|work status (?:is |of )?(?:off|TTD)", "off_work"),
+        (r"not working|not currently working|unemployed|laid off|terminated", "not_working_other"),
+        (r"full duty|regular duty|regular work|full work duty|working full time|usual and customary (?:work|duties)"
+         r"|without restrictions", "full_duty"),
         (r"retired", "retired"),
 )
 _WORK = tuple((re.compile(rf"\b(?:{words})\b", re.IGNORECASE), status) for words, status in _WORK_WORDS)
@@ -81,6 +94,12 @@ _STRONG = re.compile(
     re.IGNORECASE,
 )
 _SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
+_TRIGGER = re.compile(
+    rf"\b(?:{COUNT}\s)?(?:(?:active|latent|palpable|myofascial|tender)\s)?trigger points?\b(?!\s(?:injections?|injected|block))",
+    re.IGNORECASE,
+)
+_TWITCH = re.compile(r"\b(?:local )?twitch(?:[- ]response)?s?\b", re.IGNORECASE)
+_REFERRED = re.compile(r"\b(?:referred pain|refer(?:s|red|ring)? (?:the )?pain|referral of pain|pain referral)\b", re.I)
 _NO_RED_FLAGS = re.compile(r"\b(?:no|without|denies|negative for) (?:\w+ ){0,2}red flags?\b", re.IGNORECASE)
 _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:{words})\b", re.IGNORECASE), flag)
@@ -148,17 +167,27 @@ def _split_diagnoses(text: str) -> list[str]:
     return [p for p in parts if 2 < len(p) <= 200]
 
 
+def _diagnosis_texts(flat: str) -> list[str]:
+    """The diagnoses a sentence lists, or the structural finding it states without naming a study."""
+    match = _DIAGNOSIS.search(flat)
+    if match is not None:
+        rest = flat[match.end() :]
+        if flat[match.end() - 2 : match.end()].strip().endswith("("):
+            rest = rest[: _closing(rest)]
+        return _split_diagnoses(rest.rstrip(". "))
+    finding = _STATED_FINDING.search(flat)
+    if finding is not None and not _STUDY_WORDS.search(flat) and assertion(flat, *finding.span(1)) == "affirmed":
+        return [finding.group(1)]
+    return []
+
+
 def diagnoses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = []
     for sentence in sentences:
         flat = sentence.flat
-        match = _DIAGNOSIS.search(flat)
-        if match is None:
+        if DISPUTE.search(flat) and _DIAGNOSIS.search(flat) is None:
             continue
-        rest = flat[match.end() :]
-        if flat[match.end() - 2 : match.end()].strip().endswith("("):
-            rest = rest[: _closing(rest)]
-        for text in _split_diagnoses(rest.rstrip(". ")):
+        for text in _diagnosis_texts(flat):
             if any(d["text"].lower() == text.lower() for d in found):
                 continue
             index = len(found)
@@ -253,7 +282,36 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             put("motor_weakness", _affirmed(sentence, match), sentence)
         if _STRONG.search(flat):
             put("motor_weakness", False, sentence)
+        _trigger_points(sentence, found, rec)
     return found or None
+
+
+def _trigger_points(sentence: Sentence, found: dict[str, Any], rec: Recorder) -> None:
+    """Trigger points on palpation, their twitch response and referred pain ("tender trigger points
+    with a local twitch response and referred pain"; "no twitch response")."""
+    flat = sentence.flat
+    if DISPUTE.search(flat) or PLAN_CUE.search(flat):
+        return
+    points = dict(found.get("trigger_points", {}))
+
+    def put(key: str, value: Any) -> None:
+        if value is not None:
+            points[key] = value
+            rec.add(f"exam.trigger_points.{key}", value, sentence)
+
+    trigger = _TRIGGER.search(flat)
+    if trigger is not None:
+        put("present", polarity(flat, trigger.start(), trigger.end()))
+        if trigger.group(1) and points.get("present"):
+            put("count", count_value(trigger.group(1)))
+    twitches = list(_TWITCH.finditer(flat))
+    for match in twitches:
+        put("twitch_response", polarity(flat, match.start(), match.end()))
+    if trigger is not None or twitches:
+        for match in _REFERRED.finditer(flat):
+            put("referred_pain", polarity(flat, match.start(), match.end()))
+    if points:
+        found["trigger_points"] = points
 
 
 def _expand(level: str) -> tuple[str, ...]:
