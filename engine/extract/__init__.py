@@ -70,7 +70,9 @@ def extract_case(
             "injections": prior_injections,
             "therapy_courses": history.therapy_courses(sentences, rec),
             "home_exercise": history.home_exercise(sentences, rec),
-            "medications": medications.medications(sentences, rec, catalog),
+            "medications": (taken := medications.medications(sentences, rec, catalog)),
+            "first_line_medication_tried": medications.first_line_tried(taken),
+            "conservative_care_failed": history.conservative_care_failed(sentences, rec),
             "surgeries": surgery.surgeries(sentences, rec),
             "tens_trial_done": history.tens(sentences, rec),
         }

@@ -152,6 +152,36 @@ def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], fie
     return value
 
 
+_CONSERVATIVE = re.compile(
+    r"\b(?:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|PT|chiropractic\w*"
+    r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)\b"
+)
+_FAILED_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:with (?:only )?(?:minimal|little|no|limited|temporary) (?:pain )?(?:relief|benefit|improvement)"
+    r"|without (?:significant |lasting )?(?:relief|benefit|improvement)|(?:has |have |had )?failed|did not help"
+    r"|did not improve|(?:was|were) (?:ineffective|not helpful|unsuccessful))\b",
+    re.IGNORECASE,
+)
+_FAILED_BEFORE = re.compile(r"\b(?:failed|failure of|unresponsive to|refractory to|despite)\s(?:[\w-]+\s){0,3}$", re.I)
+
+
+def conservative_care_failed(sentences: list[Sentence], rec: Recorder) -> bool | None:
+    """True when care such as therapy, exercise or NSAIDs is said to have given little or no
+    relief ("physical therapy with minimal relief", "despite chiropractic care"); never False, since
+    a summary that says nothing of failure has not said conservative care worked."""
+    for sentence in sentences:
+        flat = sentence.flat
+        if DISPUTE.search(flat):
+            continue
+        for match in _CONSERVATIVE.finditer(flat):
+            if assertion(flat, match.start(), match.end()) == "negated":
+                continue
+            if _FAILED_AFTER.search(flat[match.end() :]) or _FAILED_BEFORE.search(flat[max(0, match.start() - 40) : match.start()]):
+                rec.add("history.conservative_care_failed", True, sentence)
+                return True
+    return None
+
+
 def home_exercise(sentences: list[Sentence], rec: Recorder) -> bool | None:
     return flag(sentences, rec, _HEP, "history.home_exercise")
 

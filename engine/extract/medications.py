@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from engine.catalog import TreatmentCatalog
+from engine.extract.dates import visit_dates
 from engine.extract.drugs import dose_mg, doses_per_day, generic_of
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, polarity, undocumented
@@ -93,6 +94,16 @@ def _near_drug(flat: str, match: re.Match[str], opioid_names: re.Pattern[str]) -
     return bool(_MED_WORDS.search(window) or opioid_names.search(window)) and _PROCEDURE.search(window) is None
 
 
+# First-line medication for radicular or neuropathic pain, as the ESI criteria ask about it.
+FIRST_LINE = frozenset({"nsaid", "anticonvulsant", "antidepressant"})
+
+
+def first_line_tried(meds: list[dict[str, Any]] | None) -> bool | None:
+    """True when a first-line class was taken; undocumented otherwise (a list without one is not a
+    statement that none was tried)."""
+    return True if any(med["treatment"] in FIRST_LINE for med in meds or ()) else None
+
+
 def _names(catalog: TreatmentCatalog) -> tuple[re.Pattern[str], re.Pattern[str]]:
     drugs = [t for t in catalog.treatments.values() if t.category == "pharmaceutical"]
     every = sorted((n for t in drugs for n in (*t.synonyms, *t.brands)), key=len, reverse=True)
@@ -109,6 +120,8 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
     found: dict[str, dict[str, Any]] = {}
     monitoring = _Monitoring()
 
+    visits = dict(zip(sentences, visit_dates([s.flat for s in sentences]), strict=True))
+
     def record(sentence: Sentence, name: str, current: bool) -> None:
         key = name.lower()
         treatment = catalog.resolve(name).id
@@ -120,8 +133,13 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
             found[key] = med
             for field, value in med.items():
                 rec.add(f"history.medications[{list(found).index(key)}].{field}", value, sentence)
+        if treatment in FIRST_LINE:
+            rec.add("history.first_line_medication_tried", True, sentence)
         found[key]["current"] = current
         rec.add(f"history.medications[{list(found).index(key)}].current", current, sentence)
+        if visits[sentence] is not None:
+            found[key]["date"] = visits[sentence]
+            rec.add(f"history.medications[{list(found).index(key)}].date", visits[sentence], sentence)
         # The direction written right after the name ("Norco 10/325 mg three times a day").
         direction = re.split(r"[,;]| and ", sentence.flat[sentence.flat.lower().find(key) + len(key) :])[0][:60]
         for field, value in (("dose_mg", dose_mg(direction, direction)), ("doses_per_day", doses_per_day(direction))):

@@ -130,7 +130,13 @@ def _planned(
         for match in _PLANNED.finditer(sentence.flat):
             named = catalog.match_title(match.group(1))
             if named is not None and named.category in ("injection", "surgery") and named.start == 0:
+                region = next(iter(regions_in(match.group(1))), None)
                 for request in visits:
-                    rec.add(f"requests[{found.index(request)}].planned_procedure", named.treatment_id, sentence)
+                    index = found.index(request)
+                    rec.add(f"requests[{index}].planned_procedure", named.treatment_id, sentence)
+                    # The visit is for the planned procedure's region when its title names none.
+                    if region is not None and "region" not in request:
+                        request["region"] = region
+                        rec.add(f"requests[{index}].region", region, sentence)
                 return [(r, named.treatment_id) for r in visits]
     return []

@@ -272,3 +272,26 @@ def test_nerve_root_impingement_on_a_named_study_is_kept_there() -> None:
     case = case_of("An MRI of the lumbar spine dated 1/5/2014 showed L5 nerve root impingement.")
     assert case.studies is not None and [s.nerve_root_compromise for s in case.studies] == [True]
     assert case.diagnoses is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("He had physical therapy with minimal relief.", True),
+        ("Pain persists despite chiropractic care and NSAIDs.", True),
+        ("She has failed conservative treatment.", True),
+        ("Physical therapy helped a great deal.", None),
+        ("There has been no physical therapy.", None),
+        ("Physical therapy was sought because of minimal relief from rest.", None),
+    ],
+)
+def test_conservative_care_failed(summary: str, expected: bool | None) -> None:
+    case = case_of(summary)
+    assert (case.history.conservative_care_failed if case.history else None) is expected
+
+
+def test_first_line_medication_tried_from_the_medications_taken() -> None:
+    case = case_of("She was taking naproxen and Norco.")
+    assert case.history is not None and case.history.first_line_medication_tried is True
+    case = case_of("She was taking Norco.")
+    assert case.history is not None and case.history.first_line_medication_tried is None

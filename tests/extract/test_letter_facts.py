@@ -1,0 +1,93 @@
+"""Extractor against a careful human reading of the three shared letters (`letter_facts.yaml`).
+
+Every stated fact is its own test (`-k "000 and injury.date"`), so the pass count is the number
+of stated facts found; a known miss is a strict xfail. `test_no_false_facts` fails on any fact
+the extractor produces that the reading does not state. `recall` gives the figure for the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.extract import extract_case
+from engine.resources import load_yaml_with_lines, strip_lines
+
+FACTS_FILE = Path(__file__).with_name("letter_facts.yaml")
+FACTS: dict[str, dict[str, Any]] = strip_lines(load_yaml_with_lines(FACTS_FILE.read_text(encoding="utf-8")))
+Cut = Callable[[str], tuple[str, list[str]]]
+
+
+def leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Case paths to values: dicts by key, lists of records by index, lists of plain values whole."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(leaves(item, f"{path}.{key}" if path else key))
+        return out
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        out = {}
+        for index, item in enumerate(value):
+            out.update(leaves(item, f"{path}[{index}]"))
+        return out
+    return {path: value}
+
+
+@pytest.fixture(scope="module")
+def extracted_facts(letter: Callable[[str], str], cut_letter: Cut) -> Callable[[str], dict[str, Any]]:
+    """The facts the extractor finds in a letter (request ids are positions, not facts)."""
+    cache: dict[str, dict[str, Any]] = {}
+
+    def facts(prefix: str) -> dict[str, Any]:
+        if prefix not in cache:
+            case = extract_case(*cut_letter(letter(prefix))).case
+            found = leaves(case.model_dump(mode="json", exclude_none=True, exclude={"case_id"}))
+            cache[prefix] = {k: v for k, v in found.items() if not re.fullmatch(r"requests\[\d+\]\.id", k)}
+        return cache[prefix]
+
+    return facts
+
+
+def recall(found: dict[str, Any], stated: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """(stated facts found, stated facts, produced facts not stated)."""
+    hits = sum(1 for path, value in stated.items() if found.get(path) == value)
+    false = sorted(path for path, value in found.items() if stated.get(path) != value and path not in stated)
+    wrong = sorted(path for path, value in found.items() if path in stated and stated[path] != value)
+    return hits, len(stated), false + wrong
+
+
+STATED = [
+    pytest.param(prefix, path, value, id=f"{prefix}::{path}",
+                 marks=[pytest.mark.xfail(strict=True, reason=FACTS[prefix]["miss"][path])]
+                 if path in FACTS[prefix].get("miss", {}) else [])
+    for prefix in FACTS
+    for path, value in FACTS[prefix]["stated"].items()
+]
+
+
+@pytest.mark.parametrize(("prefix", "path", "value"), STATED)
+def test_stated_fact_found(prefix: str, path: str, value: Any, extracted_facts: Callable[[str], dict[str, Any]]) -> None:
+    assert extracted_facts(prefix).get(path) == value
+
+
+@pytest.mark.parametrize("prefix", sorted(FACTS))
+def test_no_false_facts(prefix: str, extracted_facts: Callable[[str], dict[str, Any]]) -> None:
+    found = extracted_facts(prefix)
+    _, _, false = recall(found, FACTS[prefix]["stated"])
+    assert false == [], {path: found[path] for path in false}
+
+
+def test_recall_counts_misses_and_false_facts() -> None:
+    stated = {"a": 1, "b.c": [1, 2], "d[0].e": "x"}
+    assert recall({"a": 1, "b.c": [1, 2], "d[0].e": "x"}, stated) == (3, 3, [])
+    assert recall({"a": 2, "z": True}, stated) == (0, 3, ["z", "a"])
+
+
+def test_leaves_flattens_records_and_keeps_plain_lists() -> None:
+    assert leaves({"x": {"y": [{"z": 1}, {"z": 2}], "levels": ["L5", "S1"]}}) == {
+        "x.y[0].z": 1, "x.y[1].z": 2, "x.levels": ["L5", "S1"],
+    }
