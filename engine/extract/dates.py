@@ -78,14 +78,22 @@ _NOT_A_VISIT = re.compile(
 )
 
 
+_VISIT = re.compile(
+    r"^(?:on|in|as of|during|at)\b|\b(?:progress note|office (?:visit|note)|visit|evaluation|re-?evaluation|follow-?up|"
+    r"examination|seen|evaluated|reported|noted|placed)\b",
+    re.IGNORECASE,
+)
+
+
 def visit_dates(texts: list[str], *, today: dt.date | None = None) -> list[dt.date | None]:
     """The visit each sentence reports on: the last date of the latest sentence, up to and including
-    it, that dates a visit ("On June 19, 2014, the applicant reported ..." dates what follows)."""
+    it, that dates a visit ("On June 19, 2014, the applicant reported ..." dates what follows). A
+    date of a surgery, study or injury is not a visit's date."""
     current: dt.date | None = None
     out: list[dt.date | None] = []
     for text in texts:
         found = find_dates(text, today=today)
-        if found and _NOT_A_VISIT.search(text) is None:
+        if found and _VISIT.search(text) is not None and _NOT_A_VISIT.search(text) is None:
             current = found[-1].value
         out.append(current)
     return out

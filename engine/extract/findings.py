@@ -18,10 +18,10 @@ from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_i
 from engine.models import DiagnosisGroup, WorkStatus
 
 _AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
-_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed))\b", re.IGNORECASE)
+_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt)\b", re.IGNORECASE)
 _MECHANISM = re.compile(
     r"\bmechanism of (?:the )?injury (?:is|was)\s(?:from\s|due to\s)?([^.;]{3,120})"
-    r"|\binjured (?:(?:his|her|their) [a-z ]{1,30} )?(?:while|when|after) ([^.;]{3,120})",
+    r"|\b(?:injur(?:ed|y)|hurt)\b[^.;]{0,60}?\b(?:while|when|after) ([^.;]{3,120})",
     re.IGNORECASE,
 )
 _DIAGNOSIS = re.compile(
@@ -74,7 +74,8 @@ _SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?
 _POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
 _SENSORY_LOSS = re.compile(
     r"\b(?:decreased|diminished|reduced|loss of|altered|impaired|absent)\s(?:[a-z0-9-]{1,12}\s){0,3}?"
-    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b",
+    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b"
+    r"|\b(?:sensation|sensory)\s(?:is |was |are |were )?(?:decreased|diminished|reduced|altered|impaired|absent)\b",
     re.IGNORECASE,
 )
 _SENSORY_NORMAL = re.compile(r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was )?(?:intact|normal)\b", re.I)
@@ -85,7 +86,7 @@ _REFLEX_CHANGE = re.compile(
     re.IGNORECASE,
 )
 _REFLEX_NORMAL = re.compile(
-    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)\b", re.I
+    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
 )
 _WEAK = re.compile(r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is )?[0-4]\+?/5)", re.I)
 _STRONG = re.compile(
@@ -269,7 +270,7 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
                 put("spurling", sign.group(1).lower(), sentence)
         for match in _SENSORY_LOSS.finditer(flat):
             put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
-            levels = levels_in(flat[match.start() : match.end() + 10])
+            levels = levels_in(flat[match.start() : match.end() + 30])
             if levels:
                 put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
         if _SENSORY_NORMAL.search(flat):

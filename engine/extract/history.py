@@ -21,8 +21,14 @@ _MODALITIES = (
     (re.compile(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
     (re.compile(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
 )
-_STUDY_DONE = re.compile(r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained)\b", re.I)
-_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s(.{3,300})", re.IGNORECASE)
+_STUDY_DONE = re.compile(
+    r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|(?:was|were) (?:negative|normal|"
+    r"unremarkable|positive|abnormal))\b",
+    re.I,
+)
+_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
+# "was negative": a study that found nothing found no nerve-root compromise.
+_UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
 _ROOT = re.compile(r"\bnerve root (?:impingement|compression|compromise|encroachment)|\bimpinging\b", re.I)
 _OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (
@@ -78,6 +84,9 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
         for match in _ROOT.finditer(flat):
             study["nerve_root_compromise"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].nerve_root_compromise", study["nerve_root_compromise"], sentence)
+        if "nerve_root_compromise" not in study and _UNREMARKABLE.search(flat):
+            study["nerve_root_compromise"] = False
+            rec.add(f"studies[{index}].nerve_root_compromise", False, sentence)
         for match in _OFFICIAL.finditer(flat):
             study["official_report"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].official_report", study["official_report"], sentence)

@@ -114,14 +114,15 @@ def _count(flat: str, match: re.Match[str]) -> int:
 def _record(flat: str, match: re.Match[str], segment_end: int) -> dict[str, Any]:
     after = re.split(r"\band (?!S\d)|;|\)", flat[match.end() : min(segment_end, match.end() + 60)])[0]
     record: dict[str, Any] = {"treatment": "epidural_steroid_injection"}
-    before = flat[max(0, match.start() - 25) : match.start()]
+    # What is written just before the mention in the same clause ("a right L4-5 transforaminal ...").
+    before = re.split(r"[,;]|\band\b", flat[max(0, match.start() - 40) : match.start()])[-1]
     regions = regions_in(before + match.group(0))
     if regions:
         record["region"] = regions[0]
-    levels = levels_in(after)
+    levels = levels_in(after) or levels_in(before)
     if levels:
         record["levels"] = levels
-    side = side_in(before + after) if not levels else side_in(after)
+    side = side_in(after) or side_in(before)
     if side is not None:
         record["side"] = side
     outcome = _outcome(after)

@@ -45,11 +45,16 @@ _ANALGESIA = re.compile(
 )
 _WITH_WITHOUT = re.compile(r"(\d{1,2})\s?/\s?10 with(?:out)? (?:\w+ ){0,2}and (\d{1,2})\s?/\s?10 with(?:out)?", re.I)
 _FROM_TO = re.compile(r"\bfrom (\d{1,2})\s?/\s?10 to (\d{1,2})\s?/\s?10\b", re.IGNORECASE)
-_ADL = re.compile(r"\b(?:activities of daily living|activity of daily living|ADLs?|daily activities)\b", re.IGNORECASE)
+_ADL = re.compile(
+    r"\b(?:activities of daily living|activity of daily living|ADLs?|daily activities|household (?:chores|tasks)|chores"
+    r"|self[- ]care)\b",
+    re.IGNORECASE,
+)
 _FUNCTION = re.compile(
     r"\b(?:(?:improved|improvement in|increased|better|objective (?:improvement|gains?) in) (?:\w+ ){0,2}(?:function|"
     r"functioning|ADLs|activities of daily living|activity (?:level|tolerance))|functional (?:improvement|benefit|gains?)"
-    r"|improves? (?:his |her |their )?function)\b",
+    r"|improves? (?:his |her |their )?function|(?:lets|allows|enables|helps) (?:him|her|them) (?:to )?(?:do|perform|walk|"
+    r"work|sleep|function|complete))\b",
     re.IGNORECASE,
 )
 _ADVERSE = re.compile(r"\b(?:adverse (?:effects?|events?|reactions?)|side[- ]effects?)\b", re.IGNORECASE)
@@ -85,7 +90,7 @@ _RETURNED = re.compile(
 _PROCEDURE = re.compile(
     r"\b(?:injections?|blocks?|ESIs?|epidurals?|therapy|surgery|TENS|acupuncture|chiropractic|procedures?)\b", re.I
 )
-_NEAR = 50
+_NEAR = 80
 
 
 def _near_drug(flat: str, match: re.Match[str], opioid_names: re.Pattern[str]) -> bool:

@@ -36,7 +36,12 @@ _UNCERTAIN = re.compile(
     r"|not clearly stated whether|unclear whether|cannot be excluded|cannot be ruled out|versus)\b",
     re.IGNORECASE,
 )
-_TERMINATOR = re.compile(r"\b(?:but|however|although|though|except|which|whereas|yet)\b|[;:]", re.IGNORECASE)
+# A comma and a new subject ("..., and she was taking gabapentin") also ends a negation's clause.
+_TERMINATOR = re.compile(
+    r"\b(?:but|however|although|though|except|which|whereas|yet)\b|[;:]"
+    r"|,\s(?:and|while)\s(?:he|she|they|the (?:patient|applicant|claimant|worker)|his|her|it)\b",
+    re.IGNORECASE,
+)
 _ATTRIBUTION = re.compile(
     r"\b(?:reportedly|it was acknowledged|according to|per the (?:patient|applicant|claimant)|"
     r"(?:patient|applicant|claimant) (?:reports|reported|states|stated))\b",

@@ -19,7 +19,7 @@ from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels
 
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
 _VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
-_QUANTITY = re.compile(rf"^\s*{COUNT}\s", re.IGNORECASE)
+_QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
 _HASH = re.compile(r"#\s?(\d{1,4})\b")
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
@@ -87,9 +87,9 @@ def requests(
         elif treatment.category == "pharmaceutical":
             request.update(_drug_fields(title, match.matched_text))
         else:
-            quantity = _QUANTITY.match(title)
-            value = count_value(quantity.group(1)) if quantity else None
-            if value is not None and quantity is not None and quantity.group(1).lower() not in ("a", "an"):
+            quantity = _QUANTITY.search(title)
+            value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None
+            if value is not None:
                 request["quantity"] = value
         if treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0):
             request["repeat"] = True

@@ -1,4 +1,5 @@
-"""Extractor against a careful human reading of the three shared letters (`letter_facts.yaml`).
+"""Extractor against a careful human reading of the three shared letters (`letter_facts.yaml`)
+and of held-out summaries written for this project (`heldout_summaries.yaml`).
 
 Every stated fact is its own test (`-k "000 and injury.date"`), so the pass count is the number
 of stated facts found; a known miss is a strict xfail. `test_no_false_facts` fails on any fact
@@ -17,8 +18,14 @@ import pytest
 from engine.extract import extract_case
 from engine.resources import load_yaml_with_lines, strip_lines
 
-FACTS_FILE = Path(__file__).with_name("letter_facts.yaml")
-FACTS: dict[str, dict[str, Any]] = strip_lines(load_yaml_with_lines(FACTS_FILE.read_text(encoding="utf-8")))
+
+def _load(name: str) -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = strip_lines(load_yaml_with_lines(Path(__file__).with_name(name).read_text("utf-8")))
+    return data
+
+
+FACTS = _load("letter_facts.yaml")
+HELDOUT = _load("heldout_summaries.yaml")
 Cut = Callable[[str], tuple[str, list[str]]]
 
 
@@ -91,3 +98,31 @@ def test_leaves_flattens_records_and_keeps_plain_lists() -> None:
     assert leaves({"x": {"y": [{"z": 1}, {"z": 2}], "levels": ["L5", "S1"]}}) == {
         "x.y[0].z": 1, "x.y[1].z": 2, "x.levels": ["L5", "S1"],
     }
+
+
+def heldout_facts(name: str) -> dict[str, Any]:
+    item = HELDOUT[name]
+    case = extract_case(item["summary"], item["titles"]).case
+    found = leaves(case.model_dump(mode="json", exclude_none=True))
+    return {k: v for k, v in found.items() if not re.fullmatch(r"requests\[\d+\]\.id", k)}
+
+
+HELDOUT_STATED = [
+    pytest.param(name, path, value, id=f"{name}::{path}",
+                 marks=[pytest.mark.xfail(strict=True, reason=HELDOUT[name]["miss"][path])]
+                 if path in HELDOUT[name].get("miss", {}) else [])
+    for name in HELDOUT
+    for path, value in HELDOUT[name]["stated"].items()
+]
+
+
+@pytest.mark.parametrize(("name", "path", "value"), HELDOUT_STATED)
+def test_heldout_fact_found(name: str, path: str, value: Any) -> None:
+    assert heldout_facts(name).get(path) == value
+
+
+@pytest.mark.parametrize("name", sorted(HELDOUT))
+def test_heldout_no_false_facts(name: str) -> None:
+    found = heldout_facts(name)
+    _, _, false = recall(found, HELDOUT[name]["stated"])
+    assert false == [], {path: found[path] for path in false}
