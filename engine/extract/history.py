@@ -36,6 +36,8 @@ _THERAPIES = (
     (re.compile(r"\bchiropractic\w*|\bchiropractor\b", re.IGNORECASE), "chiropractic"),
     (re.compile(r"\bacupuncture\b", re.IGNORECASE), "acupuncture"),
     (re.compile(r"\b(?:aquatic|pool) therapy\b", re.IGNORECASE), "aquatic_therapy"),
+    (re.compile(r"\boccupational therapy\b|\bOT\b"), "occupational_therapy"),
+    (re.compile(r"\bmassage(?: therapy)?\b", re.IGNORECASE), "massage_therapy"),
 )
 _VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
 _VISITS_AFTER = re.compile(r"^\W{0,3}(?:x\s?|for\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE)

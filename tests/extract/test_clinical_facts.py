@@ -295,3 +295,9 @@ def test_first_line_medication_tried_from_the_medications_taken() -> None:
     assert case.history is not None and case.history.first_line_medication_tried is True
     case = case_of("She was taking Norco.")
     assert case.history is not None and case.history.first_line_medication_tried is None
+
+
+def test_occupational_and_massage_therapy_courses() -> None:
+    case = case_of("She completed occupational therapy and had massage therapy.")
+    assert case.history is not None
+    assert [c.treatment for c in case.history.therapy_courses or ()] == ["occupational_therapy", "massage_therapy"]

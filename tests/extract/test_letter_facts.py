@@ -8,6 +8,7 @@ the extractor produces that the reading does not state. `recall` gives the figur
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from engine.extract import extract_case
+from engine.models import Case
 from engine.resources import load_yaml_with_lines, strip_lines
 
 
@@ -44,19 +46,27 @@ def leaves(value: Any, path: str = "") -> dict[str, Any]:
     return {path: value}
 
 
+def case_facts(case: Case) -> dict[str, Any]:
+    """The facts of an extracted case (request ids are positions, not facts)."""
+    found = leaves(case.model_dump(mode="json", exclude_none=True, exclude={"case_id"}))
+    return {k: v for k, v in found.items() if not re.fullmatch(r"requests\[\d+\]\.id", k)}
+
+
 @pytest.fixture(scope="module")
 def extracted_facts(letter: Callable[[str], str], cut_letter: Cut) -> Callable[[str], dict[str, Any]]:
-    """The facts the extractor finds in a letter (request ids are positions, not facts)."""
     cache: dict[str, dict[str, Any]] = {}
 
     def facts(prefix: str) -> dict[str, Any]:
         if prefix not in cache:
-            case = extract_case(*cut_letter(letter(prefix))).case
-            found = leaves(case.model_dump(mode="json", exclude_none=True, exclude={"case_id"}))
-            cache[prefix] = {k: v for k, v in found.items() if not re.fullmatch(r"requests\[\d+\]\.id", k)}
+            cache[prefix] = case_facts(extract_case(*cut_letter(letter(prefix))).case)
         return cache[prefix]
 
     return facts
+
+
+@functools.cache
+def heldout_facts(name: str) -> dict[str, Any]:
+    return case_facts(extract_case(HELDOUT[name]["summary"], HELDOUT[name]["titles"]).case)
 
 
 def recall(found: dict[str, Any], stated: dict[str, Any]) -> tuple[int, int, list[str]]:
@@ -67,25 +77,40 @@ def recall(found: dict[str, Any], stated: dict[str, Any]) -> tuple[int, int, lis
     return hits, len(stated), false + wrong
 
 
-STATED = [
-    pytest.param(prefix, path, value, id=f"{prefix}::{path}",
-                 marks=[pytest.mark.xfail(strict=True, reason=FACTS[prefix]["miss"][path])]
-                 if path in FACTS[prefix].get("miss", {}) else [])
-    for prefix in FACTS
-    for path, value in FACTS[prefix]["stated"].items()
-]
+def stated_params(table: dict[str, dict[str, Any]]) -> list[Any]:
+    """One test per stated fact, id `<letter>::<path>`; a fact under `miss` is a strict xfail."""
+    return [
+        pytest.param(key, path, value, id=f"{key}::{path}",
+                     marks=[pytest.mark.xfail(strict=True, reason=table[key]["miss"][path])]
+                     if path in table[key].get("miss", {}) else [])
+        for key in table
+        for path, value in table[key]["stated"].items()
+    ]
 
 
-@pytest.mark.parametrize(("prefix", "path", "value"), STATED)
+def assert_no_false_facts(found: dict[str, Any], stated: dict[str, Any]) -> None:
+    _, _, false = recall(found, stated)
+    assert false == [], {path: found[path] for path in false}
+
+
+@pytest.mark.parametrize(("prefix", "path", "value"), stated_params(FACTS))
 def test_stated_fact_found(prefix: str, path: str, value: Any, extracted_facts: Callable[[str], dict[str, Any]]) -> None:
     assert extracted_facts(prefix).get(path) == value
 
 
 @pytest.mark.parametrize("prefix", sorted(FACTS))
 def test_no_false_facts(prefix: str, extracted_facts: Callable[[str], dict[str, Any]]) -> None:
-    found = extracted_facts(prefix)
-    _, _, false = recall(found, FACTS[prefix]["stated"])
-    assert false == [], {path: found[path] for path in false}
+    assert_no_false_facts(extracted_facts(prefix), FACTS[prefix]["stated"])
+
+
+@pytest.mark.parametrize(("name", "path", "value"), stated_params(HELDOUT))
+def test_heldout_fact_found(name: str, path: str, value: Any) -> None:
+    assert heldout_facts(name).get(path) == value
+
+
+@pytest.mark.parametrize("name", sorted(HELDOUT))
+def test_heldout_no_false_facts(name: str) -> None:
+    assert_no_false_facts(heldout_facts(name), HELDOUT[name]["stated"])
 
 
 def test_recall_counts_misses_and_false_facts() -> None:
@@ -98,31 +123,3 @@ def test_leaves_flattens_records_and_keeps_plain_lists() -> None:
     assert leaves({"x": {"y": [{"z": 1}, {"z": 2}], "levels": ["L5", "S1"]}}) == {
         "x.y[0].z": 1, "x.y[1].z": 2, "x.levels": ["L5", "S1"],
     }
-
-
-def heldout_facts(name: str) -> dict[str, Any]:
-    item = HELDOUT[name]
-    case = extract_case(item["summary"], item["titles"]).case
-    found = leaves(case.model_dump(mode="json", exclude_none=True))
-    return {k: v for k, v in found.items() if not re.fullmatch(r"requests\[\d+\]\.id", k)}
-
-
-HELDOUT_STATED = [
-    pytest.param(name, path, value, id=f"{name}::{path}",
-                 marks=[pytest.mark.xfail(strict=True, reason=HELDOUT[name]["miss"][path])]
-                 if path in HELDOUT[name].get("miss", {}) else [])
-    for name in HELDOUT
-    for path, value in HELDOUT[name]["stated"].items()
-]
-
-
-@pytest.mark.parametrize(("name", "path", "value"), HELDOUT_STATED)
-def test_heldout_fact_found(name: str, path: str, value: Any) -> None:
-    assert heldout_facts(name).get(path) == value
-
-
-@pytest.mark.parametrize("name", sorted(HELDOUT))
-def test_heldout_no_false_facts(name: str) -> None:
-    found = heldout_facts(name)
-    _, _, false = recall(found, HELDOUT[name]["stated"])
-    assert false == [], {path: found[path] for path in false}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
 
+from engine.evaluate import Evaluator
 from engine.extract import Extraction, extract_case
 from engine.models import PriorInjection, Request, Study, Surgery, TherapyCourse
 
 Cut = Callable[[str], tuple[str, list[str]]]
+RATIONALE = "IMR ISSUES, DECISIONS AND RATIONALES"
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +148,16 @@ def test_004_surgery_from_the_diagnoses(extracted: Callable[[str], Extraction]) 
     case = extracted("004").case
     assert case.history is not None
     assert case.history.surgeries == (Surgery(procedure="lumbar decompression and fusion at L5-S1", region="lumbar"),)
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "004"])
+def test_extracted_case_evaluates_to_the_letters_decisions(
+    prefix: str, letter: Callable[[str], str], cut_letter: Cut, evaluator: Evaluator
+) -> None:
+    """End to end: the case extracted from the summary, evaluated on the criteria, predicts what the
+    reviewer decided on each item (read from the decision lines here, never by the extractor)."""
+    text = letter(prefix)
+    decisions = re.findall(r"^[^\n]{3,200}:\s*(Upheld|Overturned)\b", text.partition(RATIONALE)[2], re.MULTILINE)
+    result = evaluator.evaluate(extract_case(*cut_letter(text)).case, as_of=dt.date(2014, 12, 1))
+    expected = ["uphold" if d == "Upheld" else "overturn" for d in decisions]
+    assert [r.prediction for r in result.requests] == expected
