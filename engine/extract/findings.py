@@ -150,7 +150,10 @@ def injury(sentences: list[Sentence], rec: Recorder, regions: list[str]) -> dict
             found["mechanism"] = (mechanism.group(1) or mechanism.group(2)).strip()
             rec.add("injury.mechanism", found["mechanism"], sentence)
     if regions:
+        # The injured regions are the diagnoses' regions: their evidence is the diagnoses' sentences.
         found["regions"] = tuple(dict.fromkeys(regions))
+        for item in [e for e in rec.items if re.fullmatch(r"diagnoses\[\d+\]\.region", e.field)]:
+            rec.items.append(item.model_copy(update={"field": "injury.regions", "value": list(found["regions"])}))
     return found or None
 
 
