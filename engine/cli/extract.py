@@ -66,12 +66,15 @@ def register(app: typer.Typer) -> None:
         for path in letters:
             try:
                 summary, titles = summary_and_titles(_read(path), str(path))
-                case = extract_case(summary, titles, case_id=path.stem).case
+                extraction = extract_case(summary, titles, case_id=path.stem)
             except ImrcheckError as exc:
                 typer.echo(f"imrcheck: {path}: {exc.message}", err=True)
                 failed = True
                 continue
-            documents.append(case.model_dump(mode="json", exclude_none=True))
+            # Notes say what was left out and why; they go to stderr so stdout stays one document stream.
+            for note in extraction.notes:
+                typer.echo(f"imrcheck: {path}: note: {note}", err=True)
+            documents.append(extraction.case.model_dump(mode="json", exclude_none=True))
         if output is Format.json:
             for document in documents:
                 typer.echo(json.dumps(document, indent=2))

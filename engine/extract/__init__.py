@@ -1,8 +1,20 @@
 """Narrative extractor: a letter's clinical summary and its disputed item titles → a Case.
 
-Rules and patterns written for this text (no NLP library: none can be installed offline, and
-the summaries' phrasing is narrow). Only the summary and the titles are read — never the
-reviewer's rationale or decision. Every fact keeps the sentence it came from.
+Rules and patterns written for this text, with a small ConText-style assertion check
+(`negation.py`). A clinical NLP library (medspaCy's ConText) was considered and not taken: it
+brings spaCy and its models, which this project does not ship, and the summaries' phrasing is
+narrow. Measured instead (tests/extract/test_letter_facts.py): every fact a careful reading takes
+from the three shared letters and from held-out summaries written for this project, and every
+fact the extractor produces that the reading does not state.
+
+One module per concern: `sentences` (spans), `dates`, `negation` (negated / uncertain /
+undocumented), `findings` (claimant, injury, diagnoses, work status, symptoms, exam, red flags),
+`history` (studies, therapy courses, home exercise, TENS, failed conservative care),
+`injections`, `medications` (with opioid monitoring), `drugs` (brand → generic, directions),
+`surgery`, `function` (functional status) and `requests` (the item titles).
+
+Only the summary and the titles are read — never the reviewer's rationale or decision. Every
+fact keeps the sentence it came from.
 
     extraction = extract_case(summary, ["Norco 5/325mg 1 PO BID prn pain"])
     extraction.case            # engine.models.Case
@@ -18,7 +30,7 @@ from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.errors import ExtractionError, ImrcheckError
-from engine.extract import findings, history
+from engine.extract import findings, function, history, injections, medications, surgery
 from engine.extract.evidence import Extraction, FactEvidence, Recorder
 from engine.extract.requests import requests as read_requests
 from engine.extract.sentences import Sentence, split_sentences
@@ -65,15 +77,18 @@ def extract_case(
     try:
         diagnoses = findings.diagnoses(sentences, rec)
         regions = [d["region"] for d in diagnoses or [] if "region" in d]
-        injections = history.injections(sentences, rec)
+        prior_injections = injections.injections(sentences, rec)
         history_part = {
-            "injections": injections,
+            "injections": prior_injections,
             "therapy_courses": history.therapy_courses(sentences, rec),
             "home_exercise": history.home_exercise(sentences, rec),
-            "medications": history.medications(sentences, rec, catalog),
+            "medications": (taken := medications.medications(sentences, rec, catalog)),
+            "first_line_medication_tried": medications.first_line_tried(taken),
+            "conservative_care_failed": history.conservative_care_failed(sentences, rec),
+            "surgeries": surgery.surgeries(sentences, rec),
             "tens_trial_done": history.tens(sentences, rec),
         }
-        requests = read_requests(title_list, catalog, sentences, len(injections or []), rec)
+        requests = read_requests(title_list, catalog, sentences, len(prior_injections or []), rec)
         if not requests:
             raise ExtractionError(
                 "no item title names a treatment in the catalog"
@@ -89,6 +104,7 @@ def extract_case(
             "exam": findings.exam(sentences, rec),
             "studies": history.studies(sentences, rec),
             "red_flags": findings.red_flags(sentences, rec),
+            "functional_status": function.functional_status(sentences, rec),
             "history": {k: v for k, v in history_part.items() if v is not None} or None,
             "requests": requests,
         }

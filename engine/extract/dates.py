@@ -68,3 +68,32 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(text.strip()):
         return found[0].value
     return None
+
+
+# Sentences whose dates are not the date of a visit: the injury, studies, procedures, the dispute.
+_NOT_A_VISIT = re.compile(
+    r"\b(?:injury|injured|DOI|MRI|CT|x-?rays?|EMG|NCV|scan|imaging|injections?|blocks?|ESIs?|surgery|fusion|"
+    r"utilization review|claims administrator|independent medical review|UR)\b",
+    re.IGNORECASE,
+)
+
+
+_VISIT = re.compile(
+    r"^(?:on|in|as of|during|at)\b|\b(?:progress note|office (?:visit|note)|visit|evaluation|re-?evaluation|follow-?up|"
+    r"examination|seen|evaluated|reported|noted|placed)\b",
+    re.IGNORECASE,
+)
+
+
+def visit_dates(texts: list[str], *, today: dt.date | None = None) -> list[dt.date | None]:
+    """The visit each sentence reports on: the last date of the latest sentence, up to and including
+    it, that dates a visit ("On June 19, 2014, the applicant reported ..." dates what follows). A
+    date of a surgery, study or injury is not a visit's date."""
+    current: dt.date | None = None
+    out: list[dt.date | None] = []
+    for text in texts:
+        found = find_dates(text, today=today)
+        if found and _VISIT.search(text) is not None and _NOT_A_VISIT.search(text) is None:
+            current = found[-1].value
+        out.append(current)
+    return out

@@ -12,20 +12,30 @@ from typing import Any
 
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
-from engine.extract.negation import assertion
+from engine.extract.negation import assertion, polarity
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import DISPUTE, levels_in, region_of_levels, regions_in, side_in
+from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, region_of_levels, regions_in, side_in
 from engine.models import DiagnosisGroup, WorkStatus
 
 _AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
-_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed))\b", re.IGNORECASE)
+_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt)\b", re.IGNORECASE)
 _MECHANISM = re.compile(
     r"\bmechanism of (?:the )?injury (?:is|was)\s(?:from\s|due to\s)?([^.;]{3,120})"
-    r"|\binjured (?:(?:his|her|their) [a-z ]{1,30} )?(?:while|when|after) ([^.;]{3,120})",
+    r"|\b(?:injur(?:ed|y)|hurt)\b[^.;]{0,60}?\b(?:while|when|after) ([^.;]{3,120})",
     re.IGNORECASE,
 )
 _DIAGNOSIS = re.compile(
     r"\b(?:diagnos[ie]s (?:of|include|includes|are|is)|diagnosed with|diagnoses \(|diagnosis \()\s?", re.IGNORECASE
+)
+# "The applicant had a disc herniation at L4-L5 causing ...": a diagnosis the summary states as a
+# finding, outside any sentence about a study (a study's findings stay with the study).
+_STATED_FINDING = re.compile(
+    r"\b(?:had|has|have|with) (?:an? )?((?:[a-z]+ ){0,2}?(?:disc (?:herniation|protrusion|extrusion)|herniated "
+    r"(?:disc|nucleus pulposus)|(?:central|foraminal|spinal) stenosis)(?: at [LCTS]\d{1,2}(?:\s?-\s?[LCTS]?\d{1,2})?)?)",
+    re.IGNORECASE,
+)
+_STUDY_WORDS = re.compile(
+    r"\b(?:MRI|CT|x-?rays?|radiographs?|EMG|NCV|NCS|imaging|scan|shows|showed|revealed|reveals|demonstrated)\b", re.I
 )
 _SURGICAL_HISTORY = re.compile(r"^(?:history of|status post|s/p|post)\b", re.IGNORECASE)
 _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
@@ -47,10 +57,13 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
 )
 _GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
 _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
-        (r"modified duty|modified work|light duty|restricted duty|working with restrictions", "modified_duty"),
-        (r"off work|off of work|total temporary disability|temporary total disability|TTD|not working"
-         r"|not currently working|unable to work", "off_work"),
-        (r"full duty|regular duty|full work duty|working full time|without restrictions", "full_duty"),
+        (r"modified duty|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? to work with "
+         r"restrictions", "modified_duty"),
+        (r"off work|off of work|(?:total temporary|temporary total|totally temporarily|temporarily totally) disab\w+"
+         r"|TTD|unable to work|work status (?:is |of )?(?:off|TTD)", "off_work"),
+        (r"not working|not currently working|unemployed|laid off|terminated", "not_working_other"),
+        (r"full duty|regular duty|regular work|full work duty|working full time|usual and customary (?:work|duties)"
+         r"|without restrictions", "full_duty"),
         (r"retired", "retired"),
 )
 _WORK = tuple((re.compile(rf"\b(?:{words})\b", re.IGNORECASE), status) for words, status in _WORK_WORDS)
@@ -61,7 +74,8 @@ _SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?
 _POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
 _SENSORY_LOSS = re.compile(
     r"\b(?:decreased|diminished|reduced|loss of|altered|impaired|absent)\s(?:[a-z0-9-]{1,12}\s){0,3}?"
-    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b",
+    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b"
+    r"|\b(?:sensation|sensory)\s(?:is |was |are |were )?(?:decreased|diminished|reduced|altered|impaired|absent)\b",
     re.IGNORECASE,
 )
 _SENSORY_NORMAL = re.compile(r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was )?(?:intact|normal)\b", re.I)
@@ -72,7 +86,7 @@ _REFLEX_CHANGE = re.compile(
     re.IGNORECASE,
 )
 _REFLEX_NORMAL = re.compile(
-    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)\b", re.I
+    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
 )
 _WEAK = re.compile(r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is )?[0-4]\+?/5)", re.I)
 _STRONG = re.compile(
@@ -81,6 +95,12 @@ _STRONG = re.compile(
     re.IGNORECASE,
 )
 _SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
+_TRIGGER = re.compile(
+    rf"\b(?:{COUNT}\s)?(?:(?:active|latent|palpable|myofascial|tender)\s)?trigger points?\b(?!\s(?:injections?|injected|block))",
+    re.IGNORECASE,
+)
+_TWITCH = re.compile(r"\b(?:local )?twitch(?:[- ]response)?s?\b", re.IGNORECASE)
+_REFERRED = re.compile(r"\b(?:referred pain|refer(?:s|red|ring)? (?:the )?pain|referral of pain|pain referral)\b", re.I)
 _NO_RED_FLAGS = re.compile(r"\b(?:no|without|denies|negative for) (?:\w+ ){0,2}red flags?\b", re.IGNORECASE)
 _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:{words})\b", re.IGNORECASE), flag)
@@ -130,7 +150,10 @@ def injury(sentences: list[Sentence], rec: Recorder, regions: list[str]) -> dict
             found["mechanism"] = (mechanism.group(1) or mechanism.group(2)).strip()
             rec.add("injury.mechanism", found["mechanism"], sentence)
     if regions:
+        # The injured regions are the diagnoses' regions: their evidence is the diagnoses' sentences.
         found["regions"] = tuple(dict.fromkeys(regions))
+        for item in [e for e in rec.items if re.fullmatch(r"diagnoses\[\d+\]\.region", e.field)]:
+            rec.items.append(item.model_copy(update={"field": "injury.regions", "value": list(found["regions"])}))
     return found or None
 
 
@@ -148,17 +171,27 @@ def _split_diagnoses(text: str) -> list[str]:
     return [p for p in parts if 2 < len(p) <= 200]
 
 
+def _diagnosis_texts(flat: str) -> list[str]:
+    """The diagnoses a sentence lists, or the structural finding it states without naming a study."""
+    match = _DIAGNOSIS.search(flat)
+    if match is not None:
+        rest = flat[match.end() :]
+        if flat[match.end() - 2 : match.end()].strip().endswith("("):
+            rest = rest[: _closing(rest)]
+        return _split_diagnoses(rest.rstrip(". "))
+    finding = _STATED_FINDING.search(flat)
+    if finding is not None and not _STUDY_WORDS.search(flat) and assertion(flat, *finding.span(1)) == "affirmed":
+        return [finding.group(1)]
+    return []
+
+
 def diagnoses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = []
     for sentence in sentences:
         flat = sentence.flat
-        match = _DIAGNOSIS.search(flat)
-        if match is None:
+        if DISPUTE.search(flat) and _DIAGNOSIS.search(flat) is None:
             continue
-        rest = flat[match.end() :]
-        if flat[match.end() - 2 : match.end()].strip().endswith("("):
-            rest = rest[: _closing(rest)]
-        for text in _split_diagnoses(rest.rstrip(". ")):
+        for text in _diagnosis_texts(flat):
             if any(d["text"].lower() == text.lower() for d in found):
                 continue
             index = len(found)
@@ -240,7 +273,7 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
                 put("spurling", sign.group(1).lower(), sentence)
         for match in _SENSORY_LOSS.finditer(flat):
             put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
-            levels = levels_in(flat[match.start() : match.end() + 10])
+            levels = levels_in(flat[match.start() : match.end() + 30])
             if levels:
                 put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
         if _SENSORY_NORMAL.search(flat):
@@ -253,7 +286,36 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             put("motor_weakness", _affirmed(sentence, match), sentence)
         if _STRONG.search(flat):
             put("motor_weakness", False, sentence)
+        _trigger_points(sentence, found, rec)
     return found or None
+
+
+def _trigger_points(sentence: Sentence, found: dict[str, Any], rec: Recorder) -> None:
+    """Trigger points on palpation, their twitch response and referred pain ("tender trigger points
+    with a local twitch response and referred pain"; "no twitch response")."""
+    flat = sentence.flat
+    if DISPUTE.search(flat) or PLAN_CUE.search(flat):
+        return
+    points = dict(found.get("trigger_points", {}))
+
+    def put(key: str, value: Any) -> None:
+        if value is not None:
+            points[key] = value
+            rec.add(f"exam.trigger_points.{key}", value, sentence)
+
+    trigger = _TRIGGER.search(flat)
+    if trigger is not None:
+        put("present", polarity(flat, trigger.start(), trigger.end()))
+        if trigger.group(1) and points.get("present"):
+            put("count", count_value(trigger.group(1)))
+    twitches = list(_TWITCH.finditer(flat))
+    for match in twitches:
+        put("twitch_response", polarity(flat, match.start(), match.end()))
+    if trigger is not None or twitches:
+        for match in _REFERRED.finditer(flat):
+            put("referred_pain", polarity(flat, match.start(), match.end()))
+    if points:
+        found["trigger_points"] = points
 
 
 def _expand(level: str) -> tuple[str, ...]:

@@ -1,20 +1,19 @@
-"""Studies already done and prior treatment: injections, therapy courses, home exercise,
-medications, TENS. Only treatments the summary says were given count; planned or disputed
-ones ("was requested", "were sought", utilization review sentences) do not."""
+"""Studies already done and prior treatment: therapy courses, home exercise, TENS (injections
+are in `injections.py`, medications in `medications.py`, surgeries in `surgery.py`). Only
+treatments the summary says were given count; planned or disputed ones ("was requested", "were
+sought", utilization review sentences) do not."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from engine.catalog import TreatmentCatalog
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import COUNT, DISPUTE, count_value, given, levels_in, regions_in, side_in
+from engine.extract.vocab import DISPUTE, given, regions_in
 
-MAX_INJECTIONS = 20
 _MODALITIES = (
     (re.compile(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
     (re.compile(r"\b(?:CT|CAT scan|computed tomography)\b"), "ct"),
@@ -22,49 +21,29 @@ _MODALITIES = (
     (re.compile(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
     (re.compile(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
 )
-_STUDY_DONE = re.compile(r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained)\b", re.I)
-_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s(.{3,300})", re.IGNORECASE)
+_STUDY_DONE = re.compile(
+    r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|(?:was|were) (?:negative|normal|"
+    r"unremarkable|positive|abnormal))\b",
+    re.I,
+)
+_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
+# "was negative": a study that found nothing found no nerve-root compromise.
+_UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
 _ROOT = re.compile(r"\bnerve root (?:impingement|compression|compromise|encroachment)|\bimpinging\b", re.I)
 _OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
-_ESI = re.compile(
-    r"\b(?:epidural steroid injections?|epidural injections?|ESIs?|selective nerve root blocks?|"
-    r"nerve root blocks?|transforaminal (?:epidural )?injections?|epidurals?)\b",
-    re.IGNORECASE,
-)
-_COUNT_BEFORE = re.compile(rf"\b{COUNT}\s(?:prior\s|previous\s|lumbar\s|cervical\s){{0,2}}$", re.IGNORECASE)
-_RELIEF = re.compile(
-    r"\b(?:with|had|reported|gave|provided)?\W{0,3}(no|without|(\d{1,3})\s?%|good|significant|some|minimal|partial|"
-    r"little|moderate|excellent)\W{0,3}(?:pain\s)?relief\b",
-    re.IGNORECASE,
-)
-_WEEKS = re.compile(r"\bfor\s(\d{1,2})\s(weeks?|months?)\b", re.IGNORECASE)
 _THERAPIES = (
     (re.compile(r"\b(?:physical therapy|PT|physiotherapy)\b"), "physical_therapy"),
     (re.compile(r"\bchiropractic\w*|\bchiropractor\b", re.IGNORECASE), "chiropractic"),
     (re.compile(r"\bacupuncture\b", re.IGNORECASE), "acupuncture"),
     (re.compile(r"\b(?:aquatic|pool) therapy\b", re.IGNORECASE), "aquatic_therapy"),
+    (re.compile(r"\boccupational therapy\b|\bOT\b"), "occupational_therapy"),
+    (re.compile(r"\bmassage(?: therapy)?\b", re.IGNORECASE), "massage_therapy"),
 )
 _VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
 _VISITS_AFTER = re.compile(r"^\W{0,3}(?:x\s?|for\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE)
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
 _HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
 _TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
-_NO_MEDS = re.compile(r"\bno (?:current )?medications? list\b|\bmedications? (?:list )?(?:was|were) not provided\b", re.I)
-_USING = re.compile(
-    r"\b(?:using|uses|taking|takes|prescribed|(?:was|is|were|are|been|remains?) on|medications? (?:include|includes|"
-    r"are|list)|continue[sd]?)\b",
-    re.IGNORECASE,
-)
-DRUGS = {
-    "norco": "hydrocodone", "vicodin": "hydrocodone", "lortab": "hydrocodone", "percocet": "oxycodone",
-    "oxycontin": "oxycodone", "roxicodone": "oxycodone", "ultram": "tramadol", "ultracet": "tramadol",
-    "dilaudid": "hydromorphone", "voltaren": "diclofenac", "motrin": "ibuprofen", "advil": "ibuprofen",
-    "naprosyn": "naproxen", "anaprox": "naproxen", "mobic": "meloxicam", "celebrex": "celecoxib",
-    "soma": "carisoprodol", "flexeril": "cyclobenzaprine", "fexmid": "cyclobenzaprine", "robaxin": "methocarbamol",
-    "zanaflex": "tizanidine", "skelaxin": "metaxalone", "neurontin": "gabapentin", "lyrica": "pregabalin",
-    "medrol": "methylprednisolone", "prilosec": "omeprazole", "protonix": "pantoprazole", "lidoderm": "lidocaine",
-    "cymbalta": "duloxetine", "elavil": "amitriptyline", "ambien": "zolpidem",
-}
 
 
 def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
@@ -95,6 +74,7 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
             # A sentence right after a study that speaks of it ("it shows ...", "no official report").
             last_sentence = number
         else:
+            _unattached_root_finding(flat, rec)
             continue
         study = found[-1]
         index = len(found) - 1
@@ -106,6 +86,9 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
         for match in _ROOT.finditer(flat):
             study["nerve_root_compromise"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].nerve_root_compromise", study["nerve_root_compromise"], sentence)
+        if "nerve_root_compromise" not in study and _UNREMARKABLE.search(flat):
+            study["nerve_root_compromise"] = False
+            rec.add(f"studies[{index}].nerve_root_compromise", False, sentence)
         for match in _OFFICIAL.finditer(flat):
             study["official_report"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].official_report", study["official_report"], sentence)
@@ -114,57 +97,21 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
     return found or None
 
 
+def _unattached_root_finding(flat: str, rec: Recorder) -> None:
+    """Nerve-root compromise stated with no study named: a Study needs its modality, and an invented
+    one would be a false fact, so it is not recorded as a study; the note says what to add."""
+    root = _ROOT.search(flat)
+    if root is not None and assertion(flat, root.start(), root.end()) == "affirmed":
+        rec.note(
+            "nerve-root compromise is stated without the study that showed it; not recorded under studies "
+            "(a study needs its modality): add the imaging or EMG/NCV report"
+        )
+
+
 def given_study(flat: str, match: re.Match[str]) -> bool:
     return given(flat, match.start(), match.end()) or not re.search(
         r"\b(?:request|requested|sought|recommend|order|is for)\w*", flat, re.IGNORECASE
     )
-
-
-def injections(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
-    found: list[dict[str, Any]] = []
-    for sentence in sentences:
-        flat = sentence.flat
-        if DISPUTE.search(flat):
-            continue
-        for match in _ESI.finditer(flat):
-            if not given(flat, match.start(), match.end()) or assertion(flat, match.start(), match.end()) == "negated":
-                continue
-            count_match = _COUNT_BEFORE.search(flat[max(0, match.start() - 30) : match.start()])
-            count = count_value(count_match.group(1)) if count_match else None
-            plural = match.group(0).lower().endswith("s") and not match.group(0).lower().endswith("ss")
-            count = min(count or 1, MAX_INJECTIONS) if count or not plural else 1
-            after = flat[match.end() : match.end() + 60]
-            after = re.split(r"\band (?!S\d)|;|\)", after)[0]
-            record: dict[str, Any] = {"treatment": "epidural_steroid_injection"}
-            before = flat[max(0, match.start() - 25) : match.start()]
-            regions = regions_in(before + match.group(0))
-            if regions:
-                record["region"] = regions[0]
-            levels = levels_in(after)
-            if levels:
-                record["levels"] = levels
-            side = side_in(before + after) if not levels else side_in(after)
-            if side is not None:
-                record["side"] = side
-            relief = _RELIEF.search(after)
-            if relief is not None:
-                word = relief.group(1).lower()
-                if word in ("no", "without"):
-                    record["relief_pct"] = 0.0
-                elif relief.group(2):
-                    record["relief_pct"] = min(float(relief.group(2)), 100.0)
-            weeks = _WEEKS.search(after)
-            if weeks is not None:
-                record["relief_weeks"] = float(weeks.group(1)) * (4.3 if weeks.group(2).lower().startswith("m") else 1)
-            dates = [d for d in find_dates(flat) if abs(d.start - match.end()) < 40]
-            if dates:
-                record["date"] = dates[0].value
-            for _ in range(count):
-                index = len(found)
-                found.append(dict(record))
-                for key, value in record.items():
-                    rec.add(f"history.injections[{index}].{key}", value, sentence)
-    return found or None
 
 
 def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
@@ -216,38 +163,34 @@ def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], fie
     return value
 
 
-def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCatalog) -> list[dict[str, Any]] | None:
-    names = sorted(
-        (n for t in catalog.treatments.values() if t.category == "pharmaceutical" for n in (*t.synonyms, *t.brands)),
-        key=len,
-        reverse=True,
-    )
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-    found: dict[str, dict[str, Any]] = {}
+_CONSERVATIVE = re.compile(
+    r"\b(?:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|PT|chiropractic\w*"
+    r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)\b"
+)
+_FAILED_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:with (?:only )?(?:minimal|little|no|limited|temporary) (?:pain )?(?:relief|benefit|improvement)"
+    r"|without (?:significant |lasting )?(?:relief|benefit|improvement)|(?:has |have |had )?failed|did not help"
+    r"|did not improve|(?:was|were) (?:ineffective|not helpful|unsuccessful))\b",
+    re.IGNORECASE,
+)
+_FAILED_BEFORE = re.compile(r"\b(?:failed|failure of|unresponsive to|refractory to|despite)\s(?:[\w-]+\s){0,3}$", re.I)
+
+
+def conservative_care_failed(sentences: list[Sentence], rec: Recorder) -> bool | None:
+    """True when care such as therapy, exercise or NSAIDs is said to have given little or no
+    relief ("physical therapy with minimal relief", "despite chiropractic care"); never False, since
+    a summary that says nothing of failure has not said conservative care worked."""
     for sentence in sentences:
         flat = sentence.flat
-        if _NO_MEDS.search(flat):
-            rec.note("the summary says no medication list was provided; history.medications left undocumented")
+        if DISPUTE.search(flat):
             continue
-        if DISPUTE.search(flat) or not _USING.search(flat):
-            continue
-        for match in pattern.finditer(flat):
-            if not given(flat, match.start(), match.end()) or assertion(flat, match.start(), match.end()) == "negated":
+        for match in _CONSERVATIVE.finditer(flat):
+            if assertion(flat, match.start(), match.end()) == "negated":
                 continue
-            name = match.group(1)
-            key = name.lower()
-            if key in found or catalog.match_title(name) is None:
-                continue
-            treatment = catalog.resolve(name).id
-            drug = DRUGS.get(key, key if key in (s.lower() for s in catalog.get(treatment).synonyms) else None)
-            med: dict[str, Any] = {"name": name, "treatment": treatment, "current": True}
-            if drug is not None:
-                med["drug"] = drug
-            index = len(found)
-            found[key] = med
-            for field, value in med.items():
-                rec.add(f"history.medications[{index}].{field}", value, sentence)
-    return list(found.values()) or None
+            if _FAILED_AFTER.search(flat[match.end() :]) or _FAILED_BEFORE.search(flat[max(0, match.start() - 40) : match.start()]):
+                rec.add("history.conservative_care_failed", True, sentence)
+                return True
+    return None
 
 
 def home_exercise(sentences: list[Sentence], rec: Recorder) -> bool | None:

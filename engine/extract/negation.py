@@ -36,7 +36,12 @@ _UNCERTAIN = re.compile(
     r"|not clearly stated whether|unclear whether|cannot be excluded|cannot be ruled out|versus)\b",
     re.IGNORECASE,
 )
-_TERMINATOR = re.compile(r"\b(?:but|however|although|though|except|which|whereas|yet)\b|[;:]", re.IGNORECASE)
+# A comma and a new subject ("..., and she was taking gabapentin") also ends a negation's clause.
+_TERMINATOR = re.compile(
+    r"\b(?:but|however|although|though|except|which|whereas|yet)\b|[;:]"
+    r"|,\s(?:and|while)\s(?:he|she|they|the (?:patient|applicant|claimant|worker)|his|her|it)\b",
+    re.IGNORECASE,
+)
 _ATTRIBUTION = re.compile(
     r"\b(?:reportedly|it was acknowledged|according to|per the (?:patient|applicant|claimant)|"
     r"(?:patient|applicant|claimant) (?:reports|reported|states|stated))\b",
@@ -70,3 +75,39 @@ def assertion(flat: str, start: int, end: int) -> Assertion:
 def attributed(flat: str) -> bool:
     """Whether the sentence reports the fact second-hand (still asserted)."""
     return _ATTRIBUTION.search(flat) is not None
+
+
+# "No documentation of X", "X was not documented": the records are silent about X, which for a
+# monitoring item ("were side effects asked about?") is itself the fact, documented as false.
+_UNDOCUMENTED_BEFORE = re.compile(
+    r"\b(?:no (?:\w+ ){0,2}(?:documentation|evidence|mention|record)|lack of (?:\w+ ){0,2}documentation|without "
+    r"(?:\w+ ){0,2}documentation|not (?:clearly |adequately |appropriately )?documented|fails? to (?:document|provide"
+    r"|address)|failed to (?:document|provide|address)|does not (?:document|address|mention|discuss)|did not "
+    r"(?:document|address|mention|discuss))\b",
+    re.IGNORECASE,
+)
+_UNDOCUMENTED_AFTER = re.compile(
+    r"^[^.;]{0,60}?\b(?:(?:was|were|is|are|has been|have been)\s(?:not\s(?:clearly\s)?(?:documented|noted|addressed|"
+    r"assessed|recorded|discussed|provided|mentioned))|not documented)\b",
+    re.IGNORECASE,
+)
+# A list ("no documentation of analgesia, activities of daily living, adverse effects or aberrant
+# behaviour") carries the scope further than a single negation does.
+_LIST_SCOPE = 130
+
+
+def undocumented(flat: str, start: int, end: int) -> bool:
+    """Whether the sentence says the records do not document the mention at `flat[start:end]`."""
+    window = flat[max(0, start - _LIST_SCOPE) : start]
+    last = None
+    for found in _UNDOCUMENTED_BEFORE.finditer(window):
+        last = found
+    if last is not None and _TERMINATOR.search(window[last.end() :]) is None:
+        return True
+    return _UNDOCUMENTED_AFTER.search(flat[end : end + 70]) is not None
+
+
+def polarity(flat: str, start: int, end: int) -> bool | None:
+    """True when the mention is affirmed, False when negated, None when uncertain."""
+    found = assertion(flat, start, end)
+    return None if found == "uncertain" else found == "affirmed"

@@ -2,7 +2,7 @@
 
 "Re-review selective nerve root block, left L5 and S1" → epidural_steroid_injection, lumbar,
 left, levels L5 and S1; "PHYSICAL THERAPY 12 VISITS FOR THE LUMBAR" → 12 visits, lumbar;
-"Norco 5/325mg 1 PO BID prn pain" → opioid, hydrocodone 5 mg twice a day.
+"Norco 5/325mg 1 PO BID prn pain" → opioid, hydrocodone 5 mg, at most twice a day (see drugs.py).
 """
 
 from __future__ import annotations
@@ -12,44 +12,33 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.catalog import TreatmentCatalog
+from engine.extract.drugs import dose_mg, doses_per_day, generic_of
 from engine.extract.evidence import Recorder
-from engine.extract.history import DRUGS
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels, regions_in, side_in
 
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
 _VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
-_QUANTITY = re.compile(rf"^\s*{COUNT}\s", re.IGNORECASE)
+_QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
 _HASH = re.compile(r"#\s?(\d{1,4})\b")
-_DOSE = re.compile(r"\b(\d{1,4}(?:\.\d{1,2})?)\s?(?:/\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
-_FREQUENCY = {
-    "qd": 1, "daily": 1, "once a day": 1, "bid": 2, "twice a day": 2, "twice daily": 2, "tid": 3,
-    "three times a day": 3, "qid": 4, "four times a day": 4, "q12h": 2, "q8h": 3, "q6h": 4, "q4h": 6,
-}
-_FREQ_RE = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(_FREQUENCY, key=len, reverse=True)) + r")\b", re.I)
-_UNITS_PER_DOSE = re.compile(r"\bmg\s(\d)\s(?:po|tab|tabs|tablets?|caps?)\b", re.IGNORECASE)
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
 _PER_WEEK = re.compile(r"\b(\d)\s?(?:x|times)\s?(?:a |per )?week\b", re.IGNORECASE)
 _WEEKS = re.compile(r"\b(?:x|for)\s?(\d{1,2})\s?weeks?\b", re.IGNORECASE)
 
 
-def _drug_fields(title: str, matched: str, catalog: TreatmentCatalog, treatment: str) -> dict[str, Any]:
+def _drug_fields(title: str, matched: str) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    key = matched.split()[0].lower() if matched else ""
-    synonyms = {s.lower() for s in catalog.get(treatment).synonyms}
-    drug = DRUGS.get(key) or (key if key in synonyms else None)
+    drug = generic_of(matched)
     if drug is not None:
         fields["drug"] = drug
-    dose = _DOSE.search(title)
+    name = re.search(re.escape(matched.split(" ")[0]), title, re.IGNORECASE) if matched else None
+    dose = dose_mg(title, title[name.end() :] if name is not None else "")
     if dose is not None:
-        fields["dose_mg"] = float(dose.group(1))
-        units = _UNITS_PER_DOSE.search(title)
-        if units is not None and int(units.group(1)) > 1:
-            fields["dose_mg"] *= int(units.group(1))
-    frequency = _FREQ_RE.search(title)
-    if frequency is not None:
-        fields["doses_per_day"] = float(_FREQUENCY[frequency.group(1).lower()])
+        fields["dose_mg"] = dose
+    per_day = doses_per_day(title)
+    if per_day is not None:
+        fields["doses_per_day"] = per_day
     quantity = _HASH.search(title)
     if quantity is not None:
         fields["quantity"] = int(quantity.group(1))
@@ -96,11 +85,11 @@ def requests(
             if weeks is not None:
                 request["weeks"] = float(weeks.group(1))
         elif treatment.category == "pharmaceutical":
-            request.update(_drug_fields(title, match.matched_text, catalog, treatment.id))
+            request.update(_drug_fields(title, match.matched_text))
         else:
-            quantity = _QUANTITY.match(title)
-            value = count_value(quantity.group(1)) if quantity else None
-            if value is not None and quantity is not None and quantity.group(1).lower() not in ("a", "an"):
+            quantity = _QUANTITY.search(title)
+            value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None
+            if value is not None:
                 request["quantity"] = value
         if treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0):
             request["repeat"] = True
@@ -141,7 +130,13 @@ def _planned(
         for match in _PLANNED.finditer(sentence.flat):
             named = catalog.match_title(match.group(1))
             if named is not None and named.category in ("injection", "surgery") and named.start == 0:
+                region = next(iter(regions_in(match.group(1))), None)
                 for request in visits:
-                    rec.add(f"requests[{found.index(request)}].planned_procedure", named.treatment_id, sentence)
+                    index = found.index(request)
+                    rec.add(f"requests[{index}].planned_procedure", named.treatment_id, sentence)
+                    # The visit is for the planned procedure's region when its title names none.
+                    if region is not None and "region" not in request:
+                        request["region"] = region
+                        rec.add(f"requests[{index}].region", region, sentence)
                 return [(r, named.treatment_id) for r in visits]
     return []

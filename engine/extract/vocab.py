@@ -33,8 +33,10 @@ COUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # Cues before a mention: the nearest one decides whether the treatment was given or is wanted.
 PAST_CUE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
-    r"treatment to date|treated with|status post|s/p|history of|completed|tried|failed|"
-    r"continue|continued|continues|using|uses|was on|is on|were on|been on|taking|takes|attended)\b",
+    r"treatment to date|treatment (?:has |have )?included|treatment includes|treated with|status post|s/p|history of|"
+    r"completed|tried|failed|"
+    r"continue|continued|continues|using|uses|was on|is on|were on|been on|remains on|remain on|taking|takes|"
+    r"attended|does|performs|is doing|doing|participates in|participating in|engaged in)\b",
     re.IGNORECASE,
 )
 PLAN_CUE = re.compile(
@@ -111,7 +113,7 @@ def count_value(word: str) -> int | None:
 
 def given(flat: str, start: int, end: int) -> bool:
     """Whether the mention at flat[start:end] is a treatment already given (not one wanted)."""
-    window = flat[max(0, start - 90) : start]
+    window = flat[max(0, start - 140) : start]
     cut = max(window.rfind("."), window.rfind(";"))
     window = window[cut + 1 :]
     nearest: tuple[int, bool] | None = None

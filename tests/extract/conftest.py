@@ -41,11 +41,18 @@ def replace_rationales(text: str) -> str:
     return head + RATIONALE + tail
 
 
+def remove_rationales(text: str) -> str:
+    """The same letter with everything after the issues heading removed but the item title lines."""
+    head, _, tail = text.partition(RATIONALE)
+    titles = re.findall(r"^[^\n]{3,200}:\s*(?:Upheld|Overturned)\b[^\n]*$", tail, flags=re.MULTILINE)
+    return head + RATIONALE + "\n\n" + "\n\n".join(titles) + "\n"
+
+
 @pytest.fixture(scope="session")
 def cut_letter() -> Callable[[str], tuple[str, list[str]]]:
     return cut
 
 
-@pytest.fixture(scope="session")
-def without_rationales() -> Callable[[str], str]:
-    return replace_rationales
+@pytest.fixture(scope="session", params=["replaced", "removed"])
+def without_rationales(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    return replace_rationales if request.param == "replaced" else remove_rationales

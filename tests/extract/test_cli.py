@@ -46,3 +46,11 @@ def test_bad_file_is_reported_and_the_batch_continues(tmp_path: Path) -> None:
     out, err = _run([str(bad), str(good), str(tmp_path / "missing.txt")], 2)
     assert yaml.safe_load(out)["case_id"] == "good"
     assert err.count("imrcheck: ") == 2 and f"imrcheck: {bad}: " in err
+
+
+def test_notes_go_to_stderr_and_stdout_stays_a_case(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(LETTER.replace("Pain is 7/10.", "Pain is 7/10. No medication list was provided."), encoding="utf-8")
+    out, err = _run([str(path)], 0)
+    assert yaml.safe_load(out)["case_id"] == "letter"
+    assert f"imrcheck: {path}: note: " in err and "no medication list" in err

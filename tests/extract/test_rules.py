@@ -111,11 +111,28 @@ def test_physical_therapy_unknown_amount_and_visit_count() -> None:
     ]
 
 
-def test_work_status_forms() -> None:
-    assert case_of("He remains on temporary total disability.").work_status == "off_work"
-    assert case_of("She is not working.").work_status == "off_work"
-    assert case_of("She returned to full duty.").work_status == "full_duty"
-    assert case_of("Currently on modified duty.").work_status == "modified_duty"
+@pytest.mark.parametrize(
+    ("summary", "status"),
+    [
+        ("He remains on temporary total disability.", "off_work"),
+        ("He is temporarily totally disabled.", "off_work"),
+        ("Work status: TTD.", "off_work"),
+        ("The applicant was placed off work.", "off_work"),
+        # "Not working" gives no reason (laid off, retired, placed off work): not the same as off work.
+        ("She is not working.", "not_working_other"),
+        ("She returned to full duty.", "full_duty"),
+        ("He is back on regular duty.", "full_duty"),
+        ("Currently on modified duty.", "modified_duty"),
+        ("She returned to work with restrictions.", "modified_duty"),
+        # Permanent and stationary is a medical-legal status; it says nothing about working.
+        ("He is permanent and stationary.", None),
+        ("He is permanent and stationary and remains on temporary total disability.", "off_work"),
+        # The last statement wins: summaries run from older notes to newer ones.
+        ("In March she was on modified duty. In June she was placed off work.", "off_work"),
+    ],
+)
+def test_work_status_forms(summary: str, status: str | None) -> None:
+    assert case_of(summary).work_status == status
 
 
 def test_glued_sentences_split_with_spans() -> None:

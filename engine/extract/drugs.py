@@ -1,0 +1,82 @@
+"""Drug names and prescription directions: brand → generic, dose in mg, doses a day.
+
+The catalog (`guideline_criteria/catalog.yaml`) says which treatment a name belongs to (Norco →
+opioid); this table only adds the generic drug a brand stands for, which the catalog does not hold.
+A generic the catalog lists as a synonym (tramadol) is its own drug.
+
+Doses a day come from the direction: QD/daily 1, BID/q12h 2, TID/q8h 3, QID/q6h 4, q4h 6. "prn"
+(as needed) keeps the scheduled count, read as the most a day ("BID prn" is at most 2), because
+that is what a reviewer counts against a dose ceiling; "prn" alone gives no count.
+"""
+
+from __future__ import annotations
+
+import re
+
+BRAND_TO_GENERIC = {
+    "norco": "hydrocodone", "vicodin": "hydrocodone", "lortab": "hydrocodone", "hysingla": "hydrocodone",
+    "zohydro": "hydrocodone", "percocet": "oxycodone", "oxycontin": "oxycodone", "roxicodone": "oxycodone",
+    "endocet": "oxycodone", "ultram": "tramadol", "ultracet": "tramadol", "nucynta": "tapentadol",
+    "dilaudid": "hydromorphone", "duragesic": "fentanyl", "ms contin": "morphine", "kadian": "morphine",
+    "opana": "oxymorphone", "butrans": "buprenorphine", "tylenol with codeine": "codeine", "tylenol #3": "codeine",
+    "voltaren": "diclofenac", "arthrotec": "diclofenac", "motrin": "ibuprofen", "advil": "ibuprofen",
+    "naprosyn": "naproxen", "anaprox": "naproxen", "mobic": "meloxicam", "celebrex": "celecoxib", "lodine": "etodolac",
+    "relafen": "nabumetone", "soma": "carisoprodol", "flexeril": "cyclobenzaprine", "fexmid": "cyclobenzaprine",
+    "amrix": "cyclobenzaprine", "robaxin": "methocarbamol", "zanaflex": "tizanidine", "skelaxin": "metaxalone",
+    "norflex": "orphenadrine", "parafon forte": "chlorzoxazone", "neurontin": "gabapentin", "gralise": "gabapentin",
+    "lyrica": "pregabalin", "topamax": "topiramate", "medrol": "methylprednisolone", "deltasone": "prednisone",
+    "prilosec": "omeprazole", "protonix": "pantoprazole", "nexium": "esomeprazole", "prevacid": "lansoprazole",
+    "aciphex": "rabeprazole", "lidoderm": "lidocaine", "cymbalta": "duloxetine", "elavil": "amitriptyline",
+    "effexor": "venlafaxine", "zoloft": "sertraline", "desyrel": "trazodone", "ambien": "zolpidem",
+    "lunesta": "eszopiclone",
+}
+
+_FREQUENCY = {
+    "qd": 1, "qday": 1, "daily": 1, "once a day": 1, "once daily": 1, "every day": 1, "qhs": 1, "at bedtime": 1,
+    "bid": 2, "twice a day": 2, "twice daily": 2, "q12h": 2, "q12 hours": 2, "every 12 hours": 2,
+    "tid": 3, "three times a day": 3, "three times daily": 3, "q8h": 3, "q8 hours": 3, "every 8 hours": 3,
+    "qid": 4, "four times a day": 4, "four times daily": 4, "q6h": 4, "q6 hours": 4, "every 6 hours": 4,
+    "q4h": 6, "q4 hours": 6, "every 4 hours": 6,
+}
+_FREQ_RE = re.compile(
+    r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(_FREQUENCY, key=len, reverse=True)) + r")(?![a-z0-9])",
+    re.IGNORECASE,
+)
+# 5/325mg, 10 mg, 7.5mg; a combination's first number is the opioid (or named drug) strength.
+_DOSE = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(?:/\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
+# "Norco 10/325 #90": a strength pair right after the name, without "mg".
+_BARE_PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s?/\s?\d{2,4}(?![\d/])")
+_UNITS_PER_DOSE = re.compile(r"mg\s(?:take\s)?([1-4])\s(?:po|tab|tabs|tablets?|caps?|capsules?|pills?)\b", re.I)
+
+
+_GENERICS = frozenset(BRAND_TO_GENERIC.values()) | {
+    "methadone", "ketoprofen", "indomethacin", "baclofen", "nortriptyline", "capsaicin", "flurbiprofen",
+}
+
+
+def generic_of(name: str) -> str | None:
+    """The generic drug a name stands for: a known brand's generic, or the name itself if generic."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    if key in BRAND_TO_GENERIC:
+        return BRAND_TO_GENERIC[key]
+    first = key.split(" ")[0].split("/")[0]
+    if first in BRAND_TO_GENERIC:
+        return BRAND_TO_GENERIC[first]
+    return first if first in _GENERICS else None
+
+
+def dose_mg(text: str, after_name: str = "") -> float | None:
+    """The strength of one dose in mg ("1 PO" keeps it, "2 tabs" doubles it)."""
+    dose = _DOSE.search(text)
+    if dose is not None:
+        value = float(dose.group(1))
+        units = _UNITS_PER_DOSE.search(text)
+        return value * int(units.group(1)) if units is not None else value
+    pair = _BARE_PAIR.match(after_name)
+    return float(pair.group(1)) if pair is not None else None
+
+
+def doses_per_day(text: str) -> float | None:
+    """How many doses a day the direction allows (see the module note on "prn")."""
+    frequency = _FREQ_RE.search(text)
+    return float(_FREQUENCY[frequency.group(1).lower()]) if frequency is not None else None
