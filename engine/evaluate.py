@@ -233,12 +233,17 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
         repeat = request.repeat
-        if repeat is None and catalog.get(treatment).category == "injection":
+        category = catalog.get(treatment).category
+        if repeat is None and category == "injection":
             priors = (history.injections if history is not None else None) or ()
             repeat = any(
                 p.treatment == treatment and (request.region is None or p.region in (None, request.region))
                 for p in priors
             )
+        elif repeat is None and category == "pharmaceutical":
+            # A medication of the same family the worker still takes makes this a continuation, not a start.
+            meds = (history.medications if history is not None else None) or ()
+            repeat = any(m.treatment == treatment and m.current is not False for m in meds)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
 
