@@ -21,6 +21,7 @@ Side = Literal["left", "right", "bilateral"]
 PosNeg = Literal["positive", "negative"]
 Sex = Literal["female", "male", "other"]
 WorkStatus = Literal["full_duty", "modified_duty", "off_work", "not_working_other", "retired"]
+RiskLevel = Literal["low", "moderate", "high"]
 Modality = Literal["mri", "ct", "xray", "emg_ncs", "bone_scan", "ultrasound", "myelogram", "discogram"]
 DiagnosisGroup = Literal[
     "myalgia_myositis", "neuralgia_neuritis_radiculitis", "radiculopathy", "crps", "sprain_strain",
@@ -36,7 +37,6 @@ RedFlag = Literal[
     "other",
 ]
 Approach = Literal["transforaminal", "interlaminar", "caudal"]
-RiskLevel = Literal["low", "moderate", "high"]
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegInt = Annotated[int, Field(ge=0)]
@@ -193,21 +193,17 @@ class History(Fact):
     therapy_courses: tuple[TherapyCourse, ...] | None = None
     home_exercise: bool | None = None
     medications: tuple[Medication, ...] | None = None
-    surgeries: tuple[Surgery, ...] | None = None
-    conservative_care_failed: bool | None = None
-    first_line_medication_tried: bool | None = None
-    failed_to_progress_in_therapy: bool | None = None
-    tens_trial_done: bool | None = None
-    gi_risk_factors: bool | None = Field(
-        default=None,
-        description="Gastrointestinal risk with NSAIDs: age over 65, ulcer or GI bleeding, aspirin, a corticosteroid or "
-                    "an anticoagulant taken as well, or high-dose or several NSAIDs",
-    )
     urine_drug_screens: tuple[UrineDrugScreen, ...] | None = None
     opioid_misuse_risk: RiskLevel | None = Field(
         default=None,
         description="The assessed risk of opioid misuse (substance use history, psychological screening, a screening tool)",
     )
+    surgeries: tuple[Surgery, ...] | None = None
+    conservative_care_failed: bool | None = None
+    first_line_medication_tried: bool | None = None
+    failed_to_progress_in_therapy: bool | None = None
+    tens_trial_done: bool | None = None
+    gi_risk_factors: bool | None = None
 
 
 class FunctionalStatus(Fact):
