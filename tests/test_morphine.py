@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from engine.catalog import TreatmentCatalog
 from engine.criteria.loader import load_set
+from engine.derived import DERIVED_FACTS
 from engine.errors import CriteriaLoadError
 from engine.evaluate import canonicalize
 from engine.models import Case
@@ -186,3 +187,13 @@ criteria:
 def test_a_bad_conversion_table_is_a_load_error(text: str, message: str) -> None:
     with pytest.raises(CriteriaLoadError, match=message):
         parse_conversion_table(text, source="table.yaml")
+
+
+@pytest.mark.parametrize("name", sorted(DERIVED_FACTS))
+def test_every_field_a_derived_fact_reads_is_a_case_field(name: str) -> None:
+    """Questionnaires ask for these fields instead of the derived value; they must stay real paths."""
+    fact = DERIVED_FACTS[name]
+    assert fact.reads
+    for path in fact.reads:
+        resolved = resolve_path(path)
+        assert resolved.root in ("case", "request") and resolved.leaf is not None, path
