@@ -22,7 +22,7 @@ from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
 from engine.facts import Observation, Scope, observe
 from engine.logic import Status, all_of, any_of, negate
-from engine.models import Case, Request
+from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
@@ -233,19 +233,25 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
         repeat = request.repeat
-        category = catalog.get(treatment).category
-        if repeat is None and category == "injection":
+        if repeat is None and catalog.get(treatment).category == "injection":
             priors = (history.injections if history is not None else None) or ()
             repeat = any(
                 p.treatment == treatment and (request.region is None or p.region in (None, request.region))
                 for p in priors
             )
-        elif repeat is None and category == "pharmaceutical":
-            # A medication of the same family the worker still takes makes this a continuation, not a start.
-            meds = (history.medications if history is not None else None) or ()
-            repeat = any(m.treatment == treatment and m.current is not False for m in meds)
+        repeat = _continues_medication(treatment, repeat, history, catalog)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
+
+
+def _continues_medication(treatment: str, repeat: bool | None, history: History | None,
+                          catalog: TreatmentCatalog) -> bool | None:
+    """For a medication not stated to be a repeat: whether the worker still takes one of the same
+    family (a continuation, judged by the ongoing-use criteria) rather than starting it."""
+    if repeat is not None or catalog.get(treatment).category != "pharmaceutical":
+        return repeat
+    meds = (history.medications if history is not None else None) or ()
+    return any(m.treatment == treatment and m.current is not False for m in meds)
 
 
 def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:
