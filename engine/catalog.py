@@ -25,6 +25,11 @@ class Treatment(BaseModel):
     synonyms: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     companion_of: tuple[str, ...] = ()
+    forms: tuple[str, ...] = Field(
+        default=(),
+        description="Product forms (cream, gel) that make any drug named with them this treatment: "
+                    "'gabapentin 10% cream' is a topical compound, not an oral anticonvulsant",
+    )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -53,9 +58,13 @@ class _CatalogFile(BaseModel):
     treatments: tuple[Treatment, ...]
 
 
+_PERCENT_STRENGTH = re.compile(r"\d+(\.\d+)?\s*%")
+
+
 def normalize_name(text: str) -> str:
-    """Lower-case, with every run of non-alphanumerics folded to one space."""
-    return re.sub(r"[^a-z0-9#%/]+", " ", text.lower()).strip()
+    """Lower-case, strengths in percent dropped ("gabapentin 10% cream" names a gabapentin cream), and
+    every run of non-alphanumerics folded to one space."""
+    return re.sub(r"[^a-z0-9#%/]+", " ", _PERCENT_STRENGTH.sub(" ", text.lower())).strip()
 
 
 class TreatmentCatalog:
@@ -70,8 +79,9 @@ class TreatmentCatalog:
             for name in treatment.names:
                 self._by_name.setdefault(normalize_name(name), treatment.id)
         # One alternation, longest names first, so "medrol dosepak" beats "medrol" at the same place.
-        ordered = sorted(self._by_name, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in ordered) + r")(?![a-z0-9])")
+        self._pattern = _alternation(self._by_name)
+        self._by_form = {normalize_name(f): t.id for t in self.treatments.values() for f in t.forms}
+        self._form_pattern = _alternation(self._by_form) if self._by_form else None
 
     def get(self, treatment_id: str) -> Treatment:
         return self.treatments[treatment_id]
@@ -100,18 +110,28 @@ class TreatmentCatalog:
         return candidates
 
     def match_title(self, text: str) -> TreatmentMatch | None:
-        """The treatment named earliest in `text` (the longest name at that place)."""
+        """The treatment named earliest in `text` (the longest name at that place); a drug named with a
+        product form some treatment declares (cream, gel) is that treatment."""
         normalized = normalize_name(text)
         found = self._pattern.search(normalized)
         if found is None:
             return None
         treatment = self.treatments[self._by_name[found.group(1)]]
+        if treatment.category == "pharmaceutical" and not treatment.forms and self._form_pattern is not None:
+            form = self._form_pattern.search(normalized)
+            if form is not None:
+                treatment = self.treatments[self._by_form[form.group(1)]]
         return TreatmentMatch(
             treatment_id=treatment.id,
             category=treatment.category,
             matched_text=found.group(1),
             start=found.start(),
         )
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in ordered) + r")(?![a-z0-9])")
 
 
 def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:

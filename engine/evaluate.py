@@ -256,7 +256,7 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         planned = request.planned_procedure
         if planned is not None:
             planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
-        repeat = _infer_repeat(treatment, request, history, catalog)
+        repeat = _continues_medication(treatment, _infer_repeat(treatment, request, history, catalog), history, catalog)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
                                                    "planned_procedure": planned}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
@@ -271,6 +271,16 @@ def _infer_repeat(treatment: str, request: Request, history: History | None, cat
         p.treatment == treatment and (request.region is None or p.region in (None, request.region))
         for p in priors
     )
+
+
+def _continues_medication(treatment: str, repeat: bool | None, history: History | None,
+                          catalog: TreatmentCatalog) -> bool | None:
+    """For a medication not stated to be a repeat: whether the worker still takes one of the same
+    family (a continuation, judged by the ongoing-use criteria) rather than starting it."""
+    if repeat is not None or catalog.get(treatment).category != "pharmaceutical":
+        return repeat
+    meds = (history.medications if history is not None else None) or ()
+    return any(m.treatment == treatment and m.current is not False for m in meds)
 
 
 def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from engine.criteria.loader import REQUEST_REF
 from engine.criteria.schema import Leaf, Select
+from engine.derived import DERIVED_FACTS
 from engine.models import Case, Request
 from engine.paths import ResolvedPath, read, resolve_path
 
@@ -47,6 +48,9 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
 
 def _observe_reference(path: str, select: Select | None, scope: Scope) -> Observation:
     resolved = resolve_path(path)
+    if resolved.root == "derived":
+        derived = DERIVED_FACTS[resolved.before[1]].compute(scope.case, scope.request)
+        return Observation(derived.value, derived.evidence)
     start: Any = scope.request if resolved.root == "request" else scope.case
     steps = resolved.before[1:] if resolved.root == "request" else resolved.before
     value = read(start, steps)

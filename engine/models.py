@@ -8,9 +8,10 @@ documented negative (`False`, `0`, an empty list). Criteria turn `None` into the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Region = Literal[
     "lumbar", "cervical", "thoracic", "sacroiliac", "shoulder", "elbow", "wrist_hand", "hip", "knee",
@@ -20,6 +21,7 @@ Side = Literal["left", "right", "bilateral"]
 PosNeg = Literal["positive", "negative"]
 Sex = Literal["female", "male", "other"]
 WorkStatus = Literal["full_duty", "modified_duty", "off_work", "not_working_other", "retired"]
+RiskLevel = Literal["low", "moderate", "high"]
 Modality = Literal["mri", "ct", "xray", "emg_ncs", "bone_scan", "ultrasound", "myelogram", "discogram"]
 DiagnosisGroup = Literal[
     "myalgia_myositis", "neuralgia_neuritis_radiculitis", "radiculopathy", "crps", "sprain_strain",
@@ -47,6 +49,14 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegInt = Annotated[int, Field(ge=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
 PainScore = Annotated[float, Field(ge=0, le=10)]
+
+
+_STRENGTH = re.compile(r"\s*\b\d+(\.\d+)?\s*(%|mg|mcg|g|ml)(?![a-z])", re.IGNORECASE)
+
+
+def ingredient_name(text: str) -> str:
+    """An ingredient as criteria name it: lower case, single-spaced, without its strength."""
+    return " ".join(_STRENGTH.sub(" ", text).lower().split())
 
 
 class Fact(BaseModel):
@@ -151,6 +161,9 @@ class OpioidMonitoring(Fact):
     aberrant_behavior_assessed: bool | None = None
     aberrant_behavior_found: bool | None = None
     urine_drug_screen_consistent: bool | None = None
+    cures_checked: bool | None = Field(
+        default=None, description="The state prescription monitoring database (CURES) was checked for other prescriptions"
+    )
     pain_agreement: bool | None = None
     improved_function: bool | None = None
     improved_pain: bool | None = None
@@ -163,6 +176,9 @@ class Medication(Fact):
     drug: str | None = None
     dose_mg: NonNegFloat | None = None
     doses_per_day: NonNegFloat | None = None
+    dose_mcg_per_hour: NonNegFloat | None = Field(
+        default=None, description="For a transdermal patch (fentanyl, buprenorphine): the delivery rate in micrograms per hour"
+    )
     start_date: dt.date | None = None
     duration_weeks: NonNegFloat | None = None
     current: bool | None = None
@@ -172,6 +188,11 @@ class Medication(Fact):
     benefit_documented: bool | None = None
     side_effects: bool | None = None
     monitoring: OpioidMonitoring | None = None
+
+
+class UrineDrugScreen(Fact):
+    date: dt.date | None = None
+    consistent: bool | None = Field(default=None, description="The result matched what is prescribed")
 
 
 class Surgery(Fact):
@@ -188,6 +209,11 @@ class History(Fact):
     therapy_courses: tuple[TherapyCourse, ...] | None = None
     home_exercise: bool | None = None
     medications: tuple[Medication, ...] | None = None
+    urine_drug_screens: tuple[UrineDrugScreen, ...] | None = None
+    opioid_misuse_risk: RiskLevel | None = Field(
+        default=None,
+        description="The assessed risk of opioid misuse (substance use history, psychological screening, a screening tool)",
+    )
     surgeries: tuple[Surgery, ...] | None = None
     conservative_care_failed: bool | None = None
     first_line_medication_tried: bool | None = None
@@ -256,11 +282,24 @@ class Request(Fact):
     drug: str | None = None
     dose_mg: NonNegFloat | None = None
     doses_per_day: NonNegFloat | None = None
+    dose_mcg_per_hour: NonNegFloat | None = Field(
+        default=None, description="For a transdermal patch (fentanyl, buprenorphine): the delivery rate in micrograms per hour"
+    )
     duration_weeks: NonNegFloat | None = None
-    ingredients: tuple[str, ...] | None = None
+    ingredients: tuple[str, ...] | None = Field(
+        default=None,
+        description="The active ingredients of a compounded or topical product, as generic names; strengths are dropped "
+                    "('Gabapentin 10%' is read as 'gabapentin')",
+    )
     risks_discussed: bool | None = Field(
         default=None, description="The risks and expected benefit were discussed with the worker and documented"
     )
+
+    @field_validator("ingredients")
+    @classmethod
+    def _generic_names(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        # Criteria name ingredients in lower case without strengths; records write "Gabapentin 10%".
+        return None if value is None else tuple(ingredient_name(v) for v in value)
 
 
 class Case(Fact):

@@ -1,7 +1,8 @@
 """Field paths into the case model: checked when criteria load, read when a case is evaluated.
 
-A path is dotted field names from the case (`exam.straight_leg_raise`) or from the request being
-judged (`request.visits`). At most one step may cross a collection of records
+A path is dotted field names from the case (`exam.straight_leg_raise`), from the request being
+judged (`request.visits`), or a derived fact computed from several fields
+(`derived.morphine_equivalent_mg_per_day`, engine/derived.py). At most one step may cross a collection of records
 (`history.injections.relief_pct`); such a leaf must say how to pick from the collection.
 """
 
@@ -17,6 +18,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from engine.derived import DERIVED_FACTS, DERIVED_ROOT
 from engine.models import Case, Request
 from engine.operators import FactKind
 
@@ -34,7 +36,7 @@ class FieldType:
 
 @dataclass(frozen=True)
 class ResolvedPath:
-    root: Literal["case", "request"]
+    root: Literal["case", "request", "derived"]
     before: tuple[str, ...]  # steps up to and including the collection (or the whole path)
     after: tuple[str, ...]  # steps inside each record of the collection
     records: type[BaseModel] | None  # the record model when the path crosses a collection
@@ -98,6 +100,8 @@ def resolve_path(path: str) -> ResolvedPath:
     steps = tuple(path.split("."))
     if not path or any(not s for s in steps):
         raise PathError(f"{path!r} is not a dotted field path")
+    if steps[0] == DERIVED_ROOT:
+        return _resolve_derived(path, steps[1:])
     root: Literal["case", "request"] = "request" if steps[0] == REQUEST_ROOT else "case"
     model: type[BaseModel] = Request if root == "request" else Case
     walk = steps[1:] if root == "request" else steps
@@ -130,6 +134,16 @@ def resolve_path(path: str) -> ResolvedPath:
     if leaf.kind == "model":
         raise PathError(f"{path!r} names a group of fields; name one of: {', '.join(model.model_fields)}")
     return ResolvedPath(root, tuple(before), (), None, leaf)
+
+
+def _resolve_derived(path: str, names: tuple[str, ...]) -> ResolvedPath:
+    name = ".".join(names)
+    if name not in DERIVED_FACTS:
+        close = difflib.get_close_matches(name, list(DERIVED_FACTS), n=3, cutoff=0.5)
+        known = close or sorted(DERIVED_FACTS)
+        raise PathError(f"{path!r} is not a derived fact; {'did you mean' if close else 'known'}: "
+                        f"{', '.join(f'{DERIVED_ROOT}.{k}' for k in known)}")
+    return ResolvedPath("derived", (DERIVED_ROOT, name), (), None, FieldType(DERIVED_FACTS[name].kind))
 
 
 def resolve_path_in(model: type[BaseModel], steps: tuple[str, ...], prefix: str = "") -> FieldType:

@@ -28,6 +28,9 @@ from engine.resources import load_yaml_with_lines, strip_lines
 
 REQUEST_REF = "$request."
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?[^}]*)?\}")
+# Bundled data files beside the criteria sets that are not sets: the treatment catalog and the
+# opioid conversion table (engine/morphine.py).
+NOT_CRITERIA_SETS = frozenset({"catalog.yaml", "opioid_conversion.yaml"})
 _PICK_KINDS = {"sum": "number", "max": "number", "min": "number", "any": "bool", "all": "bool"}
 
 
@@ -230,10 +233,10 @@ def load_set(text: str, *, source: str, stem: str, catalog: TreatmentCatalog) ->
 
 
 def iter_criteria_files(root: Traversable | Path) -> Iterator[Traversable | Path]:
-    """Every criteria-set file under `root`, in a stable order (the catalog is not a set)."""
+    """Every criteria-set file under `root`, in a stable order (the catalog and tables are not sets)."""
     entries = sorted(root.iterdir(), key=lambda e: e.name)
     for entry in entries:
         if entry.is_dir():
             yield from iter_criteria_files(entry)
-        elif entry.name.endswith(".yaml") and entry.name != "catalog.yaml":
+        elif entry.name.endswith(".yaml") and entry.name not in NOT_CRITERIA_SETS:
             yield entry

@@ -1,0 +1,60 @@
+"""Derived facts: values computed from several case fields that criteria can name by path.
+
+A derived fact is arithmetic over documented facts (the morphine-equivalent dose sums drugs times
+doses times factors); it never compares with a threshold. Criteria read it as
+`derived.<name>`, and durable-rules decides the comparison like any other leaf. `reads` lists the
+case fields it is computed from, so tools that ask for documentation (questionnaires, checklists)
+can ask for those instead of the derived value itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.models import Case, Request
+from engine.morphine import morphine_equivalent
+from engine.operators import FactKind
+
+DERIVED_ROOT = "derived"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    value: Any  # None when the fact cannot be computed from what is documented
+    evidence: tuple[tuple[str, Any], ...]  # the parts it was computed from, as (label, value)
+
+
+@dataclass(frozen=True)
+class DerivedFact:
+    name: str
+    kind: FactKind
+    description: str
+    reads: tuple[str, ...]
+    compute: Callable[[Case, Request], Derivation]
+
+
+def _morphine_equivalent(case: Case, request: Request) -> Derivation:
+    med = morphine_equivalent(case, request)
+    return Derivation(med.total, (*med.evidence(), (f"{DERIVED_ROOT}.morphine_equivalent_mg_per_day", med.total)))
+
+
+DERIVED_FACTS: dict[str, DerivedFact] = {
+    fact.name: fact
+    for fact in (
+        DerivedFact(
+            name="morphine_equivalent_mg_per_day",
+            kind="number",
+            description="Oral morphine-equivalent mg a day of the current opioids, with the requested opioid in "
+                        "place of the same drug (guideline_criteria/opioid_conversion.yaml)",
+            reads=(
+                "history.medications.name", "history.medications.drug", "history.medications.current",
+                "history.medications.dose_mg", "history.medications.doses_per_day",
+                "history.medications.dose_mcg_per_hour", "request.drug", "request.dose_mg",
+                "request.doses_per_day", "request.dose_mcg_per_hour",
+            ),
+            compute=_morphine_equivalent,
+        ),
+    )
+}
