@@ -115,7 +115,8 @@ def test_validate_lists_every_problem_with_file_and_line(tmp_path: Path) -> None
     assert lines[1] == f"{path}:11: confidence: Input should be 'C', 'Q' or 'U'"
     assert lines[2].startswith(f"{path}:19: criterion 'trial_first': path 'request.wekes' is not a case field; "
                                "did you mean 'request.weeks'")
-    assert lines[3].startswith(f"{path}:24: criteria.0.when.all.1.not.op: Input should be 'eq'")
+    assert lines[3].startswith(f"{path}:24: criteria.0.when.all.1.not.op: unknown operator 'is_yes'; "
+                               "did you mean 'is_true' or 'is_false'? the operators are eq, ne, gt, gte")
     assert "4 problems in the criteria files" in run.stderr
 
 
@@ -204,3 +205,9 @@ def test_docs_names_every_set_and_citation_and_out_writes_the_same(pack: Criteri
     assert run_cli("criteria", "docs", "--out", str(out), expect=0).stdout == ""
     assert out.read_text() == text
     assert "cannot write the reference" in run_cli("criteria", "docs", "-o", str(tmp_path / "no" / "x.md"), expect=2).stderr
+
+
+def test_list_table_prints_a_user_title_as_written(tmp_path: Path) -> None:
+    write_set(tmp_path, changed(("month's trial\n", "month's trial [bold]clinic[/bold]\n")))
+    out = run_cli("criteria", "list", "--treatment", "TENS", "--criteria", str(tmp_path), expect=0).stdout
+    assert "[bold]clinic[/bold]" in out and "mtus_2009_tens" in out

@@ -11,7 +11,7 @@ from engine.catalog import TreatmentCatalog
 from engine.criteria import describe
 from engine.criteria.docs import MARKDOWN, REGENERATE, escape, render_reference
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import Criterion, Leaf, Node, Select
+from engine.criteria.schema import Criterion, Leaf, Node, Select, iter_leaves
 from engine.operators import OPERATORS
 
 COMMITTED = REPO / "docs" / "criteria.md"
@@ -133,3 +133,16 @@ def test_the_committed_reference_is_current(pack: CriteriaPack, catalog: Treatme
     current = render_reference(pack, catalog)
     committed = COMMITTED.read_text(encoding="utf-8") if COMMITTED.is_file() else ""
     assert committed == current, f"docs/criteria.md is out of date with the criteria sets; regenerate it with `{REGENERATE}`"
+
+
+def test_the_reference_renders_each_leaf_as_a_nested_list(pack: CriteriaPack, catalog: TreatmentCatalog) -> None:
+    # markdown-it-py comes with rich; it parses CommonMark as GitHub does for lists and code spans.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(render_reference(pack, catalog))
+    leaves = sum(len(iter_leaves(c.when)) for cs in pack.sets.values() for c in cs.criteria)
+    assert html.count("<li>read from <code>") == leaves
+    assert html.count("<h3>") == len(pack.sets)
+    assert html.count('<tr>\n<td><a href="#') == len(pack.sets)
+    for cs in pack.sets.values():
+        assert f'<a id="{cs.id}"></a>' in html

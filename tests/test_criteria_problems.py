@@ -15,6 +15,7 @@ from engine.criteria.loader import load_set
 from engine.criteria.pack import load_pack
 from engine.criteria.schema import CriteriaSet
 from engine.errors import CriteriaLoadError
+from engine.operators import OPERATORS
 
 SOURCE = f"{USER_SET_ID}.yaml"
 WHERE = re.compile(rf"^{re.escape(SOURCE)}(:\d+){{1,2}}: \S")
@@ -55,10 +56,11 @@ def test_a_bad_leaf_does_not_hide_its_siblings_or_other_criteria(catalog: Treatm
     when: {op: exists, path: exam.straight_leg_rase, ask: "The straight-leg raise result"}
     messages: {met: a, unmet: b, missing: c}
 """
-    text = changed(("op: gte", "op: at_least")) + second
+    text = changed(("op: gte", "op: gtee")) + second
     problems = _problems(text, catalog)
     assert len(problems) == 2, problems
-    assert problems[0].startswith(f"{SOURCE}:{_line(text, 'op: at_least')}: criteria.0.when.all.0.op: Input should be")
+    assert problems[0] == (f"{SOURCE}:{_line(text, 'op: gtee')}: criteria.0.when.all.0.op: unknown operator 'gtee'; "
+                           f"did you mean 'gte' or 'gt'? the operators are {', '.join(OPERATORS)}")
     assert problems[1].startswith(f"{SOURCE}:{_line(text, 'straight_leg_rase')}: criterion 'second': path "
                                   "'exam.straight_leg_rase' is not a case field")
 

@@ -17,6 +17,7 @@ import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.cli.common import EXIT_BAD_INPUT, fail_message
@@ -89,8 +90,9 @@ def list_sets(
         table.add_column(column, overflow="fold", no_wrap=column == "Id")
     for cs, row in zip(sets, rows, strict=True):
         until = row.effective_to.isoformat() if row.effective_to else "…"
-        table.add_row(row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} – {until}",
-                      ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""))
+        cells = (row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} – {until}",
+                 ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""))
+        table.add_row(*(Text(cell) for cell in cells))  # Text: a "[...]" in a user's title is not rich markup
     Console(soft_wrap=False).print(table)
 
 

@@ -181,7 +181,7 @@ def node_lines(node: Node, depth: int = 0, style: Style = PLAIN) -> list[Line]:
 
 
 def in_force(cs: CriteriaSet) -> str:
-    ends = f" until {cs.effective_to.isoformat()} (not on or after)" if cs.effective_to else " (no end date)"
+    ends = f" until {cs.effective_to.isoformat()}, the day it stops governing" if cs.effective_to else " (no end date)"
     return f"from {cs.effective_from.isoformat()}{ends}"
 
 

@@ -8,6 +8,7 @@ pack and each file's stem is its id.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -86,6 +87,12 @@ def _where(source: str, line: int | None) -> str:
     return f"{source}:{line}" if line else source
 
 
+def _unknown_operator(name: Any) -> str:
+    close = difflib.get_close_matches(str(name), list(OPERATORS), n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    return f"unknown operator {name!r}; {hint}the operators are {', '.join(OPERATORS)}"
+
+
 def _read_yaml(text: str, source: str) -> dict[str, Any]:
     """The file as a mapping with line markers; a file YAML cannot read is one problem (parsing stops there)."""
     try:
@@ -135,10 +142,13 @@ class _Checker:
 
     def add_invalid(self, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> None:
         for err in exc.errors():
-            loc = (*prefix, *err["loc"])
-            place = ".".join(str(p) for p in _without_tags(loc))
-            message = err["msg"].removeprefix("Value error, ")
-            self.add(_without_tags(loc), f"{place}: {message}" if place else message)
+            at = _without_tags((*prefix, *err["loc"]))
+            place = ".".join(str(p) for p in at)
+            if err["type"] == "literal_error" and at[-1:] == ("op",):
+                message = _unknown_operator(err["input"])
+            else:
+                message = err["msg"].removeprefix("Value error, ")
+            self.add(at, f"{place}: {message}" if place else message)
 
     def check(self, stem: str) -> CriteriaSet | None:
         """The set when the file has no problem at all; every problem is in `problems` either way."""
