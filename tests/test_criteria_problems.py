@@ -76,7 +76,7 @@ def test_set_fields_are_checked_even_when_every_criterion_is_broken(catalog: Tre
 
 def test_the_file_name_problem_points_at_the_id(catalog: TreatmentCatalog) -> None:
     with pytest.raises(CriteriaLoadError) as raised:
-        load_set("title: x\n" + USER_SET, source="other.yaml", stem="other", catalog=catalog)
+        load_set("# my own version\n" + USER_SET, source="other.yaml", stem="other", catalog=catalog)
     assert raised.value.problems == [
         "other.yaml:2: the file name must be the set's id: rename to clinic_tens_trial.yaml or set id: other"]
 
@@ -137,3 +137,10 @@ def test_a_user_set_may_fill_gaps_in_a_bundled_set(tmp_path: Path) -> None:
     pack = load_pack([tmp_path])
     assert pack.get(USER_SET_ID).fills_gaps_in == ("mtus_2009_tens",)
     assert isinstance(pack.get("mtus_2009_tens"), CriteriaSet)
+
+
+def test_a_key_written_twice_is_a_problem_not_a_silent_overwrite(catalog: TreatmentCatalog) -> None:
+    text = changed(("          value: 4\n", "          value: 4\n          value: 40\n"))
+    assert _problems(text, catalog) == [
+        f"{SOURCE}:{_line(text, 'value: 40')}: 'value' is written twice in the same mapping "
+        f"(first on line {_line(text, 'value: 4')}); YAML would keep only this one"]
