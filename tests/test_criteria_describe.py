@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -11,7 +11,7 @@ from engine.catalog import TreatmentCatalog
 from engine.criteria import describe
 from engine.criteria.docs import MARKDOWN, REGENERATE, escape, render_reference
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import Criterion, Leaf, Node, Select, iter_leaves
+from engine.criteria.schema import Criterion, Leaf, Node, Pick, Select, iter_leaves
 from engine.operators import OPERATORS
 
 COMMITTED = REPO / "docs" / "criteria.md"
@@ -66,6 +66,11 @@ def test_a_collection_reference_says_how_the_record_is_picked() -> None:
     one = Select(pick="latest", where={"region": "$request.region"})
     assert describe.reference("studies.x", one, MARKDOWN) == "`studies.x`, the latest record where `region` matches the request"
     assert describe.reference("request.visits", None) == "request.visits"
+
+
+@pytest.mark.parametrize("pick", get_args(Pick))
+def test_every_pick_has_words(pick: str) -> None:
+    assert describe.selection(Select.model_validate({"pick": pick})).startswith(("the ", "yes if "))
 
 
 def test_ask_shows_fallbacks_and_names_the_other_placeholders() -> None:
