@@ -65,6 +65,9 @@ def test_a_collection_reference_says_how_the_record_is_picked() -> None:
         "dated within 365 days before the request")
     one = Select(pick="latest", where={"region": "$request.region"})
     assert describe.reference("studies.x", one, MARKDOWN) == "`studies.x`, the latest record where `region` matches the request"
+    two = Select(pick="any", where={"injection_type": "$request.approach", "side": "$request.side"})
+    assert describe.reference("a.b", two, MARKDOWN) == (
+        "`a.b`, yes if any record where `injection_type` and `side` match the request says so")
     assert describe.reference("request.visits", None) == "request.visits"
 
 

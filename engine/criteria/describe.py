@@ -25,16 +25,16 @@ from engine.explain import citation_line, say
 from engine.operators import OPERATORS
 
 _ASK_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?([^}]*))?\}")
-# How a pick turns the records into one value, read before the field: "the latest record's ...".
+# How a pick turns the records into one value; {where} is the filter, "where region matches the request".
 _PICK_WORDS = {
-    "latest": "the latest record",
-    "earliest": "the earliest record",
-    "count": "the number of records",
-    "sum": "the total over the records",
-    "max": "the highest value among the records",
-    "min": "the lowest value among the records",
-    "any": "yes if any record says so",
-    "all": "yes if every record says so",
+    "latest": "the latest record{where}",
+    "earliest": "the earliest record{where}",
+    "count": "the number of records{where}",
+    "sum": "the total over the records{where}",
+    "max": "the highest value among the records{where}",
+    "min": "the lowest value among the records{where}",
+    "any": "yes if any record{where} says so",
+    "all": "yes if every record{where} says so",
 }
 
 
@@ -98,9 +98,13 @@ def suggest_sets(pack: CriteriaPack, name: str, limit: int = 3) -> list[str]:
     return close or [i for i in ids if name and name in i][:limit]
 
 
-def either(values: Sequence[Any], conjunction: str = "or") -> str:
-    words = [say(v) for v in values]
+def joined(words: Sequence[str], conjunction: str) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def either(values: Sequence[Any]) -> str:
+    """Values as alternatives in words: "a, b or c"."""
+    return joined([say(v) for v in values], "or")
 
 
 def condition(leaf: Leaf) -> str:
@@ -128,16 +132,14 @@ def fact(leaf: Leaf) -> str:
 
 def selection(select: Select, style: Style = PLAIN) -> str:
     """How a collection becomes one value: "the latest record where treatment and region match the request"."""
-    words = _PICK_WORDS[select.pick]
     matching = [style.code(k) for k, v in select.where.items() if isinstance(v, str) and v.startswith(REQUEST_REF)]
     literal = [f"{style.code(k)} is {either(v) if isinstance(v, list) else say(v)}"
                for k, v in select.where.items() if not (isinstance(v, str) and v.startswith(REQUEST_REF))]
     conditions = [*literal]
     if matching:
         verb = "matches" if len(matching) == 1 else "match"
-        conditions.insert(0, f"{either(matching, 'and') if len(matching) > 1 else matching[0]} {verb} the request")
-    if conditions:
-        words += " where " + " and ".join(conditions)
+        conditions.insert(0, f"{joined(matching, 'and')} {verb} the request")
+    words = _PICK_WORDS[select.pick].format(where=" where " + " and ".join(conditions) if conditions else "")
     if select.within_days is not None:
         words += f", dated within {select.within_days} days before the request"
     return words
