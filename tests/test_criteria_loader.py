@@ -50,10 +50,10 @@ def test_the_good_file_loads(catalog: TreatmentCatalog) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("      value: 10\n", "      value: 10\n      colour: red\n"), "my_set.yaml:16: criteria.0.when"),
+        (("      value: 10\n", "      value: 10\n      colour: red\n"), "my_set.yaml:19: criteria.0.when.colour"),
         (("op: lte", "op: around"), "my_set.yaml:16"),
         (("path: request.visits", "path: request.vists"),
-         "my_set.yaml:16: criterion 'visits': path 'request.vists' is not a case field; did you mean 'request.visits'?"),
+         "my_set.yaml:17: criterion 'visits': path 'request.vists' is not a case field; did you mean 'request.visits'?"),
         (("path: request.visits", "path: history.therapy_courses.visits"),
          "crosses a collection; add select.pick"),
         (("op: lte\n      path: request.visits\n      value: 10\n", "op: is_true\n      path: request.visits\n"),

@@ -113,6 +113,19 @@ def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
         else:
             raise InputError("no such criteria file or folder", source=path)
     user = load_sets(user_files, load_catalog())
-    build_pack(user)  # the user's own files must not repeat an id among themselves
+    repeated = repeated_ids(user)  # a user set may replace a bundled one, but not another user set
+    if repeated:
+        raise CriteriaLoadError(repeated)
     return build_pack([*loaded, *user], overridable=frozenset(cs.id for cs, _ in user))
+
+
+def repeated_ids(loaded: Sequence[tuple[CriteriaSet, str]]) -> list[str]:
+    """A problem for each set whose id an earlier one in `loaded` already uses."""
+    first: dict[str, str] = {}
+    problems = []
+    for cs, label in loaded:
+        if cs.id in first:
+            problems.append(f"{label}: set id {cs.id!r} is already used by {first[cs.id]}")
+        first.setdefault(cs.id, label)
+    return problems
 
