@@ -21,6 +21,7 @@ from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
 from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
 from engine.facts import Observation, Scope, observe
+from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, Request
 from engine.operators import OPERATORS
@@ -89,7 +90,7 @@ class Evaluator:
         prediction, basis = self._decide(findings, bool(applied), follows)
         treatment = self.catalog.get(request.treatment)
         missing_docs = _missing_documentation(findings)
-        return RequestResult(
+        judged = RequestResult(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
             requested_as=item.requested_as, prediction=prediction, basis=basis,
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
@@ -97,6 +98,8 @@ class Evaluator:
             rationale=rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary),
             criteria_sets=tuple(uses),
         )
+        primary = done[item.primary] if item.primary is not None else None
+        return judged.model_copy(update={"to_overturn": to_overturn(judged, applied, primary)})
 
     def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
         compiled = self.compiled(cs)
