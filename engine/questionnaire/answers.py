@@ -125,16 +125,6 @@ class _Records:
         self.answered_groups: dict[str, list[tuple[_Group, dict[str, Any]]]] = {}
         self.problems: list[str] = []
 
-    def _resolved_filter(self, where: Mapping[str, Any]) -> dict[str, Any]:
-        fixed: dict[str, Any] = {}
-        for key, wanted in where.items():
-            value = wanted[0] if isinstance(wanted, list) else wanted
-            if isinstance(value, str) and value.startswith(REQUEST_REF):
-                value = self.request.get(value[len(REQUEST_REF):])
-            if value is not None:
-                fixed[key] = value
-        return fixed
-
     def add(self, collection: str, group: list[Question]) -> None:
         counts = [q for q in group if q.pick == "count" and q.id in self.values]
         fields = [q for q in group if q.pick != "count" and q.id in self.values]
@@ -147,7 +137,7 @@ class _Records:
         if len(counts) > 1:
             self.problems.append(f"{', '.join(q.id for q in counts)}: two counts of the same records cannot both be answered")
             return
-        base = self._resolved_filter(where)
+        base = filter_values(where, self.request)
         window = counts[0].within_days if counts else None
         n = self.values[counts[0].id] if counts else (1 if fields else 0)
         made = [_Record(key, dict(where), dict(base)) for _ in range(n)]
@@ -174,7 +164,7 @@ class _Records:
             assert model is not None
             for record in records:
                 self._keep_apart(collection, record, model)
-                self._complete(record, model)
+                complete_record(record.data, model, self.request["treatment"])
             self._sums_add_up(collection, records)
 
     def _keep_apart(self, collection: str, record: _Record, model: type[BaseModel]) -> None:
@@ -190,18 +180,6 @@ class _Records:
                 if other is not None:
                     record.data[field] = other
                     break
-
-    def _complete(self, record: _Record, model: type[BaseModel]) -> None:
-        """Required fields the criteria do not read (a study's modality, a diagnosis's text)."""
-        for name, info in model.model_fields.items():
-            if not info.is_required() or name in record.data:
-                continue
-            if name == "treatment":
-                record.data[name] = self.request["treatment"]
-                continue
-            allowed = field_type(info.annotation).allowed
-            words = ", ".join(say(v) for v in record.data.values() if not isinstance(v, dt.date))
-            record.data[name] = allowed[0] if allowed else (words or "recorded in the questionnaire")
 
     def _sums_add_up(self, collection: str, records: list[_Record]) -> None:
         """A total asked over a wider filter includes records other answers made: its own record holds the rest."""
@@ -219,6 +197,33 @@ class _Records:
                                          f"already given in {', '.join(names) or 'other answers'}")
                 else:
                     _put(record.data, steps, rest)
+
+
+def filter_values(where: Mapping[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+    """The field values a record needs to satisfy a filter: the request's value for '$request.x', the
+    first listed value for a list; a filter on what the request does not say is left unset."""
+    fixed: dict[str, Any] = {}
+    for key, wanted in where.items():
+        value = wanted[0] if isinstance(wanted, list) else wanted
+        if isinstance(value, str) and value.startswith(REQUEST_REF):
+            value = request.get(value[len(REQUEST_REF):])
+        if value is not None:
+            fixed[key] = value
+    return fixed
+
+
+def complete_record(data: dict[str, Any], model: type[BaseModel], treatment: str) -> None:
+    """Fill the required fields the criteria do not read (a study's modality, a diagnosis's text): the
+    requested treatment, the first allowed value, or the filter's values in words."""
+    for name, info in model.model_fields.items():
+        if not info.is_required() or name in data:
+            continue
+        if name == "treatment":
+            data[name] = treatment
+            continue
+        allowed = field_type(info.annotation).allowed
+        words = ", ".join(say(v) for v in data.values() if not isinstance(v, dt.date))
+        data[name] = allowed[0] if allowed else (words or "recorded in the questionnaire")
 
 
 def _read(data: Mapping[str, Any], steps: tuple[str, ...]) -> Any:
