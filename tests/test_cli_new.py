@@ -135,4 +135,6 @@ def test_json_prints_the_questionnaire() -> None:
     run = run_cli(*ESI_ARGS, "--format", "json", expect=0)
     contract = json.loads(run.stdout)
     assert contract["treatment"] == "epidural_steroid_injection"
-    assert [q["id"] for q in contract["questions"]][0] == "history.injections.relief_pct"
+    assert [q["id"] for q in contract["questions"]] == [
+        "history.injections.relief_pct", "history.injections.relief_weeks", "history.injections.medication_reduction",
+        "history.injections.functional_improvement", "history.injections"]
