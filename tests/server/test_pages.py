@@ -42,10 +42,12 @@ def test_a_repeat_injection_upholds_until_the_relief_is_documented(page: Any, se
     expect(page.get_by_test_id("finding-1-mtus_2009_esi_repeat/prior_relief_percent")).to_contain_text("missing")
     expect(page.get_by_test_id("finding-1-mtus_2009_esi_repeat/prior_relief_percent")).to_contain_text("p. 46")
     expect(page.get_by_test_id("rationale-1")).not_to_be_empty()
+    expect(page.get_by_test_id("flip-1")).to_contain_text("document percent pain relief")
 
     _answer_the_relief_questions(page)
     expect(prediction).to_have_text("overturn")
     expect(page.get_by_test_id("missing-1")).to_have_count(0)
+    expect(page.get_by_test_id("flip-1")).to_have_count(0)
     met = page.get_by_test_id("finding-1-mtus_2009_esi_repeat/prior_relief_percent").get_by_test_id("finding-status")
     expect(met).to_have_text("met")
 
@@ -59,6 +61,8 @@ def test_a_decided_outcome_greys_the_remaining_questions_with_the_reason(page: A
     expect(weeks.get_by_test_id("skipped-reason")).to_contain_text("already decided")
     expect(page.get_by_test_id("answer-history.injections.relief_weeks")).to_be_disabled()
     expect(page.get_by_test_id(RELIEF)).to_be_enabled()
+    threshold = page.get_by_test_id("flip-1").locator("li[data-kind=threshold]")
+    expect(threshold).to_contain_text("documented 40%; 50% or more needed")
     # Raising the relief opens the questions again.
     page.get_by_test_id(RELIEF).fill("70")
     expect(weeks).to_have_attribute("data-status", "ask")

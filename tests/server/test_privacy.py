@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from server.server_support import LETTER_FIXTURES, Server, example
 
+from engine.evaluate import Evaluator
+from engine.server import create_app
 from engine.server.guards import Envelope
 
 MARKERS = ("Zanzibar-7731", "Quetzal-4402", "Obsidian-5519", "Marigold-2290", "Tamarind-8064", "Vermilion-3317")
@@ -88,3 +90,16 @@ def test_an_internal_error_is_a_quiet_500(caplog: pytest.LogCaptureFixture) -> N
     assert sent[0]["status"] == 500
     assert MARKERS[0] not in sent[1]["body"].decode()
     assert "ValueError" in caplog.text and MARKERS[0] not in caplog.text
+
+
+def test_fastapi_telemetry_stays_off_even_when_the_environment_asks(
+        monkeypatch: pytest.MonkeyPatch, evaluator: Evaluator) -> None:
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    app = create_app(evaluator=evaluator)
+    try:
+        # FastAPI keeps its telemetry settings privately; these two are what decide whether it records
+        # or exports anything.
+        assert app._telemetry["auto_configure"] is False  # type: ignore[attr-defined]
+        assert app._native_telemetry.enabled() is False  # type: ignore[attr-defined]
+    finally:
+        app.state.worker.close()

@@ -105,6 +105,8 @@ function findingsTable(request) {
   );
 }
 
+const HINT_KINDS = { document: "document", threshold: "short of the threshold", not_fixable: "cannot be fixed by documentation" };
+
 /** One card per requested item: prediction, criteria with citations, checklist, what would flip it, rationale. */
 export function renderRequest(request) {
   const card = el("article", { className: `request prediction-${request.prediction}`, "data-testid": `request-${request.id}` });
@@ -131,7 +133,8 @@ export function renderRequest(request) {
   if (hints.length) {
     card.append(
       el("h4", {}, "What would change the outcome"),
-      el("ul", { className: "hints", "data-testid": `flip-${request.id}` }, hints.map((hint) => el("li", {}, hint.message))),
+      el("ul", { className: "hints", "data-testid": `flip-${request.id}` }, hints.map((hint) =>
+        el("li", { "data-kind": hint.kind }, el("span", { className: "kind" }, HINT_KINDS[hint.kind] || hint.kind), " ", hint.message))),
     );
   }
   card.append(el("p", { className: "rationale", "data-testid": `rationale-${request.id}` }, request.rationale));
