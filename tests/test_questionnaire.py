@@ -180,6 +180,8 @@ def test_a_bad_answer_names_the_question(evaluator: Evaluator) -> None:
     assert MEDS in text and "exam.nothing: not a question of this questionnaire" in text
     with pytest.raises(CaseValidationError, match="answers"):
         build_questionnaire(evaluator, REPEAT_ESI, {RELIEF: "lots"})
+    with pytest.raises(CaseValidationError, match=r"history\.injections: at most 100 \(got 100000\)"):
+        case_from_answers(q, {BLOCKS: 100_000})
 
 
 def test_contradicting_answers_are_refused(evaluator: Evaluator) -> None:

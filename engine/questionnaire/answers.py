@@ -28,6 +28,7 @@ from engine.questionnaire.refs import answer_adapter
 
 SOURCE = "answers"
 REQUEST_ID = "1"
+MAX_RECORDS = 100  # per count: a case lists a few earlier injections or courses, never thousands
 _Group = tuple[str, tuple[tuple[str, Any], ...]]  # (collection, filter)
 
 
@@ -55,7 +56,7 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
             target = request if q.field.startswith(REQUEST_ROOT + ".") else data
             steps = q.field.split(".")[1:] if target is request else q.field.split(".")
             _put(target, steps, values[q.id])
-    builder = _Records(questionnaire, values, request, req.request_date or dt.date.today())
+    builder = _Records(values, request, req.request_date or dt.date.today())
     for (collection, _), group in grouped.items():
         builder.add(collection, group)
     problems.extend(builder.problems)
@@ -105,19 +106,16 @@ def _put(target: dict[str, Any], steps: list[str] | tuple[str, ...], value: Any)
 
 
 class _Record:
-    def __init__(self, group: _Group, where: dict[str, Any], data: dict[str, Any]) -> None:
-        self.group = group
-        self.where = where  # the question's filter, unresolved ('$request.region')
+    def __init__(self, group: _Group, data: dict[str, Any]) -> None:
+        self.group = group  # the (collection, filter) it was made for
         self.data = data
-        self.fills: list[Question] = []
+        self.fills: list[Question] = []  # the questions whose answers it holds
 
 
 class _Records:
     """Records per collection, built group by group, then kept apart from other groups' filters."""
 
-    def __init__(self, questionnaire: Questionnaire, values: dict[str, Any], request: dict[str, Any],
-                 reference: dt.date) -> None:
-        self.questionnaire = questionnaire
+    def __init__(self, values: dict[str, Any], request: dict[str, Any], reference: dt.date) -> None:
         self.values = values
         self.request = request
         self.reference = reference
@@ -137,10 +135,13 @@ class _Records:
         if len(counts) > 1:
             self.problems.append(f"{', '.join(q.id for q in counts)}: two counts of the same records cannot both be answered")
             return
+        if counts and self.values[counts[0].id] > MAX_RECORDS:
+            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} (got {self.values[counts[0].id]})")
+            return
         base = filter_values(where, self.request)
         window = counts[0].within_days if counts else None
         n = self.values[counts[0].id] if counts else (1 if fields else 0)
-        made = [_Record(key, dict(where), dict(base)) for _ in range(n)]
+        made = [_Record(key, dict(base)) for _ in range(n)]
         if window is not None:
             for record in made:
                 record.data["date"] = self.reference - dt.timedelta(days=1)
@@ -150,7 +151,7 @@ class _Records:
                     f"{counts[0].id}: answered 0, yet {', '.join(q.id for q in fields)} describe such a record")
                 return
             # None within the window: the record the other answers describe is older than it.
-            made.append(_Record(key, dict(where), {**base, "date": self.reference - dt.timedelta(days=window + 1)}))
+            made.append(_Record(key, {**base, "date": self.reference - dt.timedelta(days=window + 1)}))
         if fields:
             latest = made[-1]
             for q in fields:
