@@ -161,3 +161,37 @@ def test_a_shared_letter_shows_its_items_with_the_actual_decisions(page: Any, se
     for row, item in zip(rows.all(), parsed.items, strict=True):
         expect(row.get_by_test_id("item-title")).to_have_text(item.title)
         expect(row.get_by_test_id("item-actual")).to_have_text(words.get(item.decision or "", "?"))
+
+
+def _downloaded_case(page: Any) -> Any:
+    expect(page.locator("body")).to_have_attribute("data-state", "ready")
+    with page.expect_download() as download:
+        page.get_by_test_id("download-yaml").click()
+    return parse_case_text(Path(download.value.path()).read_text(encoding="utf-8"), source="case.yaml")
+
+
+def test_choice_list_and_text_answers_reach_the_case(page: Any, server: Server) -> None:
+    page.goto(server.base + "/")
+    page.get_by_test_id("treatment").fill("lumbar epidural steroid injection")
+    page.get_by_test_id("region").select_option("lumbar")
+    page.get_by_test_id("repeat").select_option("false")
+    page.get_by_test_id("request-date").fill("2014-09-02")
+    page.get_by_test_id("start").click()
+    expect(page.get_by_test_id("prediction-1")).to_be_visible()
+    page.get_by_test_id("answer-exam.straight_leg_raise").select_option("positive")
+    page.get_by_test_id("answer-request.levels").fill("L4-L5, L5-S1")
+    expect(page.get_by_test_id("q-request.levels")).to_have_attribute("data-status", "answered")
+    case = _downloaded_case(page)
+    assert case.exam is not None and case.exam.straight_leg_raise == "positive"
+    assert case.requests[0].levels == ("L4-L5", "L5-S1")
+
+    page.get_by_test_id("treatment").fill("lumbar MRI")
+    page.get_by_test_id("repeat").select_option("")
+    page.get_by_test_id("start").click()
+    expect(page.get_by_test_id("questionnaire-title")).to_contain_text("lumbar_imaging")
+    page.get_by_test_id("answer-red_flags-cauda_equina").check()
+    page.get_by_test_id("answer-request.reason").fill("rule out compression")
+    expect(page.get_by_test_id("q-exam.new_neurologic_deficit")).to_have_attribute("data-status", "skipped")
+    case = _downloaded_case(page)
+    assert case.red_flags == ("cauda_equina",)
+    assert case.requests[0].reason == "rule out compression"

@@ -150,6 +150,7 @@ function renderQuestionnaire(questionnaire) {
 
 async function start(event) {
   event.preventDefault();
+  clearTimeout(state.timer);
   state.request = formRequest();
   state.answers = {};
   for (const row of rows.values()) row.remove();
