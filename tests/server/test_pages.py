@@ -15,13 +15,17 @@ from engine.letters import parse_letter_file
 RELIEF = "answer-history.injections.relief_pct"
 
 
-def _draft_repeat_esi(page: Any, server: Server) -> None:
+def _draft(page: Any, server: Server, treatment: str, repeat: str) -> None:
     page.goto(server.base + "/")
-    page.get_by_test_id("treatment").fill("lumbar epidural steroid injection")
+    page.get_by_test_id("treatment").fill(treatment)
     page.get_by_test_id("region").select_option("lumbar")
-    page.get_by_test_id("repeat").select_option("true")
+    page.get_by_test_id("repeat").select_option(repeat)
     page.get_by_test_id("request-date").fill("2014-09-02")
     page.get_by_test_id("start").click()
+
+
+def _draft_repeat_esi(page: Any, server: Server) -> None:
+    _draft(page, server, "lumbar epidural steroid injection", "true")
 
 
 def _answer_the_relief_questions(page: Any) -> None:
@@ -171,12 +175,7 @@ def _downloaded_case(page: Any) -> Any:
 
 
 def test_choice_list_and_text_answers_reach_the_case(page: Any, server: Server) -> None:
-    page.goto(server.base + "/")
-    page.get_by_test_id("treatment").fill("lumbar epidural steroid injection")
-    page.get_by_test_id("region").select_option("lumbar")
-    page.get_by_test_id("repeat").select_option("false")
-    page.get_by_test_id("request-date").fill("2014-09-02")
-    page.get_by_test_id("start").click()
+    _draft(page, server, "lumbar epidural steroid injection", "false")
     expect(page.get_by_test_id("prediction-1")).to_be_visible()
     page.get_by_test_id("answer-exam.straight_leg_raise").select_option("positive")
     page.get_by_test_id("answer-request.levels").fill("L4-L5, L5-S1")
