@@ -98,6 +98,7 @@ class Evaluator:
             rationale=rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary),
             criteria_sets=tuple(uses),
         )
+        # The hints read the judged result (and a companion its primary's): a copy carries them.
         primary = done[item.primary] if item.primary is not None else None
         return judged.model_copy(update={"to_overturn": to_overturn(judged, applied, primary)})
 
