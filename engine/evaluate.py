@@ -21,6 +21,7 @@ from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
 from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
 from engine.facts import Observation, Scope, observe
+from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
@@ -83,10 +84,10 @@ class Evaluator:
                done: dict[str, RequestResult]) -> RequestResult:
         request = item.request
         judged = self._as_planned_procedure(case, request)
-        uses, applied = self._choose_sets(judged, when, edition)
+        uses, applied = choose_sets(self.pack, judged, when, edition)
         if judged is not request and not uses:
             judged = request  # no criteria for the planned procedure: the visit's own criteria judge it
-            uses, applied = self._choose_sets(request, when, edition)
+            uses, applied = choose_sets(self.pack, request, when, edition)
         scope = Scope(case=case, request=judged, as_of=when)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
@@ -98,7 +99,7 @@ class Evaluator:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
                     f"by the criteria for that procedure. {text}")
-        return RequestResult(
+        result = RequestResult(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
             requested_as=item.requested_as, prediction=prediction, basis=basis,
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
@@ -106,6 +107,9 @@ class Evaluator:
             rationale=text, criteria_sets=tuple(uses),
             judged_as=judged.treatment if judged is not request else None,
         )
+        # The hints read the judged result (and a companion its primary's): a copy carries them.
+        primary = done[item.primary] if item.primary is not None else None
+        return result.model_copy(update={"to_overturn": to_overturn(result, applied, primary)})
 
     def _as_planned_procedure(self, case: Case, request: Request) -> Request:
         """A consultation or visit requested for a procedure is judged by that procedure's criteria
@@ -116,36 +120,6 @@ class Evaluator:
         return request.model_copy(update={
             "treatment": planned, "repeat": _infer_repeat(planned, request, case.history, self.catalog),
         })
-
-    def _choose_sets(self, request: Request, when: dt.date, edition: str | None) -> tuple[list[SetUse], list[CriteriaSet]]:
-        candidates = [cs for cs in self.pack.for_treatment(request.treatment) if _fits(cs, request)]
-        if edition is not None:
-            dated = [cs for cs in candidates if cs.edition == edition or (cs.source != "MTUS" and cs.in_force(when))]
-        else:
-            dated = [cs for cs in candidates if cs.in_force(when)]
-        outside = False
-        if not dated and candidates:
-            # Nothing governs this date in the pack: use the nearest edition rather than say nothing,
-            # and say so in the output.
-            before = [cs for cs in candidates if cs.effective_from <= when] or candidates
-            latest = max(cs.effective_from for cs in before) if before is not candidates else min(
-                cs.effective_from for cs in candidates)
-            dated, outside = [cs for cs in before if cs.effective_from == latest], True
-        applied_ids = self._precedence_winners(dated)
-        uses = []
-        for cs in candidates:
-            if cs.id in applied_ids:
-                reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
-            elif cs not in dated:
-                reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
-            else:
-                reason = "superseded: a higher source in the evidence search sequence covers this topic"
-            uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
-        return uses, [cs for cs in dated if cs.id in applied_ids]
-
-    @staticmethod
-    def _precedence_winners(sets: Sequence[CriteriaSet]) -> set[str]:
-        return winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in sets])
 
     def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
         compiled = self.compiled(cs)
@@ -199,6 +173,37 @@ class Evaluator:
         if len(fired) != 1:
             raise EngineError(f"decision rules fired {len(fired)} times for one request; expected exactly once")
         return OUTCOMES[fired[0].action]
+
+
+def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
+                edition: str | None) -> tuple[list[SetUse], list[CriteriaSet]]:
+    """The sets considered for a (canonical) request and the ones that apply: in force on the date (or
+    of the edition asked for), fitting its region and first-or-repeat, winning the evidence search
+    sequence. Evaluation and the questionnaire both choose through here, so they never disagree."""
+    candidates = [cs for cs in pack.for_treatment(request.treatment) if _fits(cs, request)]
+    if edition is not None:
+        dated = [cs for cs in candidates if cs.edition == edition or (cs.source != "MTUS" and cs.in_force(when))]
+    else:
+        dated = [cs for cs in candidates if cs.in_force(when)]
+    outside = False
+    if not dated and candidates:
+        # Nothing governs this date in the pack: use the nearest edition rather than say nothing,
+        # and say so in the output.
+        before = [cs for cs in candidates if cs.effective_from <= when] or candidates
+        latest = max(cs.effective_from for cs in before) if before is not candidates else min(
+            cs.effective_from for cs in candidates)
+        dated, outside = [cs for cs in before if cs.effective_from == latest], True
+    applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
+    uses = []
+    for cs in candidates:
+        if cs.id in applied_ids:
+            reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
+        elif cs not in dated:
+            reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
+        else:
+            reason = "superseded: a higher source in the evidence search sequence covers this topic"
+        uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
+    return uses, [cs for cs in dated if cs.id in applied_ids]
 
 
 def _fits(cs: CriteriaSet, request: Request) -> bool:

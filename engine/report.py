@@ -26,6 +26,14 @@ def render_json(results: Sequence[CaseResult]) -> str:
     return json.dumps(payload[0] if len(payload) == 1 else payload, indent=2)
 
 
+def flip_lines(request: RequestResult) -> list[str]:
+    """The to_overturn hints as lines, each with the criterion it serves (a companion points to its primary)."""
+    if request.basis == "companion" and request.companion_of is not None:
+        return [f"the primary request {request.companion_of!r} predicted overturn (see what would flip it)"]
+    return [f"{h.message}" + (f" [{h.criteria_set}/{h.criterion}]" if h.criteria_set else "")
+            for h in request.to_overturn]
+
+
 def _request_panel(request: RequestResult) -> Panel:
     style = "green" if request.prediction == "overturn" else "red"
     table = Table(box=box.SIMPLE, show_edge=False, expand=True)
@@ -44,6 +52,9 @@ def _request_panel(request: RequestResult) -> Panel:
     if request.missing_documentation:
         parts.append(Text("Documentation to add:", style="bold"))
         parts.extend(Text(f"  • {item}") for item in request.missing_documentation)
+    if request.to_overturn:
+        parts.append(Text("What would flip it:", style="bold"))
+        parts.extend(Text(f"  → {line}") for line in flip_lines(request))
     parts.append(Text(request.rationale, style="italic"))
     if request.citations:
         parts.append(Text("Citations: " + "; ".join(request.citations), style="dim"))
@@ -78,6 +89,10 @@ def render_markdown(results: Sequence[CaseResult]) -> str:
             if r.missing_documentation:
                 lines.append("Documentation to add:")
                 lines.extend(f"- [ ] {m}" for m in r.missing_documentation)
+                lines.append("")
+            if r.to_overturn:
+                lines.append("What would flip it:")
+                lines.extend(f"- {line}" for line in flip_lines(r))
                 lines.append("")
             lines.append(f"> {r.rationale}")
             if r.citations:

@@ -11,6 +11,7 @@ from engine.logic import Status
 
 Prediction = Literal["overturn", "uphold"]
 Basis = Literal["criteria", "companion", "base_rate"]
+FlipKind = Literal["document", "threshold", "not_fixable"]
 
 
 class Result(BaseModel):
@@ -40,6 +41,23 @@ class Finding(Result):
     leaves: tuple[LeafResult, ...] = ()
 
 
+class FlipHint(Result):
+    """One fact that, documented or brought to its threshold, helps turn an upheld request into overturned.
+
+    `document`: the fact is not documented; `threshold`: documented but short of what is needed;
+    `not_fixable`: the request itself is outside what the guideline supports (or no criteria cover
+    it), which documentation cannot change."""
+
+    criteria_set: str | None
+    criterion: str | None
+    path: str | None
+    kind: FlipKind
+    observed: Any = None
+    needed: str
+    message: str
+    example: Any = None  # a value of the fact that would meet the criterion, where one value does
+
+
 class SetUse(Result):
     """A criteria set considered for a request, and whether it was applied."""
 
@@ -64,6 +82,7 @@ class RequestResult(Result):
     rationale: str
     criteria_sets: tuple[SetUse, ...] = ()
     judged_as: str | None = None  # the planned procedure whose criteria judged this visit or consultation
+    to_overturn: tuple[FlipHint, ...] = ()  # filled for every upheld request; empty when overturned
 
 
 class CaseResult(Result):
@@ -109,7 +128,9 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
                 "citations": list(r.citations),
                 "rationale": r.rationale,
                 "criteria_sets": [s.model_dump() for s in r.criteria_sets],
+                "to_overturn": [h.model_dump(mode="json") for h in r.to_overturn],
             }
             for r in result.requests
         ],
     }
+

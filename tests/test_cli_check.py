@@ -32,7 +32,10 @@ def test_json_contract_shape_and_every_uphold_says_why() -> None:
     assert out["as_of"] == "2014-09-02"
     for request in out["requests"]:
         assert set(request) >= {"id", "treatment", "category", "prediction", "findings", "missing_documentation",
-                                "citations", "rationale"}
+                                "citations", "rationale", "to_overturn"}
+        for hint in request["to_overturn"]:
+            assert set(hint) >= {"criteria_set", "criterion", "path", "kind", "observed", "needed", "message"}
+        assert bool(request["to_overturn"]) == (request["prediction"] == "uphold")
         for finding in request["findings"]:
             assert set(finding) >= {"criteria_set", "criterion", "status", "evidence", "citation", "message"}
             assert finding["citation"]

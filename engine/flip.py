@@ -1,0 +1,179 @@
+"""What would flip it: for an upheld request, the fewest facts that, documented or brought to their
+threshold, would make every criterion met.
+
+Each criterion not met is searched over its Kleene tree: an `all` needs every child met, an `any`
+its cheapest child, a `not` its child unmet. Cost is counted in leaves to change, ordered so a hint
+the request cannot act on (a region or drug the guideline does not support) is used only when
+nothing else will do, and, at equal count, documenting a missing fact is preferred to moving a
+documented one past its threshold (the common IMR story: the records do not say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Leaf, Node, NotOf, iter_leaves
+from engine.explain import say
+from engine.operators import OPERATORS
+from engine.paths import REQUEST_ROOT
+from engine.results import Finding, FlipHint, FlipKind, RequestResult
+
+Target = Literal["met", "unmet"]
+# Request fields that name *what* is requested: a guideline that does not support that item is not
+# persuaded by more documentation, only by a different request.
+_WHAT_IS_REQUESTED = frozenset({"treatment", "region", "drug", "side", "approach", "planned_procedure"})
+_IDENTITY_OPS = frozenset({"eq", "ne", "in", "not_in"})
+_NEEDED = {
+    "gte": "{v}{u} or more", "gt": "more than {v}{u}", "lte": "{v}{u} or less", "lt": "less than {v}{u}",
+    "eq": "{v}", "ne": "anything but {v}", "is_true": "yes", "is_false": "no",
+}
+
+
+@dataclass(frozen=True)
+class _Cost:
+    not_fixable: int = 0
+    leaves: int = 0
+    thresholds: int = 0
+
+    def __add__(self, other: _Cost) -> _Cost:
+        return _Cost(self.not_fixable + other.not_fixable, self.leaves + other.leaves,
+                     self.thresholds + other.thresholds)
+
+    @property
+    def order(self) -> tuple[int, int, int]:
+        return self.not_fixable, self.leaves, self.thresholds
+
+
+_Plan = tuple[_Cost, tuple[tuple[int, Target], ...]]  # (cost, (leaf index, status it must take))
+
+
+def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: RequestResult | None = None
+                ) -> tuple[FlipHint, ...]:
+    """The hints for an upheld request (empty when it is predicted overturned)."""
+    if result.prediction == "overturn":
+        return ()
+    if result.basis == "base_rate":
+        return (FlipHint(
+            criteria_set=None, criterion=None, path=None, kind="not_fixable", needed="criteria that cover it",
+            message=f"no criteria set covers {result.treatment_name} on this date; the prediction follows the base "
+                    "rate, which documentation cannot change",
+        ),)
+    sets = {cs.id: cs for cs in applied}
+    hints = list(primary.to_overturn) if primary is not None and primary.prediction == "uphold" else []
+    for finding in result.findings:
+        if finding.status != "met" and finding.criteria_set in sets:
+            hints.extend(_criterion_hints(sets[finding.criteria_set], finding))
+    seen: set[tuple[str | None, ...]] = set()
+    unique = []
+    for hint in hints:
+        key = (hint.criteria_set, hint.criterion, hint.path, hint.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(hint)
+    return tuple(unique)
+
+
+def _criterion_hints(cs: CriteriaSet, finding: Finding) -> list[FlipHint]:
+    criterion = next(c for c in cs.criteria if c.id == finding.criterion)
+    leaves = iter_leaves(criterion.when)
+    counter = iter(range(len(leaves)))
+    _, plan = _plan(criterion.when, "met", finding, leaves, counter)
+    return [_hint(cs.id, finding, leaves[i], i, target) for i, target in plan]
+
+
+def _plan(node: Node, want: Target, finding: Finding, leaves: list[Leaf], counter: Iterator[int]) -> _Plan:
+    """The cheapest way to bring `node` to `want`; consumes leaf indices in tree order."""
+    if isinstance(node, Leaf):
+        index = next(counter)
+        status = finding.leaves[index].status
+        if status == want:
+            return _Cost(), ()
+        kind = _kind(node, finding.leaves[index].observed, finding.leaves[index].status)
+        return _Cost(int(kind == "not_fixable"), 1, int(kind == "threshold")), ((index, want),)
+    if isinstance(node, NotOf):
+        return _plan(node.not_, "unmet" if want == "met" else "met", finding, leaves, counter)
+    assert isinstance(node, AllOf | AnyOf)
+    children = [_plan(child, want, finding, leaves, counter) for child in (node.all if isinstance(node, AllOf)
+                                                                          else node.any)]
+    every = (want == "met") == isinstance(node, AllOf)  # all→met and any→unmet need every child
+    if every:
+        total = _Cost()
+        for cost, _ in children:
+            total = total + cost
+        return total, tuple(step for _, steps in children for step in steps)
+    return min(children, key=lambda plan: plan[0].order)
+
+
+def _kind(leaf: Leaf, observed: Any, status: str) -> FlipKind:
+    if status == "missing" or observed is None:
+        return "document"
+    steps = leaf.path.split(".")
+    if steps[0] == REQUEST_ROOT and steps[-1] in _WHAT_IS_REQUESTED and leaf.op in _IDENTITY_OPS:
+        return "not_fixable"
+    return "threshold"
+
+
+def _hint(set_id: str, finding: Finding, leaf: Leaf, index: int, target: Target) -> FlipHint:
+    result = finding.leaves[index]
+    kind = _kind(leaf, result.observed, result.status)
+    unit = "%" if leaf.path.endswith("_pct") else ""
+    needed = _needed(leaf, unit)
+    if target == "unmet":
+        needed = f"not {needed}"
+    label = leaf.label or leaf.path
+    shown = f"{say(result.observed)}{unit}"
+    if kind == "document":
+        message = f"document {_lower_first(result.ask)}" if target == "met" else \
+            f"document that {label} is {needed}"
+    elif kind == "threshold":
+        documented = "" if leaf.path.startswith(REQUEST_ROOT + ".") else " documented"
+        message = f"{label}{documented} {shown}; {needed} needed"
+    else:
+        message = f"{label} is {shown}, which the guideline does not support ({needed} needed); documentation cannot change this"
+    return FlipHint(
+        criteria_set=set_id, criterion=finding.criterion, path=leaf.path, kind=kind, observed=result.observed,
+        needed=needed, message=message, example=_example(leaf) if target == "met" else None,
+    )
+
+
+def _needed(leaf: Leaf, unit: str) -> str:
+    value = leaf.value
+    if leaf.op in _NEEDED:
+        return _NEEDED[leaf.op].format(v=say(value), u=unit)
+    phrase = OPERATORS[leaf.op].phrase
+    if leaf.op == "between" and isinstance(value, list):
+        return f"between {say(value[0])}{unit} and {say(value[1])}{unit}"
+    if isinstance(value, list):
+        return phrase.format(value=_alternatives(value))
+    return phrase.format(value=say(value))
+
+
+def _alternatives(values: list[Any]) -> str:
+    """`a, b or c`, each spelling once (criteria list a drug's capitalisations)."""
+    words = list(dict.fromkeys(say(v).lower() for v in values))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _example(leaf: Leaf) -> Any:
+    """A value of the leaf's fact that meets it, where one plain value does (not for sums of terms)."""
+    value = leaf.value
+    if leaf.plus:
+        return None
+    if leaf.op in ("gte", "lte", "eq"):
+        return value
+    if leaf.op in ("gt", "lt") and isinstance(value, int | float):
+        step = 1 if isinstance(value, int) else 0.5
+        return value + step if leaf.op == "gt" else max(value - step, 0)
+    if leaf.op == "between" and isinstance(value, list):
+        return value[0]
+    if leaf.op == "in" and isinstance(value, list):
+        return value[0]
+    return {"is_true": True, "is_false": False}.get(leaf.op)
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[1].isupper():
+        return text  # an abbreviation (CRPS, EMG) keeps its capitals
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,102 @@
+"""The facts criteria leaves read, as references a question can be keyed on, with their answer types.
+
+A leaf reads its `path` (through `select` when it crosses a collection) and each `plus` term. Two
+leaves read the same fact when path, record filter and time window agree: they become one question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter
+
+from engine.criteria.schema import Leaf, Pick, Scalar, Select
+from engine.models import Case, NonNegInt, Request
+from engine.paths import REQUEST_ROOT, field_type, resolve_path
+from engine.questionnaire.model import AnswerType
+
+Where = tuple[tuple[str, Scalar | tuple[Scalar, ...]], ...]
+
+
+@dataclass(frozen=True)
+class FactRef:
+    path: str
+    pick: Pick | None
+    where: Where
+    within_days: int | None
+
+    @property
+    def key(self) -> tuple[str, Where, int | None]:
+        """What makes two reads the same fact: latest and max of one record field are one answer."""
+        return self.path, self.where, self.within_days
+
+    @property
+    def counts(self) -> bool:
+        return self.pick == "count"
+
+    @property
+    def collection(self) -> str | None:
+        """The collection the path crosses (`history.injections`), None for a plain field."""
+        resolved = resolve_path(self.path)
+        return ".".join(resolved.before) if resolved.records is not None else None
+
+    @property
+    def inside(self) -> tuple[str, ...]:
+        """The steps inside each record (`relief_pct`), empty for a count."""
+        return resolve_path(self.path).after
+
+    def where_dict(self) -> dict[str, Scalar | list[Scalar]]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.where}
+
+
+def reference(path: str, select: Select | None) -> FactRef:
+    if select is None or resolve_path(path).records is None:
+        return FactRef(path, None, (), None)
+    where: Where = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in select.where.items()))
+    return FactRef(path, select.pick, where, select.within_days)
+
+
+def leaf_refs(leaf: Leaf) -> list[FactRef]:
+    """Every fact a leaf reads: its path first, then its `plus` terms."""
+    return [reference(leaf.path, leaf.select), *(reference(t.path, t.select) for t in leaf.plus)]
+
+
+def field_annotation(path: str) -> Any:
+    """The case model's annotation of the field a path ends at (a count of records is a whole number)."""
+    resolved = resolve_path(path)
+    if resolved.leaf is None:
+        return NonNegInt
+    steps = path.split(".")
+    model: type[BaseModel] = Request if steps[0] == REQUEST_ROOT else Case
+    for name in steps[1:-1] if steps[0] == REQUEST_ROOT else steps[:-1]:
+        inner = field_type(model.model_fields[name].annotation).model
+        assert inner is not None  # resolve_path has checked every step
+        model = inner
+    return model.model_fields[steps[-1]].annotation
+
+
+def _holds_int(annotation: Any) -> bool:
+    if get_origin(annotation) is None:
+        return annotation is int
+    return any(_holds_int(a) for a in get_args(annotation) if a is not type(None))
+
+
+def answer_type(path: str) -> tuple[AnswerType, tuple[str, ...] | None]:
+    """The answer type and allowed values of the fact a path names."""
+    annotation = field_annotation(path)
+    kind = field_type(annotation)
+    if kind.kind == "bool":
+        return "boolean", None
+    if kind.kind == "number":
+        return ("integer" if _holds_int(annotation) else "number"), None
+    if kind.kind == "date":
+        return "date", None
+    if kind.kind == "list":
+        return "list", kind.allowed
+    return ("choice", kind.allowed) if kind.allowed else ("text", None)
+
+
+def answer_adapter(path: str) -> TypeAdapter[Any]:
+    """Validates one answer exactly as the case model would (ranges, allowed values, dates)."""
+    return TypeAdapter(field_annotation(path))

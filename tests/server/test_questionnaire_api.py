@@ -1,0 +1,77 @@
+"""POST /api/questionnaire over real HTTP: the library's questionnaire contract and the case its answers make."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.server_support import Server
+
+from engine.evaluate import Evaluator
+from engine.questionnaire import QuestionnaireRequest, build_questionnaire, questionnaire_contract
+
+REPEAT_ESI = {"treatment": "lumbar epidural steroid injection", "region": "lumbar", "repeat": True,
+              "request_date": "2014-09-02"}
+RELIEF = "history.injections.relief_pct"
+GOOD_ANSWERS = {
+    RELIEF: 60,
+    "history.injections.relief_weeks": 8,
+    "history.injections.medication_reduction": True,
+    "history.injections.functional_improvement": True,
+    "history.injections": 1,
+}
+
+
+def _ask(server: Server, answers: dict[str, Any] | None = None, **request: Any) -> dict[str, Any]:
+    reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, **request, "answers": answers or {}})
+    assert reply.status == 200, reply.text
+    return reply.json()  # type: ignore[no-any-return]
+
+
+def test_the_questionnaire_is_the_librarys_contract(server: Server, evaluator: Evaluator) -> None:
+    built = _ask(server, {RELIEF: 40})
+    expected = build_questionnaire(evaluator, QuestionnaireRequest.model_validate(REPEAT_ESI), {RELIEF: 40})
+    assert built["questionnaire"] == questionnaire_contract(expected)
+    assert built["questionnaire"]["treatment"] == "epidural_steroid_injection"
+    assert RELIEF in {q["id"] for q in built["questionnaire"]["questions"]}
+
+
+def test_unanswered_relief_upholds_and_answers_overturn(server: Server) -> None:
+    blank = _ask(server)
+    check = server.post_json("/api/check", blank["case"]).json()
+    [request] = check["requests"]
+    assert request["prediction"] == "uphold"
+    assert any("relief" in line.lower() for line in request["missing_documentation"])
+
+    answered = _ask(server, GOOD_ANSWERS)
+    injection = answered["case"]["history"]["injections"][0]
+    assert (injection["relief_pct"], injection["relief_weeks"]) == (60, 8)
+    check = server.post_json("/api/check", answered["case"]).json()
+    assert [r["prediction"] for r in check["requests"]] == ["overturn"]
+
+
+def test_a_bad_answer_is_422_at_its_question(server: Server) -> None:
+    reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "answers": {RELIEF: 150, "no.such.question": 1}})
+    assert reply.status == 422
+    locs = {tuple(p["loc"]) for p in reply.problems()}
+    assert locs == {("body", "answers", RELIEF), ("body", "answers", "no.such.question")}
+
+
+def test_an_unknown_treatment_is_422_with_suggestions(server: Server) -> None:
+    reply = server.post_json("/api/questionnaire", {"treatment": "epidurl steroid injecton"})
+    assert reply.status == 422
+    [problem] = reply.problems()
+    assert problem["loc"] == ["body", "treatment"]
+    assert problem["type"] == "unknown_treatment"
+    assert "epidural steroid injection" in problem["suggestions"]
+
+
+def test_wrong_types_and_unknown_fields_are_422_at_their_paths(server: Server) -> None:
+    reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "repeat": "sometimes", "colour": "blue"})
+    assert reply.status == 422
+    assert {tuple(p["loc"]) for p in reply.problems()} == {("body", "repeat"), ("body", "colour")}
+
+
+def test_an_unknown_edition_is_422(server: Server) -> None:
+    reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "edition": "mtus_1999"})
+    assert reply.status == 422
+    assert reply.problems()[0]["loc"] == ["body", "edition"]

@@ -1,0 +1,153 @@
+"""What would flip it: `to_overturn` names the fewest facts that would turn an upheld request around."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from engine.evaluate import Evaluator
+from engine.models import Case
+from engine.questionnaire import QuestionnaireRequest, build_questionnaire, case_from_answers
+from engine.report import render_markdown
+from engine.results import RequestResult, to_contract
+
+AS_OF = dt.date(2015, 3, 1)
+
+
+def _judge(evaluator: Evaluator, case: dict[str, Any]) -> tuple[RequestResult, ...]:
+    return evaluator.evaluate(Case.model_validate(case), as_of=AS_OF).requests
+
+
+def _repeat_esi(**injection: Any) -> dict[str, Any]:
+    prior = {"treatment": "ESI", "region": "lumbar", "date": "2014-10-01", **injection}
+    return {"history": {"injections": [prior]}, "requests": [{"id": "esi", "treatment": "ESI", "region": "lumbar"},
+                                                              {"id": "fluoro", "treatment": "fluoroscopy"}]}
+
+
+def test_relief_short_of_the_threshold_says_what_is_needed(evaluator: Evaluator) -> None:
+    esi, fluoro = _judge(evaluator, _repeat_esi(relief_pct=40, relief_weeks=8, medication_reduction=True,
+                                                functional_improvement=True))
+    assert esi.prediction == "uphold"
+    (hint,) = esi.to_overturn
+    assert (hint.kind, hint.path, hint.observed, hint.needed) == ("threshold", "history.injections.relief_pct", 40,
+                                                                   "50% or more")
+    assert hint.message.endswith("documented 40%; 50% or more needed")
+    assert (hint.criteria_set, hint.criterion, hint.example) == ("mtus_2009_esi_repeat", "prior_relief_percent", 50)
+    assert fluoro.basis == "companion" and fluoro.to_overturn == esi.to_overturn  # the primary is what to fix
+
+
+def test_an_undocumented_visit_count_is_a_document_hint(evaluator: Evaluator) -> None:
+    (pt,) = _judge(evaluator, {
+        "history": {"therapy_courses": [{"treatment": "PT", "region": "lumbar", "functional_improvement": True}]},
+        "requests": [{"id": "pt", "treatment": "physical therapy", "region": "lumbar", "visits": 6,
+                      "postsurgical": False}],
+    })
+    assert pt.prediction == "uphold"
+    documents = {h.criterion: h for h in pt.to_overturn if h.kind == "document"}
+    prior = documents["prior_visits_documented"]
+    assert prior.message == "document the number of physical therapy visits already completed for this region"
+    assert prior.observed is None and prior.path == "history.therapy_courses.visits"
+    assert all(h.kind == "document" for h in pt.to_overturn)
+
+
+def test_one_alternative_of_an_any_is_enough(evaluator: Evaluator) -> None:
+    """visits <= 10, or CRPS and visits <= 24: one hint, the missing diagnosis before the threshold."""
+    (pt,) = _judge(evaluator, {
+        "history": {"therapy_courses": [{"treatment": "PT", "region": "lumbar", "visits": 0}]},
+        "requests": [{"id": "pt", "treatment": "physical therapy", "region": "lumbar", "visits": 12,
+                      "postsurgical": False, "exceptional_factors": "flare after surgery"}],
+    })
+    limit = [h for h in pt.to_overturn if h.criterion == "visit_limit"]
+    assert len(limit) == 1 and limit[0].kind == "document" and limit[0].path == "diagnoses"
+    (capped,) = _judge(evaluator, {
+        "diagnoses": [{"text": "lumbar strain", "group": "sprain_strain"}],
+        "history": {"therapy_courses": [{"treatment": "PT", "region": "lumbar", "visits": 0}]},
+        "requests": [{"id": "pt", "treatment": "physical therapy", "region": "lumbar", "visits": 12,
+                      "postsurgical": False, "exceptional_factors": "flare after surgery"}],
+    })
+    limit = [h for h in capped.to_overturn if h.criterion == "visit_limit"]
+    assert len(limit) == 1 and limit[0].kind == "threshold"
+    assert limit[0].message == "visits requested 12; 10 or less needed"
+
+
+def test_an_overturned_request_has_no_hints(evaluator: Evaluator) -> None:
+    esi, fluoro = _judge(evaluator, _repeat_esi(relief_pct=70, relief_weeks=8, medication_reduction=True,
+                                                functional_improvement=True))
+    assert (esi.prediction, esi.to_overturn, fluoro.to_overturn) == ("overturn", (), ())
+
+
+def test_what_documentation_cannot_change_says_so(evaluator: Evaluator) -> None:
+    (chiro,) = _judge(evaluator, {"requests": [{"id": "c", "treatment": "chiropractic", "region": "knee", "visits": 6}]})
+    region = next(h for h in chiro.to_overturn if h.criterion == "region_recommended")
+    assert region.kind == "not_fixable" and "documentation cannot change this" in region.message
+    (xray,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "x-ray", "region": "knee"}]})
+    assert xray.basis == "base_rate"
+    (note,) = xray.to_overturn
+    assert note.kind == "not_fixable" and note.criteria_set is None and "base rate" in note.message
+
+
+def test_the_contract_and_the_reports_carry_the_hints(evaluator: Evaluator) -> None:
+    case = Case.model_validate(_repeat_esi(relief_pct=40, relief_weeks=8, medication_reduction=True,
+                                           functional_improvement=True))
+    result = evaluator.evaluate(case, as_of=AS_OF)
+    contract = json.loads(json.dumps(to_contract(result)))
+    (hint,) = contract["requests"][0]["to_overturn"]
+    assert hint == {"criteria_set": "mtus_2009_esi_repeat", "criterion": "prior_relief_percent",
+                    "path": "history.injections.relief_pct", "kind": "threshold", "observed": 40,
+                    "needed": "50% or more", "message": "percent relief after the last injection documented 40%; "
+                    "50% or more needed", "example": 50}
+    markdown = render_markdown([result])
+    assert "What would flip it:" in markdown
+    assert "- percent relief after the last injection documented 40%; 50% or more needed" in markdown
+    assert "the primary request 'esi' predicted overturn" in markdown
+
+
+# --- the proof: doing what the hints say flips the prediction ------------------------------------
+
+_PROPERTY_REQUESTS = [
+    QuestionnaireRequest(treatment="ESI", region="lumbar", repeat=True, request_date=AS_OF),
+    QuestionnaireRequest(treatment="ESI", region="lumbar", repeat=True, request_date=dt.date(2019, 6, 1)),
+    QuestionnaireRequest(treatment="TENS unit", request_date=AS_OF),
+    QuestionnaireRequest(treatment="opioid", request_date=AS_OF),
+    QuestionnaireRequest(treatment="oral corticosteroid", request_date=AS_OF),
+]
+_VALUES = {
+    "boolean": st.booleans(),
+    "integer": st.integers(min_value=0, max_value=8),
+    "number": st.integers(min_value=0, max_value=1000).map(lambda tenths: tenths / 10),
+}
+
+
+@pytest.mark.parametrize("request_", _PROPERTY_REQUESTS, ids=lambda r: f"{r.treatment}@{r.request_date}")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_: QuestionnaireRequest,
+                                                 data: st.DataObject) -> None:
+    q = build_questionnaire(evaluator, request_)
+    answers: dict[str, Any] = {}
+    for x in q.questions:
+        if data.draw(st.booleans()):
+            strategy = _VALUES[x.answer_type] if x.answer_type in _VALUES else st.sampled_from(x.choices or ("",))
+            answers[x.id] = data.draw(strategy)
+    result = evaluator.evaluate(case_from_answers(q, answers)).requests[0]
+    if result.prediction == "overturn":
+        assert result.to_overturn == ()
+        return
+    assert result.to_overturn, "an upheld request always says what would flip it"
+    assume(all(h.kind != "not_fixable" and h.example is not None for h in result.to_overturn))
+    by_field = {x.field: x.id for x in q.questions}
+    fixed = {**answers, **{by_field[h.path]: h.example for h in result.to_overturn if h.path is not None}}
+    flipped = evaluator.evaluate(case_from_answers(q, fixed)).requests[0]
+    event("flipped by the hints")
+    assert flipped.prediction == "overturn", (answers, [h.message for h in result.to_overturn],
+                                              [(f.criterion, f.status) for f in flipped.findings])
+    # Minimal: leaving out any one hint leaves the request upheld.
+    for left_out in result.to_overturn:
+        partial = {**answers, **{by_field[h.path]: h.example for h in result.to_overturn
+                                 if h is not left_out and h.path is not None}}
+        assert evaluator.evaluate(case_from_answers(q, partial)).requests[0].prediction == "uphold"
