@@ -17,6 +17,7 @@ from engine.catalog import TreatmentCatalog
 from engine.compiler import CompiledSet, compile_set
 from engine.criteria.pack import CriteriaPack
 from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
+from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
 from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
@@ -241,7 +242,9 @@ def _missing_documentation(findings: Sequence[Finding]) -> tuple[str, ...]:
 
 
 def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = None) -> Case:
-    """The same case with every treatment named by its catalog id, and `repeat` inferred."""
+    """The same case with every treatment named by its catalog id, every drug the drug table knows by
+    its generic name ("SOMA 350" → carisoprodol, so criteria compare one spelling), and `repeat`
+    inferred. The case as written stays with the caller for what the explanation quotes."""
     history = case.history
     if history is not None and (history.injections or history.therapy_courses):
         history = history.model_copy(update={
@@ -250,8 +253,11 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         })
     if history is not None and history.medications:
         meds = tuple(
-            m if m.treatment is not None and m.treatment in catalog
-            else m.model_copy(update={"treatment": _match_or_none(catalog, m.treatment or m.name)})
+            m.model_copy(update={
+                "treatment": m.treatment if m.treatment is not None and m.treatment in catalog
+                else _match_or_none(catalog, m.treatment or m.name),
+                "drug": canonical_drug(m.drug, m.name),
+            })
             for m in history.medications
         )
         history = history.model_copy(update={"medications": meds})
@@ -262,8 +268,14 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         if planned is not None:
             planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
         repeat = _continues_medication(treatment, _infer_repeat(treatment, request, history, catalog), history, catalog)
+        # Only a medication's title names its drug: "lidocaine" in an injection's title is not a prescription.
+        titled = request.treatment if catalog.get(treatment).category == "pharmaceutical" else None
+        ingredients = request.ingredients
+        if ingredients is not None:
+            ingredients = tuple(generic_of(i) or i for i in ingredients)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
-                                                   "planned_procedure": planned}))
+                                                   "planned_procedure": planned, "ingredients": ingredients,
+                                                   "drug": canonical_drug(request.drug, titled)}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
 
 

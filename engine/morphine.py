@@ -2,7 +2,9 @@
 
 The MED is a derived fact, not a decision: this module multiplies each opioid's daily dose by its
 conversion factor (guideline_criteria/opioid_conversion.yaml) and sums the products. Comparing the
-total with a ceiling is the criteria's job, done by durable-rules like every other threshold.
+total with a ceiling is the criteria's job, done by durable-rules like every other threshold. The
+conversion table is keyed by generic name; which generic a label such as "Norco 10/325" stands for is
+the drug table's answer (engine/drugs.py), not this module's.
 
 The regimen is what the worker would take if the request were approved: every current opioid in
 the medication history, with the requested opioid in place of any current entry of the same drug
@@ -14,16 +16,15 @@ current or stopped) makes the total unknown: a missing fact, never zero.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.errors import CriteriaLoadError
+from engine.drugs import generic_of
 from engine.models import Case, Medication, Request
-from engine.resources import bundled_criteria_root, load_yaml_with_lines, strip_lines
+from engine.resources import load_bundled_table, parse_table
 
 CONVERSION_FILE = "opioid_conversion.yaml"
 OPIOID = "opioid"  # the catalog id of the opioid family
@@ -43,13 +44,12 @@ class Tier(_Table):
 class DrugFactor(_Table):
     """One opioid: how its daily dose is measured and the factor that turns it into oral morphine mg."""
 
-    drug: str
+    drug: str = Field(description="The generic name, as the drug table (drugs.yaml) gives it")
     basis: Literal["mg", "mcg_per_hour"]
     factor: Positive | None = None
     tiers: tuple[Tier, ...] = ()
     confidence: Confidence
     note: str | None = None
-    names: Annotated[tuple[str, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _one_kind_of_factor(self) -> DrugFactor:
@@ -66,39 +66,27 @@ class DrugFactor(_Table):
         return next((t.factor for t in self.tiers if daily <= t.up_to_mg_per_day), None)
 
 
-def _normalize(text: str) -> str:
-    return re.sub(r"[^a-z0-9#/]+", " ", text.lower()).strip()
-
-
 class ConversionTable(_Table):
     source: str
     source_urls: tuple[str, ...] = ()
     drugs: tuple[DrugFactor, ...]
 
     @model_validator(mode="after")
-    def _names_unique(self) -> ConversionTable:
-        seen: dict[str, str] = {}
-        for entry in self.drugs:
-            for name in entry.names:
-                key = _normalize(name)
-                if seen.setdefault(key, entry.drug) != entry.drug:
-                    raise ValueError(f"the name {name!r} is given to both {seen[key]} and {entry.drug}")
+    def _each_drug_once(self) -> ConversionTable:
+        drugs = [d.drug for d in self.drugs]
+        twice = sorted({d for d in drugs if drugs.count(d) > 1})
+        if twice:
+            raise ValueError(f"drugs listed twice: {', '.join(twice)}")
         return self
 
     @functools.cached_property
-    def _pattern(self) -> tuple[re.Pattern[str], dict[str, DrugFactor]]:
-        by_name = {_normalize(n): d for d in self.drugs for n in d.names}
-        ordered = sorted(by_name, key=len, reverse=True)  # "fentanyl patch" before "fentanyl"
-        pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in ordered) + r")(?![a-z0-9])")
-        return pattern, by_name
+    def _by_drug(self) -> dict[str, DrugFactor]:
+        return {d.drug: d for d in self.drugs}
 
     def find(self, text: str | None) -> DrugFactor | None:
-        """The opioid a name or label such as 'Norco 10/325 mg' refers to, if the table knows it."""
-        if not text:
-            return None
-        pattern, by_name = self._pattern
-        found = pattern.search(_normalize(text))
-        return by_name[found.group(1)] if found else None
+        """The opioid a name or label such as 'Norco 10/325 mg' refers to, if the table has its factor."""
+        generic = generic_of(text)
+        return self._by_drug.get(generic) if generic is not None else None
 
 
 @dataclass(frozen=True)
@@ -120,17 +108,13 @@ class MorphineEquivalent:
 
 
 def parse_conversion_table(text: str, *, source: str) -> ConversionTable:
-    try:
-        return ConversionTable.model_validate(strip_lines(load_yaml_with_lines(text)))
-    except ValidationError as exc:
-        raise CriteriaLoadError([f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+    return parse_table(ConversionTable, text, source=source)
 
 
 @functools.cache
 def load_conversion_table() -> ConversionTable:
     """The bundled table, read once per process (it is immutable)."""
-    text = bundled_criteria_root().joinpath(CONVERSION_FILE).read_text(encoding="utf-8")
-    return parse_conversion_table(text, source=f"guideline_criteria/{CONVERSION_FILE}")
+    return load_bundled_table(ConversionTable, CONVERSION_FILE)
 
 
 def _number(value: float) -> str:

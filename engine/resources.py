@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import CriteriaLoadError
+
+Table = TypeVar("Table", bound=BaseModel)
 
 
 def bundled_criteria_root() -> Traversable:
@@ -45,3 +50,18 @@ def strip_lines(data: Any) -> Any:
     if isinstance(data, list):
         return [strip_lines(v) for v in data]
     return data
+
+
+def parse_table(model: type[Table], text: str, *, source: str) -> Table:
+    """A bundled data table (drugs, conversion factors) read safely into its pydantic model; every
+    problem is a CriteriaLoadError naming the file and the field."""
+    try:
+        return model.model_validate(strip_lines(load_yaml_with_lines(text)))
+    except ValidationError as exc:
+        raise CriteriaLoadError([f"{source}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+
+
+def load_bundled_table(model: type[Table], file_name: str) -> Table:
+    """The table shipped as `guideline_criteria/<file_name>`."""
+    text = bundled_criteria_root().joinpath(file_name).read_text(encoding="utf-8")
+    return parse_table(model, text, source=f"guideline_criteria/{file_name}")

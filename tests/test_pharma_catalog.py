@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.catalog import TreatmentCatalog, parse_catalog
+from engine.drugs import load_drug_table
 from engine.morphine import load_conversion_table
 
 FAMILIES: dict[str, list[str]] = {
@@ -50,7 +51,7 @@ def test_each_name_resolves_to_its_family(catalog: TreatmentCatalog, name: str, 
     ("name", "drug"),
     [("Norco", "hydrocodone"), ("Vicodin", "hydrocodone"), ("Percocet", "oxycodone"), ("OxyContin", "oxycodone"),
      ("Ultram", "tramadol"), ("Ultracet", "tramadol"), ("Nucynta", "tapentadol"), ("MS Contin", "morphine"),
-     ("Dilaudid", "hydromorphone"), ("Duragesic", "fentanyl_transdermal"), ("methadone", "methadone"),
+     ("Dilaudid", "hydromorphone"), ("Duragesic", "fentanyl"), ("methadone", "methadone"),
      ("Tylenol #3", "codeine"), ("Butrans", "buprenorphine"), ("Opana", "oxymorphone")],
 )
 def test_every_opioid_brand_names_a_drug_of_the_conversion_table(catalog: TreatmentCatalog, name: str, drug: str) -> None:
@@ -59,9 +60,13 @@ def test_every_opioid_brand_names_a_drug_of_the_conversion_table(catalog: Treatm
     assert catalog.resolve(name).id == "opioid"
 
 
-def test_every_opioid_in_the_conversion_table_is_an_opioid_in_the_catalog(catalog: TreatmentCatalog) -> None:
+def test_every_opioid_in_the_conversion_table_is_an_opioid_of_the_drug_table(catalog: TreatmentCatalog) -> None:
+    drugs = load_drug_table()
     for entry in load_conversion_table().drugs:
-        for name in entry.names:
+        drug = drugs.get(entry.drug)
+        assert drug is not None, f"{entry.drug} has a conversion factor but is not a generic of drugs.yaml"
+        assert drug.family == "opioid", entry.drug
+        for name in drug.names:
             assert catalog.resolve(name).id == "opioid", name
 
 

@@ -1,8 +1,8 @@
-"""Drug names and prescription directions: brand → generic, dose in mg, doses a day.
+"""Prescription directions: dose in mg, doses a day, quantity; drug names are the drug table's.
 
-The catalog (`guideline_criteria/catalog.yaml`) says which treatment a name belongs to (Norco →
-opioid); this table only adds the generic drug a brand stands for, which the catalog does not hold.
-A generic the catalog lists as a synonym (tramadol) is its own drug.
+Which generic a name stands for (Norco → hydrocodone) is read through the drug table
+(`engine/drugs.py`, `guideline_criteria/drugs.yaml`), re-exported here as `generic_of` for the
+extractor's readers.
 
 Doses a day come from the direction: QD/daily 1, BID/q12h 2, TID/q8h 3, QID/q6h 4, q4h 6. "prn"
 (as needed) keeps the scheduled count, read as the most a day ("BID prn" is at most 2), because
@@ -13,23 +13,9 @@ from __future__ import annotations
 
 import re
 
-BRAND_TO_GENERIC = {
-    "norco": "hydrocodone", "vicodin": "hydrocodone", "lortab": "hydrocodone", "hysingla": "hydrocodone",
-    "zohydro": "hydrocodone", "percocet": "oxycodone", "oxycontin": "oxycodone", "roxicodone": "oxycodone",
-    "endocet": "oxycodone", "ultram": "tramadol", "ultracet": "tramadol", "nucynta": "tapentadol",
-    "dilaudid": "hydromorphone", "duragesic": "fentanyl", "ms contin": "morphine", "kadian": "morphine",
-    "opana": "oxymorphone", "butrans": "buprenorphine", "tylenol with codeine": "codeine", "tylenol #3": "codeine",
-    "voltaren": "diclofenac", "arthrotec": "diclofenac", "motrin": "ibuprofen", "advil": "ibuprofen",
-    "naprosyn": "naproxen", "anaprox": "naproxen", "mobic": "meloxicam", "celebrex": "celecoxib", "lodine": "etodolac",
-    "relafen": "nabumetone", "soma": "carisoprodol", "flexeril": "cyclobenzaprine", "fexmid": "cyclobenzaprine",
-    "amrix": "cyclobenzaprine", "robaxin": "methocarbamol", "zanaflex": "tizanidine", "skelaxin": "metaxalone",
-    "norflex": "orphenadrine", "parafon forte": "chlorzoxazone", "neurontin": "gabapentin", "gralise": "gabapentin",
-    "lyrica": "pregabalin", "topamax": "topiramate", "medrol": "methylprednisolone", "deltasone": "prednisone",
-    "prilosec": "omeprazole", "protonix": "pantoprazole", "nexium": "esomeprazole", "prevacid": "lansoprazole",
-    "aciphex": "rabeprazole", "lidoderm": "lidocaine", "cymbalta": "duloxetine", "elavil": "amitriptyline",
-    "effexor": "venlafaxine", "zoloft": "sertraline", "desyrel": "trazodone", "ambien": "zolpidem",
-    "lunesta": "eszopiclone",
-}
+from engine.drugs import generic_of, load_drug_table
+
+__all__ = ["dose_mg", "doses_per_day", "generic_of", "quantity"]
 
 _FREQUENCY = {
     "qd": 1, "qday": 1, "daily": 1, "once a day": 1, "once daily": 1, "every day": 1, "qhs": 1, "at bedtime": 1,
@@ -47,22 +33,7 @@ _DOSE = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(?:/\s?\d{1,4}(?:\.\d{1
 # "Norco 10/325 #90": a strength pair right after the name, without "mg".
 _BARE_PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s?/\s?\d{2,4}(?![\d/])")
 _UNITS_PER_DOSE = re.compile(r"mg\s(?:take\s)?([1-4])\s(?:po|tab|tabs|tablets?|caps?|capsules?|pills?)\b", re.I)
-
-
-_GENERICS = frozenset(BRAND_TO_GENERIC.values()) | {
-    "methadone", "ketoprofen", "indomethacin", "baclofen", "nortriptyline", "capsaicin", "flurbiprofen",
-}
-
-
-def generic_of(name: str) -> str | None:
-    """The generic drug a name stands for: a known brand's generic, or the name itself if generic."""
-    key = re.sub(r"\s+", " ", name.strip().lower())
-    if key in BRAND_TO_GENERIC:
-        return BRAND_TO_GENERIC[key]
-    first = key.split(" ")[0].split("/")[0]
-    if first in BRAND_TO_GENERIC:
-        return BRAND_TO_GENERIC[first]
-    return first if first in _GENERICS else None
+_HASH = re.compile(r"#\s?(\d{1,4})\b")
 
 
 def dose_mg(text: str, after_name: str = "") -> float | None:
@@ -80,3 +51,11 @@ def doses_per_day(text: str) -> float | None:
     """How many doses a day the direction allows (see the module note on "prn")."""
     frequency = _FREQ_RE.search(text)
     return float(_FREQUENCY[frequency.group(1).lower()]) if frequency is not None else None
+
+
+def quantity(title: str) -> int | None:
+    """The quantity dispensed ("#90"), read after the drug's name so that the "#3" of "Tylenol #3"
+    (a product, not a count) is not taken for one."""
+    mention = load_drug_table().find(title)
+    found = _HASH.search(title, mention.end if mention is not None else 0)
+    return int(found.group(1)) if found is not None else None

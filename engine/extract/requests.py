@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.catalog import TreatmentCatalog
-from engine.extract.drugs import dose_mg, doses_per_day, generic_of
+from engine.extract.drugs import dose_mg, doses_per_day, generic_of, quantity
 from engine.extract.evidence import Recorder
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels, regions_in, side_in
@@ -20,7 +20,6 @@ from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
 _VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
 _QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
-_HASH = re.compile(r"#\s?(\d{1,4})\b")
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
 _PER_WEEK = re.compile(r"\b(\d)\s?(?:x|times)\s?(?:a |per )?week\b", re.IGNORECASE)
@@ -39,9 +38,9 @@ def _drug_fields(title: str, matched: str) -> dict[str, Any]:
     per_day = doses_per_day(title)
     if per_day is not None:
         fields["doses_per_day"] = per_day
-    quantity = _HASH.search(title)
-    if quantity is not None:
-        fields["quantity"] = int(quantity.group(1))
+    dispensed = quantity(title)
+    if dispensed is not None:
+        fields["quantity"] = dispensed
     return fields
 
 
