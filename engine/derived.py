@@ -9,8 +9,8 @@ can ask for those instead of the derived value itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.models import Case, Request
@@ -33,6 +33,9 @@ class DerivedFact:
     description: str
     reads: tuple[str, ...]
     compute: Callable[[Case, Request], Derivation]
+    # Which records of a collection it reads (the current opioids among the medications), so that a
+    # questionnaire asks about those records and no others.
+    record_filters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _morphine_equivalent(case: Case, request: Request) -> Derivation:
@@ -55,6 +58,7 @@ DERIVED_FACTS: dict[str, DerivedFact] = {
                 "request.doses_per_day", "request.dose_mcg_per_hour",
             ),
             compute=_morphine_equivalent,
+            record_filters={"history.medications": {"treatment": "opioid"}},
         ),
     )
 }

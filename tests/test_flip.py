@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from engine.derived import DERIVED_FACTS, DERIVED_ROOT
 from engine.evaluate import Evaluator
 from engine.models import Case
 from engine.questionnaire import QuestionnaireRequest, build_questionnaire, case_from_answers
 from engine.report import render_markdown
-from engine.results import RequestResult, to_contract
+from engine.results import FlipHint, RequestResult, to_contract
 
 AS_OF = dt.date(2015, 3, 1)
 
@@ -85,9 +87,9 @@ def test_what_documentation_cannot_change_says_so(evaluator: Evaluator) -> None:
     (chiro,) = _judge(evaluator, {"requests": [{"id": "c", "treatment": "chiropractic", "region": "knee", "visits": 6}]})
     region = next(h for h in chiro.to_overturn if h.criterion == "region_recommended")
     assert region.kind == "not_fixable" and "documentation cannot change this" in region.message
-    (xray,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "x-ray", "region": "knee"}]})
-    assert xray.basis == "base_rate"
-    (note,) = xray.to_overturn
+    (fusion,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
+    assert fusion.basis == "base_rate"
+    (note,) = fusion.to_overturn
     assert note.kind == "not_fixable" and note.criteria_set is None and "base rate" in note.message
 
 
@@ -119,8 +121,37 @@ _PROPERTY_REQUESTS = [
 _VALUES = {
     "boolean": st.booleans(),
     "integer": st.integers(min_value=0, max_value=8),
-    "number": st.integers(min_value=0, max_value=1000).map(lambda tenths: tenths / 10),
+    # Up to 10.0: inside every numeric field's range (a pain score stops at 10); the hints' own
+    # example values, not these draws, are what must reach each threshold.
+    "number": st.integers(min_value=0, max_value=100).map(lambda tenths: tenths / 10),
 }
+
+
+DERIVED_FACTS_BY_PATH = {f"{DERIVED_ROOT}.{name}": fact for name, fact in DERIVED_FACTS.items()}
+
+# A derived fact's hint is met by documenting what it is computed from: one hydrocodone 5 mg twice a
+# day, current and requested (10 mg morphine-equivalent a day, under every ceiling).
+_REGIMEN = {
+    "derived.morphine_equivalent_mg_per_day": {
+        "history.medications.name": "Norco", "history.medications.drug": "hydrocodone",
+        "history.medications.current": True, "history.medications.dose_mg": 5, "history.medications.doses_per_day": 2,
+        "request.drug": "hydrocodone", "request.dose_mg": 5, "request.doses_per_day": 2,
+    },
+}
+
+
+def _apply(answers: dict[str, Any], hints: Sequence[FlipHint], by_field: dict[str, str]) -> dict[str, Any]:
+    applied = dict(answers)
+    for hint in hints:
+        if hint.path is None:
+            continue
+        if hint.path in DERIVED_FACTS_BY_PATH:
+            for read in DERIVED_FACTS_BY_PATH[hint.path].reads:
+                applied.pop(by_field[read], None)
+            applied.update({by_field[f]: v for f, v in _REGIMEN[hint.path].items()})
+        else:
+            applied[by_field[hint.path]] = hint.example
+    return applied
 
 
 @pytest.mark.parametrize("request_", _PROPERTY_REQUESTS, ids=lambda r: f"{r.treatment}@{r.request_date}")
@@ -141,13 +172,12 @@ def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_:
     assert result.to_overturn, "an upheld request always says what would flip it"
     assume(all(h.kind != "not_fixable" and h.example is not None for h in result.to_overturn))
     by_field = {x.field: x.id for x in q.questions}
-    fixed = {**answers, **{by_field[h.path]: h.example for h in result.to_overturn if h.path is not None}}
+    fixed = _apply(answers, result.to_overturn, by_field)
     flipped = evaluator.evaluate(case_from_answers(q, fixed)).requests[0]
     event("flipped by the hints")
     assert flipped.prediction == "overturn", (answers, [h.message for h in result.to_overturn],
                                               [(f.criterion, f.status) for f in flipped.findings])
     # Minimal: leaving out any one hint leaves the request upheld.
     for left_out in result.to_overturn:
-        partial = {**answers, **{by_field[h.path]: h.example for h in result.to_overturn
-                                 if h is not left_out and h.path is not None}}
+        partial = _apply(answers, [h for h in result.to_overturn if h is not left_out], by_field)
         assert evaluator.evaluate(case_from_answers(q, partial)).requests[0].prediction == "uphold"

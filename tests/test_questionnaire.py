@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from engine.criteria.pack import CriteriaPack
 from engine.criteria.schema import iter_leaves
+from engine.derived import DERIVED_FACTS
 from engine.errors import CaseValidationError, UnknownTreatmentError
 from engine.evaluate import Evaluator
 from engine.questionnaire import (
@@ -66,7 +67,7 @@ def test_choice_and_list_answers_carry_their_allowed_values(evaluator: Evaluator
     q = build_questionnaire(evaluator, QuestionnaireRequest(treatment="lumbar MRI", request_date=MTUS_DATE))
     by_id = {x.id: x for x in q.questions}
     assert by_id["red_flags"].answer_type == "list" and "cauda_equina" in (by_id["red_flags"].choices or ())
-    opioids = build_questionnaire(evaluator, QuestionnaireRequest(treatment="opioid", request_date=MTUS_DATE))
+    opioids = build_questionnaire(evaluator, QuestionnaireRequest(treatment="opioid", repeat=True, request_date=MTUS_DATE))
     work = next(x for x in opioids.questions if x.id == "work_status")
     assert work.answer_type == "choice" and work.choices is not None and "modified_duty" in work.choices
 
@@ -277,6 +278,12 @@ def _variants(pack: CriteriaPack) -> list[QuestionnaireRequest]:
     return variants
 
 
+def _fields_behind(path: str) -> tuple[str, ...]:
+    """A derived fact is asked through the case fields it is computed from."""
+    root, _, name = path.partition(".")
+    return DERIVED_FACTS[name].reads if root == "derived" else (path,)
+
+
 def test_every_questionnaire_asks_exactly_the_fields_its_criteria_read(evaluator: Evaluator, pack: CriteriaPack) -> None:
     variants = _variants(pack)
     assert len({v.treatment for v in variants}) >= 10
@@ -287,7 +294,8 @@ def test_every_questionnaire_asks_exactly_the_fields_its_criteria_read(evaluator
         result = evaluator.evaluate(case_from_answers(q, {}), as_of=q.as_of).requests[0]
         assert set(q.criteria_sets) == {u.criteria_set for u in result.criteria_sets if u.applied}, where
         read = {path for set_id in q.criteria_sets for criterion in pack.get(set_id).criteria
-                for leaf in iter_leaves(criterion.when) for path in (leaf.path, *(t.path for t in leaf.plus))}
+                for leaf in iter_leaves(criterion.when) for term in (leaf.path, *(t.path for t in leaf.plus))
+                for path in _fields_behind(term)}
         assert {x.field for x in q.questions} == read, where
         fed = {feed for x in q.questions for feed in x.feeds}
         assert fed == {f"{s}/{c.id}" for s in q.criteria_sets for c in pack.get(s).criteria}, where

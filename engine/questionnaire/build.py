@@ -96,6 +96,7 @@ def _drafts(sites: Sequence[_LeafSite], request: Request) -> list[_Draft]:
     drafts: dict[tuple[Any, ...], _Draft] = {}
     for site in sites:
         ask = _prompt(site.leaf, request)
+        named = {site.leaf.path, *(t.path for t in site.leaf.plus)}
         for position, ref in enumerate(site.refs):
             draft = drafts.setdefault(ref.key, _Draft(ref))
             feed = f"{site.criteria_set.id}/{site.criterion.id}"
@@ -108,6 +109,10 @@ def _drafts(sites: Sequence[_LeafSite], request: Request) -> list[_Draft]:
             # of a leaf with terms it is not, so that reading is the last resort.
             rank = 0 if not site.leaf.plus else (1 if position > 0 else 2)
             prompt = ask if rank < 2 else _generic_prompt(ref)
+            if ref.path not in named:
+                # One of the fields a derived fact is computed from: the leaf's `ask` is about the
+                # computed value, so the question names its own field, and a leaf asking it directly wins.
+                rank, prompt = 1, f"{_generic_prompt(ref)} ({say(site.leaf.path.rsplit('.', 1)[-1])} is computed from it)"
             draft.prompts.append((rank, _count_prompt(prompt, site.leaf.label) if ref.counts else prompt))
             if draft.label is None and rank < 2:
                 draft.label = site.leaf.label
@@ -125,7 +130,11 @@ def _count_prompt(ask: str, label: str | None) -> str:
 
 def _generic_prompt(ref: FactRef) -> str:
     name = say(ref.path.rsplit(".", 1)[-1])
-    return f"The {name} requested" if ref.path.startswith(REQUEST_ROOT + ".") else f"The {name} documented"
+    if ref.path.startswith(REQUEST_ROOT + "."):
+        return f"The {name} requested"
+    if ref.collection is not None:
+        return f"{say(ref.collection.rsplit('.', 1)[-1]).capitalize()} on record: {name}"
+    return f"The {name} documented"
 
 
 def _question_ids(refs: Sequence[FactRef]) -> dict[tuple[Any, ...], str]:

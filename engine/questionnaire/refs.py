@@ -12,6 +12,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter
 
 from engine.criteria.schema import Leaf, Pick, Scalar, Select
+from engine.derived import DERIVED_FACTS, DERIVED_ROOT
 from engine.models import Case, NonNegInt, Request
 from engine.paths import REQUEST_ROOT, field_type, resolve_path
 from engine.questionnaire.model import AnswerType
@@ -57,9 +58,27 @@ def reference(path: str, select: Select | None) -> FactRef:
     return FactRef(path, select.pick, where, select.within_days)
 
 
+def read_fields(path: str, select: Select | None) -> list[tuple[str, Select | None]]:
+    """The case fields a path makes the criteria read: itself, or for a derived fact (computed, never
+    documented as such) the fields it is computed from, which are what a person can answer. A field
+    across a collection (each current opioid's dose) is asked of one record of those the fact reads:
+    the questionnaire documents the regimen's main entry; a case file can list more."""
+    if resolve_path(path).root != DERIVED_ROOT:
+        return [(path, select)]
+    fact = DERIVED_FACTS[path.split(".", 1)[1]]
+    fields: list[tuple[str, Select | None]] = []
+    for read in fact.reads:
+        resolved = resolve_path(read)
+        collection = ".".join(resolved.before) if resolved.records is not None else None
+        where = dict(fact.record_filters.get(collection, {})) if collection is not None else {}
+        fields.append((read, Select(pick="latest", where=where) if collection is not None else None))
+    return fields
+
+
 def leaf_refs(leaf: Leaf) -> list[FactRef]:
     """Every fact a leaf reads: its path first, then its `plus` terms."""
-    return [reference(leaf.path, leaf.select), *(reference(t.path, t.select) for t in leaf.plus)]
+    terms = [(leaf.path, leaf.select), *((t.path, t.select) for t in leaf.plus)]
+    return [reference(read, how) for path, select in terms for read, how in read_fields(path, select)]
 
 
 def field_annotation(path: str) -> Any:

@@ -62,8 +62,9 @@ def render_skeleton(questionnaire: Questionnaire) -> str:
     request.fields["treatment"] = _Field(questionnaire.treatment, inline=questionnaire.treatment_name)
     if req.region is not None:
         request.fields["region"] = _Field(req.region)
-    if req.repeat is not None:
-        request.fields["repeat"] = _Field(req.repeat)
+    # Stated even for a first request: the questions were chosen for it, and a record the user fills
+    # in (a current medication) would otherwise make the request read as a continuation.
+    request.fields["repeat"] = _Field(bool(req.repeat), inline="the questions above are for this; change it and run `new` again")
     resolved_request = {"treatment": questionnaire.treatment, "region": req.region, "repeat": req.repeat}
     records: dict[tuple[str, str], _Map] = {}
     for q in questionnaire.questions:
@@ -129,10 +130,19 @@ def _add_to_record(root: _Map, records: dict[tuple[str, str], _Map], q: Question
         inside = record
         for name in resolved.after[:-1]:
             inside = inside.child(name)
-        inside.fields[resolved.after[-1]] = _Field(None, _describe(q))
+        name = resolved.after[-1]
+        held = inside.fields.get(name)
+        # A field the record cannot be without (a medication's name) keeps its placeholder, to be
+        # replaced, so that the unfilled skeleton still checks.
+        keep = held.value if isinstance(held, _Field) and inside is record and _required(resolved.records, name) else None
+        inside.fields[name] = _Field(keep, _describe(q))
     if q.within_days is not None and "date" not in record.fields:
         record.fields["date"] = _Field(None, [f"The date: only entries within {q.within_days} days before the "
                                               "request are counted"])
+
+
+def _required(model: type[BaseModel] | None, name: str) -> bool:
+    return model is not None and name in model.model_fields and model.model_fields[name].is_required()
 
 
 def _allowed(model: type[BaseModel], name: str, q: Question) -> str | None:
