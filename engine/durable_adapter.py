@@ -45,10 +45,31 @@ def ruleset_name(base: str, rules: Json) -> str:
     return f"{base}@{digest}"
 
 
+# durable's C JSON reader gives no match at all for a number written with an exponent and no decimal
+# point ("1e-05", "1e+20", as Python writes floats below 1e-4 or from 1e16), so such a fact silently
+# matched no rule. Those magnitudes are moved to the nearest plainly written value that compares the
+# same way with every threshold a guideline uses: a tiny non-zero number to 0.0001 (still above zero),
+# a huge one to 10**15 (still above any dose, count or duration). Other numbers are sent unchanged.
+_SMALLEST_PLAIN = 0.0001
+_LARGEST_PLAIN = 10**15
+
+
+def to_json_number(value: float) -> int | float:
+    if value != value:  # NaN: the case model refuses it; never send it
+        raise ValueError("not a number")
+    if abs(value) >= _LARGEST_PLAIN:
+        return _LARGEST_PLAIN if value > 0 else -_LARGEST_PLAIN
+    if 0 < abs(value) < _SMALLEST_PLAIN:
+        return _SMALLEST_PLAIN if value > 0 else -_SMALLEST_PLAIN
+    return value
+
+
 def to_json_value(value: Any) -> Any:
     """durable-rules accepts JSON values only."""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, float):
+        return to_json_number(value)
     if isinstance(value, list | tuple):
         return [to_json_value(v) for v in value]
     return value

@@ -68,7 +68,8 @@ def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: 
     seen: set[tuple[str | None, ...]] = set()
     unique = []
     for hint in hints:
-        key = (hint.criteria_set, hint.criterion, hint.path, hint.message)
+        # Two criteria needing the same fact documented need it once: the first criterion names it.
+        key = (hint.path, hint.kind, hint.message)
         if key not in seen:
             seen.add(key)
             unique.append(hint)

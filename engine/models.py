@@ -47,7 +47,8 @@ HomeService = Literal["skilled_nursing", "therapy", "medical_treatment", "person
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegInt = Annotated[int, Field(ge=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+# Finite only: "inf weeks" of relief is a typing slip, not a fact.
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PainScore = Annotated[float, Field(ge=0, le=10)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog
 from engine.criteria.pack import CriteriaPack
@@ -122,3 +123,22 @@ def test_a_treatment_without_criteria_is_predicted_from_the_base_rate(evaluator:
     request = evaluator.evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
     assert (request.prediction, request.basis, request.findings) == ("uphold", "base_rate", ())
     assert "nine IMR decisions in ten" in request.rationale
+
+
+@pytest.mark.parametrize("weeks", [0.00001, 1e-7, 1e-300, 5.99999, 6.0, 1e20, 123456.5])
+def test_numbers_of_any_magnitude_reach_the_rules_and_compare_exactly(evaluator: Evaluator, weeks: float) -> None:
+    """durable's JSON reader once matched nothing for '1e-05' or '1e+20' (an exponent, no decimal point)."""
+    case = Case.model_validate({
+        "history": {"injections": [{"treatment": "ESI", "region": "lumbar", "date": "2014-01-01", "relief_pct": 60,
+                                    "relief_weeks": weeks, "medication_reduction": True, "functional_improvement": True}]},
+        "requests": [{"id": "1", "treatment": "lumbar ESI", "region": "lumbar"}],
+    })
+    request = evaluator.evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
+    duration = next(f for f in request.findings if f.criterion == "prior_relief_duration")
+    assert duration.status == ("met" if weeks >= 6 else "unmet")
+
+
+def test_an_infinite_duration_is_refused_by_the_case_model() -> None:
+    with pytest.raises(ValidationError):
+        Case.model_validate({"history": {"injections": [{"treatment": "ESI", "relief_weeks": float("inf")}]},
+                             "requests": [{"id": "1", "treatment": "ESI"}]})

@@ -181,3 +181,9 @@ def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_:
     for left_out in result.to_overturn:
         partial = _apply(answers, [h for h in result.to_overturn if h is not left_out], by_field)
         assert evaluator.evaluate(case_from_answers(q, partial)).requests[0].prediction == "uphold"
+
+
+def test_a_fact_two_criteria_need_is_asked_for_once(evaluator: Evaluator) -> None:
+    (therapy,) = _judge(evaluator, {"requests": [{"id": "a", "treatment": "aquatic therapy", "region": "lumbar"}]})
+    messages = [h.message for h in therapy.to_overturn]
+    assert messages and len(messages) == len(set(messages))
