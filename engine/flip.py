@@ -73,7 +73,9 @@ def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: 
         if key not in seen:
             seen.add(key)
             unique.append(hint)
-    return tuple(unique)
+    # Where only a different request would help, documenting the rest would not flip it: say only that.
+    blocking = [h for h in unique if h.kind == "not_fixable"]
+    return tuple(blocking or unique)
 
 
 def _criterion_hints(cs: CriteriaSet, finding: Finding) -> list[FlipHint]:

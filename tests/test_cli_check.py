@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cli_support import run_cli
 from conftest import REPO
@@ -11,19 +12,40 @@ from conftest import REPO
 EXAMPLES = REPO / "examples"
 
 
-@pytest.mark.parametrize(
-    ("example", "predictions", "code"),
-    [
-        ("repeat_esi_meets_criteria.yaml", {"esi": "overturn", "fluoro": "overturn"}, 0),
-        ("repeat_esi_missing_relief.yaml", {"esi": "uphold", "fluoro": "uphold", "sedation": "uphold"}, 1),
-        ("pt_twelve_visits_beyond_limit.yaml", {"pt": "uphold"}, 1),
-        ("mri_with_red_flag.yaml", {"mri": "overturn"}, 0),
-        ("xray_without_red_flag.yaml", {"xray": "uphold"}, 1),
-    ],
-)
+EXAMPLE_OUTCOMES = [
+    ("repeat_esi_meets_criteria.yaml", {"esi": "overturn", "fluoro": "overturn"}, 0),
+    ("repeat_esi_missing_relief.yaml", {"esi": "uphold", "fluoro": "uphold", "sedation": "uphold"}, 1),
+    ("pt_twelve_visits_beyond_limit.yaml", {"pt": "uphold"}, 1),
+    ("mri_with_red_flag.yaml", {"mri": "overturn"}, 0),
+    ("xray_without_red_flag.yaml", {"xray": "uphold"}, 1),
+    ("opioids_above_morphine_ceiling.yaml", {"norco": "uphold"}, 1),
+    ("carisoprodol_refill.yaml", {"soma": "uphold"}, 1),
+    ("home_health_after_surgery_2018.yaml", {"home": "overturn"}, 0),
+    ("postsurgical_pt_after_discectomy.yaml", {"pt": "overturn"}, 0),
+    ("compounded_cream_with_gabapentin.yaml", {"cream": "uphold"}, 1),
+]
+
+
+@pytest.mark.parametrize(("example", "predictions", "code"), EXAMPLE_OUTCOMES)
 def test_examples_predict_as_documented(example: str, predictions: dict[str, str], code: int) -> None:
     out = json.loads(run_cli("check", str(EXAMPLES / example), "--format", "json", expect=code).stdout)
     assert {r["id"]: r["prediction"] for r in out["requests"]} == predictions
+
+
+def test_every_bundled_example_has_its_expected_outcome_pinned() -> None:
+    pinned = {example for example, _, _ in EXAMPLE_OUTCOMES}
+    assert {p.name for p in EXAMPLES.glob("*.yaml")} == pinned
+
+
+def test_the_examples_name_what_decided_them() -> None:
+    ceiling = json.loads(run_cli("check", str(EXAMPLES / "opioids_above_morphine_ceiling.yaml"), "-f", "json", expect=1).stdout)
+    (norco,) = ceiling["requests"]
+    (hint,) = norco["to_overturn"]
+    assert hint["criterion"] == "dose_within_ceiling" and hint["observed"] == 220 and hint["kind"] == "threshold"
+    soma = json.loads(run_cli("check", str(EXAMPLES / "carisoprodol_refill.yaml"), "-f", "json", expect=1).stdout)
+    assert [h["kind"] for h in soma["requests"][0]["to_overturn"]] == ["not_fixable"]
+    home = json.loads(run_cli("check", str(EXAMPLES / "home_health_after_surgery_2018.yaml"), "-f", "json", expect=0).stdout)
+    assert {u["edition"] for u in home["requests"][0]["criteria_sets"] if u["applied"]} == {"mtus_2017"}
 
 
 def test_json_contract_shape_and_every_uphold_says_why() -> None:
@@ -96,21 +118,21 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("bad.yaml", "requests: [{id: r1, treatment: PT\n", "line 2, column 1: not valid YAML"),
-        ("type.yaml", "requests: [{id: r1, treatment: PT, visits: many}]", "requests → item 1 → visits"),
-        ("unknown.yaml", "requests: [{id: r1, treatment: PT, vists: 3}]",
+    ("bad.yaml", "requests: [{id: r1, treatment: PT\n", "line 2, column 1: not valid YAML"),
+    ("type.yaml", "requests: [{id: r1, treatment: PT, visits: many}]", "requests → item 1 → visits"),
+    ("unknown.yaml", "requests: [{id: r1, treatment: PT, vists: 3}]",
          "requests → item 1 → vists: is not a case field"),
-        ("date.yaml", "request_date: 2014-13-40\nrequests: [{id: r1, treatment: PT}]",
+    ("date.yaml", "request_date: 2014-13-40\nrequests: [{id: r1, treatment: PT}]",
          "request_date: must be a date like 2014-03-10 (got '2014-13-40')"),
-        ("negative.yaml", "requests: [{id: r1, treatment: PT, visits: -3}]",
+    ("negative.yaml", "requests: [{id: r1, treatment: PT, visits: -3}]",
          "visits: Input should be greater than or equal to 0"),
-        ("treatment.yaml", "requests: [{id: r1, treatment: epidurl steroid injection}]",
+    ("treatment.yaml", "requests: [{id: r1, treatment: epidurl steroid injection}]",
          "unknown treatment 'epidurl steroid injection'; did you mean 'epidural steroid injection'"),
-        ("empty.yaml", "", "is empty"),
-        ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "is a binary file"),
-        ("list.yaml", "- 1\n- 2\n", "must hold a mapping of case fields"),
-        ("norequests.yaml", "case_id: x\nrequests: []\n", "requests: must list at least one item"),
-        ("history.yaml", "history: {injections: [{treatment: moonbeam therapy}]}\nrequests: [{id: r1, treatment: PT}]",
+    ("empty.yaml", "", "is empty"),
+    ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "is a binary file"),
+    ("list.yaml", "- 1\n- 2\n", "must hold a mapping of case fields"),
+    ("norequests.yaml", "case_id: x\nrequests: []\n", "requests: must list at least one item"),
+    ("history.yaml", "history: {injections: [{treatment: moonbeam therapy}]}\nrequests: [{id: r1, treatment: PT}]",
          "history.injections[0].treatment: unknown treatment 'moonbeam therapy'"),
     ],
 )
@@ -137,7 +159,8 @@ def test_a_bad_file_does_not_stop_the_good_ones(tmp_path: Path) -> None:
 def test_folder_of_cases_is_checked_in_order() -> None:
     run = run_cli("check", str(EXAMPLES), "-f", "json", expect=1)
     ids = [c["case_id"] for c in json.loads(run.stdout)]
-    assert ids == sorted(ids, key=lambda i: i) and len(ids) == 5
+    in_file_order = [yaml.safe_load(p.read_text())["case_id"] for p in sorted(EXAMPLES.glob("*.yaml"))]
+    assert ids == in_file_order and len(ids) == len(EXAMPLE_OUTCOMES)
 
 
 def test_usage_errors_exit_2() -> None:

@@ -187,3 +187,10 @@ def test_a_fact_two_criteria_need_is_asked_for_once(evaluator: Evaluator) -> Non
     (therapy,) = _judge(evaluator, {"requests": [{"id": "a", "treatment": "aquatic therapy", "region": "lumbar"}]})
     messages = [h.message for h in therapy.to_overturn]
     assert messages and len(messages) == len(set(messages))
+
+
+def test_when_documentation_cannot_flip_it_only_that_is_said(evaluator: Evaluator) -> None:
+    (soma,) = _judge(evaluator, {"requests": [{"id": "s", "treatment": "SOMA 350 mg #60"}]})
+    assert soma.prediction == "uphold" and soma.missing_documentation
+    assert [h.criterion for h in soma.to_overturn] == ["not_carisoprodol"]
+    assert all(h.kind == "not_fixable" for h in soma.to_overturn)
