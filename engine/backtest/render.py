@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import IO, Any
 
 from rich.console import Console
@@ -104,6 +105,11 @@ def disagreement_cells(row: dict[str, Any]) -> list[str]:
             {True: "yes", False: "no", None: "–"}[row["same_guideline"]]]
 
 
+def _short(cells: list[str]) -> list[str]:
+    """A terminal is narrow: the file name stands for the path (the other formats keep the path)."""
+    return [PurePath(cells[0]).name, *cells[1:]]
+
+
 def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(Text(counts_line(report), style="bold"))
     metrics, baseline = report["metrics"], report["baseline"]
@@ -116,10 +122,10 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(_table("Per criteria set", ("criteria set", *GROUP_HEADINGS), _groups(report, "per_criteria_set")))
     shown = report["item_rows"]
     more = f" (the first {len(shown)} of {report['items']})" if len(shown) < report["items"] else ""
-    console.print(_table(f"Items{more}", ITEM_HEADINGS, [item_cells(row) for row in shown]))
+    console.print(_table(f"Items{more}", ITEM_HEADINGS, [_short(item_cells(row)) for row in shown]))
     if report["disagreements"]:
         console.print(_table(f"Disagreements ({report['disagreements_total']})", DISAGREEMENT_HEADINGS,
-                             [disagreement_cells(r) for r in report["disagreements"]]))
+                             [_short(disagreement_cells(r)) for r in report["disagreements"]]))
     skipped = report["skipped"][:TABLE_SKIPS]
     if skipped:
         rest = report["skipped_total"] - len(skipped)
