@@ -34,11 +34,12 @@ def job_input(job: Job) -> str:
     return job.source if isinstance(job, Skip) else job.input
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path | Skip]:
     try:
         with os.scandir(folder) as scan:
             entries = sorted((e.name, e.is_dir(), e.is_file()) for e in scan if not e.name.startswith("."))
-    except OSError:
+    except OSError as exc:
+        yield Skip(source=str(folder), reason=f"the folder cannot be read: {exc.strerror or type(exc).__name__}")
         return
     for name, is_dir, is_file in entries:
         if is_dir:
@@ -52,9 +53,9 @@ def iter_jobs(paths: Iterable[Path]) -> Iterator[Job]:
     for path in paths:
         if path.is_dir():
             found = False
-            for letter in _walk(path):
+            for entry in _walk(path):
                 found = True
-                yield LetterJob(str(letter))
+                yield entry if isinstance(entry, Skip) else LetterJob(str(entry))
             if not found:
                 yield Skip(source=str(path), reason="the folder holds no .txt or .pdf letters")
         elif path.suffix.lower() in RECORD_SUFFIXES:

@@ -72,8 +72,9 @@ class Summary:
         self.per_category.setdefault(row.category, Counter())[pair] += 1
         for key in group_key(row):
             self.per_set.setdefault(key, Counter())[pair] += 1
-        for finding in row.deciding:
-            self.per_criterion[(finding.rsplit(":", 1)[0], row.agree)] += 1
+        if row.basis == "criteria":
+            for finding in row.deciding:
+                self.per_criterion[(finding.rsplit(":", 1)[0], row.agree)] += 1
         self.guideline[{True: "same", False: "different", None: "unknown"}[row.same_guideline]] += 1
         if len(self.rows) < self.limits[0]:
             self.rows.append(row)

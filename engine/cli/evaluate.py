@@ -166,8 +166,6 @@ def evaluate(
     raise typer.Exit(EXIT_OK)
 
 
-evaluate.__doc__ = HELP
-
 
 def register(app: typer.Typer) -> None:
     app.command("evaluate", help=HELP)(evaluate)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cli_support import run_cli
+from engine.backtest import Skip
+from engine.backtest.inputs import LetterJob, iter_jobs
 from engine.letters import parse_letter_file
 
 
@@ -95,3 +100,27 @@ def test_as_of_is_passed_to_the_evaluation(shared_letters: Path, evaluate_json: 
 def test_help_explains_that_skipped_letters_still_exit_0() -> None:
     out = run_cli("evaluate", "--help", expect=0).stdout
     assert "skipped" in out and "Exit codes" in out
+
+
+def test_companions_count_under_their_basis_not_as_criteria(shared_letters: Path, evaluate_json: Callable[..., Any]) -> None:
+    report = evaluate_json(str(shared_letters))
+    companions = [r for r in report["item_rows"] if r["basis"] == "companion"]
+    assert all("/" in name for name in report["per_criterion"])
+    if companions:
+        assert report["per_criteria_set"]["(companion)"]["items"] == sum(not r["criteria_sets"] for r in companions)
+
+
+def test_an_unreadable_sub_folder_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "b_locked"
+    locked.mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr("engine.backtest.inputs.os.scandir", scandir)
+    jobs = list(iter_jobs([tmp_path]))
+    assert jobs == [LetterJob(str(tmp_path / "a.txt")), Skip(source=str(locked), reason="the folder cannot be read: Permission denied")]
