@@ -71,7 +71,7 @@ def _bars(name: str, group: dict[str, Any]) -> str:
             f'height="{_ROW_H - 5}" fill="{colour}"><title>{escape(label)}: {percent(value)}</title></rect>'
             f'<text x="0" y="{y + 11}" font-size="11">{escape(label)}</text>'
             f'<text x="{175 + width}" y="{y + 11}" font-size="11">{percent(value)}</text>')
-    return (f'<figure><figcaption><b>{escape(name)}</b> <span class="muted">({group["items"]} items, '
+    return (f'<figure><figcaption><b>{escape(name)}</b> <span class="muted">({group["items"]} item{"" if group["items"] == 1 else "s"}, '
             f'{group["overturned"]} overturned)</span></figcaption><svg width="{_BAR_W + 230}" height="{height}" '
             f'role="img" aria-label="{escape(name)}">{"".join(rows)}</svg></figure>')
 

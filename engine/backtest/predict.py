@@ -19,22 +19,32 @@ from engine.backtest.records import CaseRecord
 from engine.evaluate import Evaluator
 from engine.explain import citation_line
 from engine.extract import extract_case
+from engine.extract.dates import find_dates
 from engine.letters.citations import parse_citations
 from engine.letters.models import Citation, Letter
 from engine.results import CaseResult, RequestResult
 
 _CASE_YEAR = re.compile(r"CM(\d{2})-")
+# Independent Medical Review decides disputes over utilization review decisions from 2013 on (SB 863).
+IMR_BEGAN = dt.date(2013, 1, 1)
 
 
 def letter_date(letter: Letter) -> dt.date | None:
-    """The date the letter's dispute is judged by: the UR denial, else the other process dates, else
-    the middle of the year its IMR case number names (CM14- → 2014-07-01); None when it gives none."""
+    """The date the letter's dispute is judged by: the UR denial, else the other process dates, else the
+    middle of the year its IMR case number names (CM14- → 2014-07-01), else the latest date its
+    clinical summary mentions (the request follows the last visit it reports) when that falls in
+    IMR's time; None when the letter gives none of these."""
     header = letter.header
     for value in (header.ur_denial_date, header.application_received, header.date_assigned, header.decision_date):
         if isinstance(value, dt.date):
             return value
     year = _CASE_YEAR.match(header.case_number or "")
-    return dt.date(2000 + int(year.group(1)), 7, 1) if year else None
+    if year:
+        return dt.date(2000 + int(year.group(1)), 7, 1)
+    mentioned = [found.value for found in find_dates(letter.clinical_summary)]
+    latest = max(mentioned, default=None)
+    # An earlier date (the injury's, say) cannot be when an IMR dispute arose: IMR began with 2013.
+    return latest if latest is not None and latest >= IMR_BEGAN else None
 
 
 def _deciding(request: RequestResult) -> tuple[str, ...]:

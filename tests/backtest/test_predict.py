@@ -19,9 +19,9 @@ from engine.letters.models import Citation, Layout, Letter, LetterHeader, Letter
 FIXTURES = Path(__file__).resolve().parents[1] / "letters" / "fixtures"
 
 
-def _letter(**header: object) -> Letter:
+def _letter(summary: str = "", **header: object) -> Letter:
     return Letter(source="x", layout=Layout.MAXIMUS_2014, header=LetterHeader.model_validate(header),
-                  items=[LetterItem(title="Physical therapy", decision="upheld")])
+                  clinical_summary=summary, items=[LetterItem(title="Physical therapy", decision="upheld")])
 
 
 def test_the_date_judged_by_comes_from_the_header_in_order() -> None:
@@ -29,6 +29,11 @@ def test_the_date_judged_by_comes_from_the_header_in_order() -> None:
     assert letter_date(_letter(ur_denial_date="November 25, 2014", date_assigned=dt.date(2014, 12, 8))) == dt.date(2014, 12, 8)
     assert letter_date(_letter(case_number="CM15-0001234")) == dt.date(2015, 7, 1)
     assert letter_date(_letter()) is None
+
+
+def test_without_header_dates_the_latest_date_of_the_summary_in_imr_time_is_used() -> None:
+    assert letter_date(_letter("Injured on 3/2/2011. Seen on 4/20/2014 and again on 9/3/2014.")) == dt.date(2014, 9, 3)
+    assert letter_date(_letter("Injured on 6/29/2000; no later visit is dated.")) is None
 
 
 def test_a_fixture_letter_is_judged_by_its_ur_denial_date() -> None:
