@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli_support import run_cli
 from engine.backtest.synthetic import write_corpus
 
 KILL_AFTER_LINES = 20
@@ -61,3 +62,16 @@ def test_without_resume_the_details_file_starts_afresh(tmp_path: Path, shared_le
     details.write_text("old line\n", encoding="utf-8")
     report = evaluate_json(str(shared_letters), "--details", str(details))
     assert _lines(details) == report["letters"] and "old line" not in details.read_text(encoding="utf-8")
+
+
+def test_csv_of_a_resumed_run_has_the_rows_of_the_whole_run(tmp_path: Path, shared_letters: Path,
+                                                            evaluate_json: Callable[..., Any]) -> None:
+    details = tmp_path / "d.jsonl"
+    report = evaluate_json(str(shared_letters), "--details", str(details))
+    first_letter = details.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    details.write_text(first_letter, encoding="utf-8")  # as if interrupted after the first letter
+    target = tmp_path / "items.csv"
+    run_cli("evaluate", str(shared_letters), "--details", str(details), "--resume", "--format", "csv", "--out", str(target),
+            expect=0)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + report["items"]
