@@ -29,6 +29,8 @@ GROUP_HEADINGS = ("items", "overturned", "accuracy", "always-uphold accuracy", "
 ROW_COLUMNS = ("source", "item", "title", "treatment", "category", "actual", "predicted", "agree", "basis",
                "as_of", "criteria_sets", "deciding", "our_guideline", "reviewer_guideline", "same_guideline")
 TABLE_SKIPS = 20
+# A terminal shows the first rows; every row is in --format csv, the JSON report (capped) and --details.
+TABLE_ROWS = 50
 
 
 def percent(value: object) -> str:
@@ -120,12 +122,14 @@ def print_report(report: dict[str, Any], console: Console) -> None:
                          [[a, *(str(confusion[a][p]) for p in DECISIONS)] for a in DECISIONS]))
     console.print(_table("Per treatment category", ("category", *GROUP_HEADINGS), _groups(report, "per_category")))
     console.print(_table("Per criteria set", ("criteria set", *GROUP_HEADINGS), _groups(report, "per_criteria_set")))
-    shown = report["item_rows"]
+    shown = report["item_rows"][:TABLE_ROWS]
     more = f" (the first {len(shown)} of {report['items']})" if len(shown) < report["items"] else ""
     console.print(_table(f"Items{more}", ITEM_HEADINGS, [_short(item_cells(row)) for row in shown]))
-    if report["disagreements"]:
-        console.print(_table(f"Disagreements ({report['disagreements_total']})", DISAGREEMENT_HEADINGS,
-                             [_short(disagreement_cells(r)) for r in report["disagreements"]]))
+    disagreements = report["disagreements"][:TABLE_ROWS]
+    if disagreements:
+        more = f", the first {len(disagreements)}" if len(disagreements) < report["disagreements_total"] else ""
+        console.print(_table(f"Disagreements ({report['disagreements_total']}{more})", DISAGREEMENT_HEADINGS,
+                             [_short(disagreement_cells(r)) for r in disagreements]))
     skipped = report["skipped"][:TABLE_SKIPS]
     if skipped:
         rest = report["skipped_total"] - len(skipped)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli_support import run_cli
 from engine.backtest import Settings, Summary, UnitResult, run_backtest
 from engine.backtest.synthetic import CorpusStats
 
@@ -63,3 +64,13 @@ def test_listeners_see_every_result_in_order(corpus: tuple[Path, CorpusStats]) -
     seen: list[str] = []
     run_backtest([folder], Settings(), listeners=[lambda unit: seen.append(unit.input)])
     assert len(seen) == stats.files and seen == sorted(seen)
+
+
+def test_the_terminal_table_shows_the_first_rows_and_says_how_many_there_are(
+        corpus: tuple[Path, CorpusStats], evaluate_json: Callable[..., Any]) -> None:
+    folder, _ = corpus
+    report = evaluate_json(str(folder))
+    out = run_cli("evaluate", str(folder), expect=0).stdout
+    assert f"Items (the first 50 of {report['items']})" in out
+    assert f"Skipped ({report['skipped_total']})" in out
+    assert f"… and {report['skipped_total'] - 20} more skipped" in out
