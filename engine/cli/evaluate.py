@@ -126,7 +126,7 @@ def _render(summary: Summary, fmt: ReportFormat, handle: IO[str]) -> None:
 
 def evaluate(
     paths: Annotated[list[Path], typer.Argument(help="Letters (.txt, .pdf), folders of them, or .jsonl/.yaml case records",
-                                                metavar="PATH...", show_default=False)],
+                                                metavar="PATH", show_default=False)],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, csv (per-item rows), markdown or html")]
     = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file instead of stdout")] = None,
