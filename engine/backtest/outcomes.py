@@ -1,0 +1,57 @@
+"""What back-testing produces for each input: the compared items and what was skipped, as frozen models.
+
+One `UnitResult` per input (a letter file, or one record of a case file); it is what a worker sends
+back, what one line of `--details` holds, and all the summary needs to fold it into the metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.backtest.metrics import Decision
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Skip(_Frozen):
+    """An input or one item of it that could not be compared, and why (in words a user can act on)."""
+
+    source: str
+    reason: str
+
+
+class ItemRow(_Frozen):
+    """One disputed item: the reviewer's decision beside ours, and what decided ours."""
+
+    source: str
+    item: int
+    title: str
+    treatment: str
+    category: str
+    actual: Decision
+    predicted: Decision
+    agree: bool
+    basis: str
+    as_of: dt.date
+    criteria_sets: tuple[str, ...] = ()
+    deciding: tuple[str, ...] = ()
+    our_guideline: tuple[str, ...] = ()
+    reviewer_guideline: str | None = None
+    same_guideline: bool | None = None
+
+
+class UnitResult(_Frozen):
+    """Everything one input gave: its compared items and its skips (a wholly unreadable input has no items)."""
+
+    input: str
+    items: tuple[ItemRow, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+
+    @property
+    def read(self) -> bool:
+        """Whether the input was read as a letter or record at all (it may still have skipped items)."""
+        return not any(s.source == self.input for s in self.skipped)

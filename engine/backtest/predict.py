@@ -1,0 +1,109 @@
+"""One letter or one structured case → its items predicted and compared with the actual decisions.
+
+The case is built from the clinical summary and the item titles only (never the rationale): the
+extractor numbers its requests `r<N>` by the position of the title, which is how each prediction
+finds its letter item again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.backtest.guidelines import same_guideline
+from engine.backtest.metrics import Decision
+from engine.backtest.outcomes import ItemRow, Skip, UnitResult
+from engine.backtest.records import CaseRecord
+from engine.evaluate import Evaluator
+from engine.explain import citation_line
+from engine.extract import extract_case
+from engine.extract.dates import find_dates
+from engine.letters.citations import parse_citations
+from engine.letters.models import Citation, Letter
+from engine.results import CaseResult, RequestResult
+
+_CASE_YEAR = re.compile(r"CM(\d{2})-")
+# Independent Medical Review decides disputes over utilization review decisions from 2013 on (SB 863).
+IMR_BEGAN = dt.date(2013, 1, 1)
+
+
+def letter_date(letter: Letter) -> dt.date | None:
+    """The date the letter's dispute is judged by: the UR denial, else the other process dates, else the
+    middle of the year its IMR case number names (CM14- → 2014-07-01), else the latest date its
+    clinical summary mentions (the request follows the last visit it reports) when that falls in
+    IMR's time; None when the letter gives none of these."""
+    header = letter.header
+    for value in (header.ur_denial_date, header.application_received, header.date_assigned, header.decision_date):
+        if isinstance(value, dt.date):
+            return value
+    year = _CASE_YEAR.match(header.case_number or "")
+    if year:
+        return dt.date(2000 + int(year.group(1)), 7, 1)
+    mentioned = [found.value for found in find_dates(letter.clinical_summary)]
+    latest = max(mentioned, default=None)
+    # An earlier date (the injury's, say) cannot be when an IMR dispute arose: IMR began with 2013.
+    return latest if latest is not None and latest >= IMR_BEGAN else None
+
+
+def _deciding(request: RequestResult) -> tuple[str, ...]:
+    """The findings that decided the prediction: the unmet ones, else the undocumented ones, else all met."""
+    if request.basis == "companion":
+        return (f"follows {request.companion_of}",)
+    findings = request.findings
+    for status in ("unmet", "missing", "met"):
+        chosen = [f for f in findings if f.status == status]
+        if chosen:
+            return tuple(f"{f.criteria_set}/{f.criterion}: {status}" for f in chosen)
+    return ()
+
+
+def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, request: RequestResult, actual: Decision,
+             reviewer_guideline: str | None, citations: Sequence[Citation]) -> ItemRow:
+    applied = [evaluator.pack.get(use.criteria_set) for use in request.criteria_sets if use.applied]
+    predicted: Decision = "overturned" if request.prediction == "overturn" else "upheld"
+    return ItemRow(
+        source=result.source or "", item=number, title=title, treatment=request.treatment, category=request.category,
+        actual=actual, predicted=predicted, agree=actual == predicted, basis=request.basis, as_of=result.as_of,
+        criteria_sets=tuple(cs.id for cs in applied), deciding=_deciding(request),
+        our_guideline=tuple(citation_line(cs) for cs in applied), reviewer_guideline=reviewer_guideline,
+        same_guideline=same_guideline(applied, citations),
+    )
+
+
+def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, edition: str | None = None) -> UnitResult:
+    source = letter.source
+    extraction = extract_case(letter.clinical_summary, [item.title for item in letter.items],
+                              case_id=Path(source).stem, catalog=evaluator.catalog)
+    result = evaluator.evaluate(extraction.case, as_of=as_of or letter_date(letter), edition=edition, source=source)
+    requests = {r.id: r for r in result.requests}
+    rows: list[ItemRow] = []
+    skipped: list[Skip] = []
+    for number, item in enumerate(letter.items, start=1):
+        request = requests.get(f"r{number}")
+        where = f"{source}#item {number}"
+        if item.decision is None:
+            skipped.append(Skip(source=where, reason="the reviewer's decision on this item could not be read"))
+        elif request is None:
+            skipped.append(Skip(source=where, reason="the item's title names no treatment in the catalog"))
+        else:
+            rows.append(item_row(evaluator, result, number, item.title, request, item.decision,
+                                 item.reviewer_guideline, item.citations))
+    return UnitResult(input=source, items=tuple(rows), skipped=tuple(skipped))
+
+
+def predict_record(record: CaseRecord, unit: str, evaluator: Evaluator, as_of: dt.date | None,
+                   edition: str | None = None) -> UnitResult:
+    result = evaluator.evaluate(record.case, as_of=as_of, edition=edition, source=record.source)
+    rows: list[ItemRow] = []
+    skipped: list[Skip] = []
+    for number, request in enumerate(result.requests, start=1):
+        actual = record.outcomes.get(request.id)
+        if actual is None:
+            skipped.append(Skip(source=f"{unit}#{request.id}", reason="the record gives no actual outcome for this request"))
+            continue
+        cited = record.reviewer_guidelines.get(request.id)
+        rows.append(item_row(evaluator, result, number, request.requested_as, request, actual, cited,
+                             parse_citations(cited)))
+    return UnitResult(input=unit, items=tuple(rows), skipped=tuple(skipped))

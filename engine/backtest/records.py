@@ -1,0 +1,117 @@
+"""Structured cases that carry their actual outcomes: a JSONL file (one record a line) or a YAML list.
+
+    {"source": "CM14-0000001", "case": {<a case, as `imrcheck check` reads it>},
+     "outcomes": {"r1": "upheld", "r2": "overturned"},
+     "reviewer_guidelines": {"r1": "MTUS Chronic Pain Medical Treatment Guidelines, ESIs, page 46"}}
+
+Reading yields each record's raw data with its line number; validation happens where the record is
+predicted (in a worker), so a bad record becomes one skipped entry naming its line and field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from engine.backtest.metrics import Decision
+from engine.backtest.outcomes import Skip
+from engine.case_io import describe_location, read_text_file
+from engine.errors import CaseValidationError, ImrcheckError
+from engine.models import Case
+from engine.resources import load_yaml_with_lines, strip_lines
+
+JSONL_SUFFIXES = (".jsonl",)
+YAML_SUFFIXES = (".yaml", ".yml")
+RECORD_SUFFIXES = JSONL_SUFFIXES + YAML_SUFFIXES
+# A record is a case of a few kilobytes; a far longer line is not one.
+MAX_RECORD_CHARS = 1_000_000
+
+
+class CaseRecord(BaseModel):
+    """One case with the reviewer's actual decision on each of its requests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Annotated[str, Field(min_length=1, description="Where the case came from, e.g. the IMR case number")]
+    case: Case
+    outcomes: Annotated[dict[str, Decision], Field(min_length=1, description="request id → upheld | overturned")]
+    reviewer_guidelines: dict[str, str] = Field(
+        default_factory=dict, description="request id → the guideline the reviewer cited, as the letter words it"
+    )
+
+    @model_validator(mode="after")
+    def _ids_are_requests(self) -> CaseRecord:
+        ids = {r.id for r in self.case.requests}
+        for field, keys in (("outcomes", self.outcomes), ("reviewer_guidelines", self.reviewer_guidelines)):
+            unknown = sorted(set(keys) - ids)
+            if unknown:
+                raise ValueError(f"{field} names {', '.join(unknown)}, which the case does not request "
+                                 f"(its requests: {', '.join(sorted(ids))})")
+        return self
+
+
+@dataclass(frozen=True)
+class RecordJob:
+    """A record as read, not yet validated; `input` is `<file>:<line>`."""
+
+    input: str
+    data: Any
+
+
+def validate_record(data: Any, unit: str) -> CaseRecord:
+    if not isinstance(data, dict):
+        raise CaseValidationError(f"a record is a mapping with source, case and outcomes, not {type(data).__name__}",
+                                  source=unit)
+    try:
+        return CaseRecord.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{describe_location(e['loc'])}: {e['msg']}" for e in exc.errors()[:5]]
+        raise CaseValidationError("; ".join(problems), source=unit, problems=problems) from None
+
+
+def _jsonl(path: Path) -> Iterator[RecordJob | Skip]:
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            unit = f"{path}:{number}"
+            if not line.strip():
+                continue
+            if len(line) > MAX_RECORD_CHARS:
+                yield Skip(source=unit, reason=f"line {number} is longer than {MAX_RECORD_CHARS:,} characters; not a record")
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skip(source=unit, reason=f"line {number}, column {exc.colno}: not valid JSON ({exc.msg})")
+                continue
+            yield RecordJob(unit, data)
+
+
+def _yaml(path: Path) -> Iterator[RecordJob | Skip]:
+    try:
+        loaded = load_yaml_with_lines(read_text_file(path, what="record file", limit=200 * 1024 * 1024))
+    except ImrcheckError as exc:
+        yield Skip(source=str(path), reason=exc.message)
+        return
+    except Exception as exc:  # yaml's own errors, and recursion on hostile input
+        yield Skip(source=str(path), reason=f"cannot be read as YAML ({type(exc).__name__})")
+        return
+    records = loaded if isinstance(loaded, list) else [loaded]
+    for index, record in enumerate(records, start=1):
+        line = record.get("__line__") if isinstance(record, dict) else None
+        yield RecordJob(f"{path}:{line}" if line else f"{path}#record {index}", strip_lines(record))
+
+
+def read_records(path: Path) -> Iterator[RecordJob | Skip]:
+    """Each record of a JSONL or YAML record file, or a Skip for a line or a file that cannot be one."""
+    if not path.is_file():
+        yield Skip(source=str(path), reason="no such file" if not path.exists() else "not a regular file")
+        return
+    try:
+        yield from (_jsonl(path) if path.suffix.lower() in JSONL_SUFFIXES else _yaml(path))
+    except OSError as exc:
+        yield Skip(source=str(path), reason=f"cannot be read: {exc.strerror or type(exc).__name__}")
