@@ -81,16 +81,37 @@ def _date(rng: random.Random, year: int) -> str:
     return f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{year}"
 
 
+def item_block(title: str, decision: Decision, guideline: str) -> str:
+    """One disputed item in the 2014 layout: title and decision, both guidelines and a rationale."""
+    necessary = "medically necessary" if decision == "overturned" else "not medically necessary"
+    return (f"{title}: {decision.capitalize()}\n\n"
+            f"Claims Administrator guideline: {guideline}\n\n"
+            f"MAXIMUS guideline: {guideline}\n\n"
+            f"Decision rationale: The invented rationale weighs the documented facts against the guideline. "
+            f"Therefore, the request is {necessary}.\n\n")
+
+
+def letter_text(case_number: str, assigned: str, ur_denial: str, specialty: str, summary: str, items: list[str]) -> str:
+    """A whole letter in the 2014 header layout the parser reads, around a summary and item blocks."""
+    return (f"Case Number: {case_number}        Date Assigned: {assigned}\n\n"
+            f"UR Denial Date: {ur_denial}       Priority: Standard\n\n"
+            " HOW THE IMR FINAL DETERMINATION WAS MADE \n\n"
+            "An invented independent physician reviewed the whole file for this made-up dispute.\n\n"
+            "The Expert Reviewer has the following credentials: \n\n"
+            f"State(s) of Licensure: California \n\nCertification(s)/Specialty: {specialty}\n\n"
+            " CLINICAL CASE SUMMARY \n\n"
+            "The expert reviewer developed the following clinical case summary based on a review of the \n"
+            "case file, including all medical records: \n\n"
+            f"{summary}\n\n"
+            "IMR ISSUES, DECISIONS AND RATIONALES \n\n"
+            "The Final Determination was based on decisions for the disputed items/services set forth below: \n\n"
+            + "".join(items))
+
+
 def _item(rng: random.Random, treatment: _Treatment, supported: bool) -> tuple[str, str, Decision]:
     decision: Decision = "overturned" if rng.random() < (0.6 if supported else 0.03) else "upheld"
     title = treatment.title.format(n=rng.choice((4, 6, 8, 12)))
-    necessary = "medically necessary" if decision == "overturned" else "not medically necessary"
-    block = (f"{title}: {decision.capitalize()}\n\n"
-             f"Claims Administrator guideline: {treatment.guideline}\n\n"
-             f"MAXIMUS guideline: {treatment.guideline}\n\n"
-             f"Decision rationale: The invented rationale weighs the documented facts against the guideline. "
-             f"Therefore, the request is {necessary}.\n\n")
-    return block, title, decision
+    return item_block(title, decision, treatment.guideline), title, decision
 
 
 def letter(rng: random.Random, number: int) -> GeneratedLetter:
@@ -110,19 +131,8 @@ def letter(rng: random.Random, number: int) -> GeneratedLetter:
     summary = " ".join(s for s in (
         rng.choice(_OPENINGS).format(age=rng.randint(25, 64), job=rng.choice(_JOBS), injury=_date(rng, year - 2)),
         rng.choice(_PAIN).format(pain=rng.randint(3, 9)), *facts, rng.choice(_WORK)) if s)
-    text = (f"Case Number: CM{year % 100:02d}-{number:07d}        Date Assigned: {_date(rng, year)}\n\n"
-            f"UR Denial Date: {_date(rng, year)}       Priority: Standard\n\n"
-            " HOW THE IMR FINAL DETERMINATION WAS MADE \n\n"
-            "An invented independent physician reviewed the whole file for this made-up dispute.\n\n"
-            "The Expert Reviewer has the following credentials: \n\n"
-            f"State(s) of Licensure: California \n\nCertification(s)/Specialty: {rng.choice(_SPECIALTIES)}\n\n"
-            " CLINICAL CASE SUMMARY \n\n"
-            "The expert reviewer developed the following clinical case summary based on a review of the \n"
-            "case file, including all medical records: \n\n"
-            f"{summary}\n\n"
-            "IMR ISSUES, DECISIONS AND RATIONALES \n\n"
-            "The Final Determination was based on decisions for the disputed items/services set forth below: \n\n"
-            + "".join(blocks))
+    text = letter_text(f"CM{year % 100:02d}-{number:07d}", _date(rng, year), _date(rng, year), rng.choice(_SPECIALTIES),
+                       summary, blocks)
     return GeneratedLetter(f"letter_{number:06d}.txt", text, tuple(decisions), tuple(mapped))
 
 

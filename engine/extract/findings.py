@@ -108,7 +108,8 @@ _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"cauda equina", "cauda_equina"),
         (r"saddle an(?:a)?esthesia", "saddle_anesthesia"),
         (r"(?:bowel or )?bladder (?:dysfunction|incontinence)|urinary (?:retention|incontinence)", "bladder_dysfunction"),
-        (r"history of cancer|history of malignancy", "cancer_history"),
+        (r"history of (?:[a-z]+ ){0,2}(?:cancer|malignancy|carcinoma)|(?:prior|previous|treated) (?:[a-z]+ )?cancer",
+         "cancer_history"),
         (r"progressive neurologic(?:al)? deficit", "progressive_neurologic_deficit"),
         (r"unexplained weight loss|night sweats", "constitutional_symptoms"),
     )
@@ -227,10 +228,49 @@ def work_status(sentences: list[Sentence], rec: Recorder) -> WorkStatus | None:
     return status
 
 
+# How long the pain has lasted: "low back pain for the past two years", "leg pain that began three
+# weeks ago", "a 14-month history of neck pain". Read only in a sentence about pain or symptoms.
+_SYMPTOM_WORDS = r"(?:pain|symptoms?|complaints?|sciatica|spasms?)"
+_DURATION = re.compile(
+    rf"\b{_SYMPTOM_WORDS}\b[^.;]{{0,70}}?\b(?:for|over|during|in) (?:the |about |approximately |nearly |more than )?"
+    rf"(?:past |last |previous |preceding )?{COUNT}\s(days?|weeks?|months?|years?)\b(?! ago)"
+    rf"|\b{_SYMPTOM_WORDS}\b[^.;]{{0,70}}?\b(?:began|started|developed|arose|came on|since)\b[^.;]{{0,40}}?\b{COUNT}\s"
+    rf"(days?|weeks?|months?|years?) ago\b"
+    rf"|\b(?:began|started|developed)\b[^.;]{{0,60}}?\b{_SYMPTOM_WORDS}\b[^.;]{{0,60}}?\b{COUNT}\s(days?|weeks?|months?|years?)"
+    rf" ago\b"
+    rf"|\b{COUNT}[- ](day|week|month|year)[- ]history of (?:[\w-]+ ){{0,3}}?{_SYMPTOM_WORDS}\b",
+    re.IGNORECASE,
+)
+# Between the symptom and its duration: relief or a treatment means the duration is theirs ("70% pain
+# relief for 10 weeks", "pain managed with therapy for 6 weeks").
+_NOT_THE_SYMPTOM = re.compile(
+    r"\b(?:relie\w*|improve\w*|benefit\w*|better|resolv\w*|free|medications?|meds|therapy|sessions?|injections?|"
+    r"blocks?|treat\w*|taking|takes|taken|used|using|prescribed|work(?:ed|ing)?|duty)\b",
+    re.IGNORECASE,
+)
+_MONTHS_PER = {"day": 1 / 30.4, "week": 1 / 4.35, "month": 1.0, "year": 12.0}
+
+
+def _duration_months(flat: str) -> float | None:
+    """Months of symptoms the sentence states, or None (also when the statement is negated)."""
+    for match in _DURATION.finditer(flat):
+        groups = [g for g in match.groups() if g is not None]
+        number, unit = count_value(groups[0]), groups[1].lower().rstrip("s")
+        if _NOT_THE_SYMPTOM.search(match.group(0)) is not None:
+            continue
+        if number is not None and assertion(flat, match.start(), match.end()) == "affirmed":
+            return round(number * _MONTHS_PER[unit], 1)
+    return None
+
+
 def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     for sentence in sentences:
         flat = sentence.flat
+        months = _duration_months(flat)
+        if months is not None:
+            found["duration_months"] = months
+            rec.add("symptoms.duration_months", months, sentence)
         for match in _PAIN.finditer(flat):
             if float(match.group(1)) <= 10:
                 found["pain_score"] = float(match.group(1))

@@ -12,7 +12,7 @@ from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import DISPUTE, given, regions_in
+from engine.extract.vocab import COUNT, DISPUTE, count_value, given, regions_in
 
 _MODALITIES = (
     (re.compile(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
@@ -41,17 +41,37 @@ _THERAPIES = (
 )
 _VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
 _VISITS_AFTER = re.compile(r"^\W{0,3}(?:x\s?|for\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE)
+# "16 chiropractic visits", "twelve physical therapy sessions": the count before the name, the unit after.
+_COUNT_BEFORE = re.compile(rf"\b{COUNT} (?:prior |previous |earlier )?$", re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"^(?: (?:manipulation|treatment|therapy|care))? (?:sessions|visits|treatments)\b", re.IGNORECASE)
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
 _HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
 _TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
 
 
+# "No imaging of the lumbar spine has been done", "she has had no prior MRI": the study history is
+# documented, and empty (criteria on repeat imaging count earlier studies).
+_NO_STUDIES = re.compile(
+    r"\b(?:no (?:prior |previous |earlier )?(?:imaging|diagnostic (?:imaging|studies)|MRI|x-?rays?|radiographs?|"
+    r"imaging studies)(?: studies)?(?: of the [\w ]{3,25}?)? (?:has|have) (?:yet )?been (?:done|performed|obtained)"
+    r"|(?:has|have) (?:had )?no (?:prior |previous |earlier )?(?:imaging|MRI|x-?rays?|radiographs?)"
+    r"|(?:has|have) (?:not|never) (?:had|undergone) (?:any )?(?:imaging|an MRI|x-?rays?)"
+    r"|(?:has|have) not (?:yet )?been imaged)\b",
+    re.IGNORECASE,
+)
+
+
 def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = []
     last_sentence = -2
+    stated_none = False
     for number, sentence in enumerate(sentences):
         flat = sentence.flat
         if DISPUTE.search(flat):
+            continue
+        if _NO_STUDIES.search(flat):
+            stated_none = True
+            rec.add("studies", [], sentence)
             continue
         hits = [(m, modality) for pattern, modality in _MODALITIES for m in pattern.finditer(flat)]
         done = [(m, modality) for m, modality in hits if _STUDY_DONE.search(flat) and given_study(flat, m)]
@@ -94,7 +114,7 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
             rec.add(f"studies[{index}].official_report", study["official_report"], sentence)
     for study in found:
         study.pop("_n", None)
-    return found or None
+    return found if found or stated_none else None
 
 
 def _unattached_root_finding(flat: str, rec: Recorder) -> None:
@@ -133,9 +153,13 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
                 visits = _VISITS_BEFORE.search(flat[max(0, match.start() - 30) : match.start()]) or _VISITS_AFTER.search(
                     flat[match.end() : match.end() + 25]
                 )
-                if visits is not None:
-                    course["visits"] = int(visits.group(1))
-                    rec.add(f"history.therapy_courses[{index}].visits", course["visits"], sentence)
+                count = _COUNT_BEFORE.search(flat[max(0, match.start() - 20) : match.start()])
+                number = int(visits.group(1)) if visits is not None else None
+                if number is None and count is not None and _UNIT_AFTER.match(flat[match.end() : match.end() + 30]):
+                    number = count_value(count.group(1))
+                if number is not None:
+                    course["visits"] = number
+                    rec.add(f"history.therapy_courses[{index}].visits", number, sentence)
                 region = regions_in(flat[max(0, match.start() - 20) : match.end() + 30])
                 if region and "region" not in course:
                     course["region"] = region[0]
@@ -163,12 +187,14 @@ def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], fie
     return value
 
 
+# Case-blind but for "PT" (a sentence may open with "Physical therapy"; "pt" is also "patient").
 _CONSERVATIVE = re.compile(
-    r"\b(?:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|PT|chiropractic\w*"
-    r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)\b"
+    r"\b(?:(?i:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|chiropractic\w*"
+    r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)|PT)\b"
 )
 _FAILED_AFTER = re.compile(
-    r"^[^.;]{0,40}?\b(?:with (?:only )?(?:minimal|little|no|limited|temporary) (?:pain )?(?:relief|benefit|improvement)"
+    r"^[^.;]{0,40}?\b(?:(?:with|gave|provided|brought|offered|yielded|produced) (?:only )?(?:minimal|little|no|limited|"
+    r"temporary|short-lived) (?:pain )?(?:relief|benefit|improvement)"
     r"|without (?:significant |lasting )?(?:relief|benefit|improvement)|(?:has |have |had )?failed|did not help"
     r"|did not improve|(?:was|were) (?:ineffective|not helpful|unsuccessful))\b",
     re.IGNORECASE,

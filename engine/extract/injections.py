@@ -31,7 +31,11 @@ _RELIEF = re.compile(
     r"|\b(\d{1,3})\s?% (?:pain )?(?:reduction|improvement)\b",
     re.IGNORECASE,
 )
-_WEEKS = re.compile(r"\bfor\s(?:about\s|approximately\s)?(\d{1,2})\s(weeks?|months?)\b", re.IGNORECASE)
+# "for 8 weeks", "lasting eight weeks", "that lasted about two months".
+_WEEKS = re.compile(
+    rf"\b(?:for|lasting|lasted|that lasted|which lasted)\s(?:about\s|approximately\s|nearly\s|over\s)?{COUNT}\s(weeks?|months?)\b",
+    re.IGNORECASE,
+)
 _MED_REDUCTION = re.compile(
     r"\b(?:(?:decreased|reduced|reduce|reduction (?:in|of)|decrease (?:in|of)|less|lower|cut (?:back|down)(?: on)?|"
     r"able to (?:reduce|decrease|stop|wean)|weaned(?: off)?|curtail\w*)\s(?:[\w'/-]+\s){0,4}?(?:medications?|meds|"
@@ -42,12 +46,21 @@ _MED_REDUCTION = re.compile(
 )
 _FUNCTION = re.compile(
     r"\b(?:functional (?:improvement|benefit|gains?|response)|improved (?:his |her |their )?function(?:ing)?|"
-    r"improvement in function(?:ing)?)\b",
+    r"improvement in function(?:ing)?|(?:his |her |their )?function(?:ing)? (?:improved|got better|increased))\b",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:the|this|that|these|those|each|the last|the prior|the previous) (?:injections?|blocks?|procedures?|ESIs?)"
     r"|post-?(?:injection|procedure))\b",
+    re.IGNORECASE,
+)
+
+
+# "She has had no prior injections": the injection history is documented, and empty. Only the
+# general statement counts; "no prior epidural injections" says nothing of other kinds.
+_NONE = re.compile(
+    r"\b(?:(?:has|had|have) (?:had )?no (?:prior |previous |earlier )?injections|no (?:prior|previous|earlier) injections"
+    r"|(?:has|have) (?:not|never) had (?:any )?(?:an )?injections?|denies (?:any )?(?:prior |previous )?injections)\b",
     re.IGNORECASE,
 )
 
@@ -63,8 +76,9 @@ def _outcome(text: str) -> dict[str, Any]:
         elif relief.group(2) or relief.group(3) or relief.group(4):
             out["relief_pct"] = min(float(relief.group(2) or relief.group(3) or relief.group(4)), 100.0)
     weeks = _WEEKS.search(text)
-    if weeks is not None:
-        out["relief_weeks"] = round(float(weeks.group(1)) * (4.3 if weeks.group(2).lower().startswith("m") else 1), 1)
+    number = count_value(weeks.group(1)) if weeks is not None else None
+    if weeks is not None and number is not None:
+        out["relief_weeks"] = round(number * (4.3 if weeks.group(2).lower().startswith("m") else 1), 1)
     for key, pattern in (("medication_reduction", _MED_REDUCTION), ("functional_improvement", _FUNCTION)):
         for match in pattern.finditer(text):
             value = polarity(text, match.start(), match.end())
@@ -77,9 +91,14 @@ def injections(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]]
     found: list[dict[str, Any]] = []
     last_group: list[int] = []
     last_sentence = -2
+    stated_none = False
     for number, sentence in enumerate(sentences):
         flat = sentence.flat
         if DISPUTE.search(flat):
+            continue
+        if _NONE.search(flat):
+            stated_none = True
+            rec.add("history.injections", [], sentence)
             continue
         mentions = [m for m in _ESI.finditer(flat) if given(flat, m.start(), m.end())]
         mentions = [m for m in mentions if assertion(flat, m.start(), m.end()) != "negated"]
@@ -101,7 +120,7 @@ def injections(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]]
                 for key, value in record.items():
                     rec.add(f"history.injections[{index}].{key}", value, sentence)
         last_sentence = number
-    return found or None
+    return found if found or stated_none else None
 
 
 def _count(flat: str, match: re.Match[str]) -> int:
@@ -126,9 +145,10 @@ def _record(flat: str, match: re.Match[str], segment_end: int) -> dict[str, Any]
     if side is not None:
         record["side"] = side
     outcome = _outcome(after)
-    # Medication and function are often stated after the relief ("... and less Norco since").
+    # What followed is often stated after the date or the relief, in the same segment ("... on
+    # 1/10/2014 and reported 70% relief lasting eight weeks", "... and less Norco since").
     rest = _outcome(flat[match.end() : segment_end])
-    outcome.update({k: v for k, v in rest.items() if k in ("medication_reduction", "functional_improvement")})
+    outcome.update({k: v for k, v in rest.items() if k in ("medication_reduction", "functional_improvement") or k not in outcome})
     record.update(outcome)
     dates = [d for d in find_dates(flat) if min(abs(d.start - match.end()), abs(match.start() - d.end)) < 40]
     if dates:

@@ -63,6 +63,12 @@ _ABERRANT = re.compile(
     r"|early refills?|lost (?:prescriptions?|scripts?)|multiple prescribers|diversion|misuse)\b",
     re.IGNORECASE,
 )
+# "The 4 A's were documented at each visit" covers all four domains; "no documentation of the four
+# A's" leaves all four undocumented (documented false).
+_FOUR_AS = re.compile(r"\b(?:4|four) A(?:'|’)?s\b", re.IGNORECASE)
+_FOUR_AS_CUE = re.compile(r"\b(?:documented|addressed|reviewed|assessed|monitored|recorded|noted|discussed)\b", re.I)
+_FOUR_DOMAINS = ("analgesia_documented", "activities_of_daily_living_documented", "adverse_effects_documented",
+                 "aberrant_behavior_assessed")
 _CURES = re.compile(r"\bCURES\b|\bPDMP\b|\bprescription drug monitoring\b")
 _UDS = re.compile(
     r"\b(?:urine (?:drug |toxicology )?(?:screens?|screening|tests?|testing|toxicology)|UDS|urine tox\w*|drug screens?"
@@ -202,6 +208,13 @@ class _Monitoring:
             self._two_levels(match, "adverse_effects_documented", "side_effects", flat, sentence)
         for match in _ABERRANT.finditer(flat):
             self._two_levels(match, "aberrant_behavior_assessed", "aberrant_behavior_found", flat, sentence)
+        for match in _FOUR_AS.finditer(flat):
+            if undocumented(flat, match.start(), match.end()):
+                value: bool | None = False
+            else:
+                value = polarity(flat, match.start(), match.end()) if _FOUR_AS_CUE.search(flat) else None
+            for domain in _FOUR_DOMAINS:
+                self.put(domain, value, sentence)
         for match in _CURES.finditer(flat):
             if assertion(flat, match.start(), match.end()) == "affirmed" and not undocumented(flat, match.start(), match.end()):
                 self.put("aberrant_behavior_assessed", True, sentence)

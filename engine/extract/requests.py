@@ -14,8 +14,9 @@ from typing import Any
 from engine.catalog import TreatmentCatalog
 from engine.extract.drugs import dose_mg, doses_per_day, generic_of, quantity
 from engine.extract.evidence import Recorder
+from engine.extract.negation import assertion, undocumented
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import COUNT, count_value, levels_in, region_of_levels, regions_in, side_in
+from engine.extract.vocab import COUNT, DISPUTE, count_value, levels_in, region_of_levels, regions_in, side_in
 
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
 _VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
@@ -24,6 +25,22 @@ _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECAS
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
 _PER_WEEK = re.compile(r"\b(\d)\s?(?:x|times)\s?(?:a |per )?week\b", re.IGNORECASE)
 _WEEKS = re.compile(r"\b(?:x|for)\s?(\d{1,2})\s?weeks?\b", re.IGNORECASE)
+
+
+# "for 2 weeks", "x 14 days", "30-day supply" in a prescription title.
+_SUPPLY = re.compile(r"\b(?:x|for)\s?(\d{1,3})\s?(days?|weeks?)\b|\b(\d{1,3})[- ]day supply\b", re.IGNORECASE)
+
+
+def supply_weeks(title: str, dispensed: int | None, per_day: float | None) -> float | None:
+    """How many weeks the prescription lasts: as the title states it, else the quantity dispensed over
+    the doses a day ("#30", three a day: 10 days), which is how a reviewer reads a short course."""
+    stated = _SUPPLY.search(title)
+    if stated is not None:
+        days = int(stated.group(1) or stated.group(3)) * (7 if (stated.group(2) or "").lower().startswith("w") else 1)
+        return round(days / 7, 1)
+    if dispensed is not None and per_day:
+        return round(dispensed / per_day / 7, 1)
+    return None
 
 
 def _drug_fields(title: str, matched: str) -> dict[str, Any]:
@@ -41,6 +58,9 @@ def _drug_fields(title: str, matched: str) -> dict[str, Any]:
     dispensed = quantity(title)
     if dispensed is not None:
         fields["quantity"] = dispensed
+    weeks = supply_weeks(title, dispensed, per_day)
+    if weeks is not None:
+        fields["duration_weeks"] = weeks
     return fields
 
 
@@ -93,11 +113,45 @@ def requests(
         if treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0):
             request["repeat"] = True
         found.append(request)
+    _risks_discussed(found, sentences, catalog, rec)
     _link_companions(found, catalog)
     if treatment_plan := _planned(found, sentences, catalog, rec):
         for request, planned in treatment_plan:
             request["planned_procedure"] = planned
     return found
+
+
+# "The risks of oral steroids and their modest benefit were discussed with him", "we discussed the
+# risks and benefits of the injection": the request's risks were discussed (negated: not discussed).
+_RISKS = re.compile(
+    r"\brisks?\b[^.;]{0,80}?\b(?:discussed|reviewed|explained|went over)\b"
+    r"|\b(?:discussed|reviewed|explained|counsell?ed (?:him|her|them) (?:on|about))\s(?:[\w-]+\s){0,3}?risks?\b",
+    re.IGNORECASE,
+)
+
+
+_NOT = re.compile(r"\b(?:not|never)\b", re.IGNORECASE)
+
+
+def _risks_discussed(found: list[dict[str, Any]], sentences: list[Sentence], catalog: TreatmentCatalog, rec: Recorder) -> None:
+    """Risks discussed, for the requests whose treatment the sentence names (or every request when it names none)."""
+    for sentence in sentences:
+        flat = sentence.flat
+        if DISPUTE.search(flat):
+            continue
+        match = _RISKS.search(flat)
+        if match is None:
+            continue
+        found_as = assertion(flat, match.start(), match.end())
+        if found_as == "uncertain":
+            continue
+        # The negation may sit inside the phrase ("the risks ... were not discussed").
+        value = not (found_as == "negated" or _NOT.search(match.group(0)) or undocumented(flat, match.start(), match.end()))
+        named = catalog.match_title(flat)
+        for index, request in enumerate(found):
+            if named is None or named.treatment_id == request["treatment"]:
+                request["risks_discussed"] = value
+                rec.add(f"requests[{index}].risks_discussed", value, sentence)
 
 
 def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog) -> None:
