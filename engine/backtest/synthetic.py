@@ -3,7 +3,9 @@
 Every letter is made up here (no text from real letters): the 2014 header layout the parser reads,
 a clinical summary whose documented facts vary, one to three disputed items, and the reviewer's
 decision on each, about nine in ten upheld. A decision leans on the facts the way real ones do: an
-item whose summary documents what its guideline asks for is overturned more often. A share of the
+item whose summary documents what its guideline asks for is overturned more often. A documented
+item's sentences document every criterion of the sets that judge it (`GeneratedLetter.documented`
+says which items are), so the pipeline predicts it overturned (tests/backtest/test_synthetic.py). A share of the
 files are not letters at all (binary data, a cut-off letter, plain prose, an empty file) so that
 skipping is exercised; an item naming no catalog treatment exercises item-level skips.
 """
@@ -25,31 +27,48 @@ _MTUS = "Decision based on MTUS Chronic Pain Treatment Guidelines"
 class _Treatment:
     title: str
     guideline: str
-    supportive: str  # a sentence documenting what the guideline asks for
+    # Sentences documenting every criterion of the sets that judge the item (the wording of
+    # tests/e2e/documented_summaries.yaml), so that a documented item is one the pipeline can overturn.
+    supportive: str
     against: str  # a sentence documenting that it is not met, or "" to leave it undocumented
+    # The visits or sessions ({n} in the title) an item may ask for: any of four when undocumented; when
+    # documented, counts the guideline allows on top of the earlier visits the supportive text states.
+    documented_counts: tuple[int, int, int, int] = (4, 6, 8, 12)
 
 
+_ANY_COUNT = (4, 6, 8, 12)
 _TREATMENTS = (
     _Treatment("Repeat lumbar epidural steroid injection at left L4-L5", f"{_MTUS} Epidural Steroid Injections Page(s): 46.",
                "She had a prior lumbar epidural steroid injection at L4-5 on 6/1/2013 with 70% relief for 8 weeks "
                "and reduced medication use with improved function.",
                "She had a prior lumbar epidural steroid injection at L4-5 on 6/1/2013 with 20% relief for 2 weeks."),
     _Treatment("Physical therapy {n} visits for the lumbar spine", f"{_MTUS} Physical Medicine Page(s): 98-99.",
-               "She completed 4 sessions of physical therapy with functional improvement.",
-               "She completed 24 sessions of physical therapy without improvement."),
+               "She completed 4 sessions of physical therapy for the low back with functional improvement.",
+               "She completed 24 sessions of physical therapy without improvement.", documented_counts=(2, 4, 4, 6)),
     _Treatment("Norco 10/325mg 1 PO TID", f"{_MTUS} Opioids Page(s): 76-80.",
-               "Urine drug screen was consistent and pain and function improved with Norco.", ""),
+               "She takes Norco 10/325 mg three times a day. With Norco her pain falls from 8/10 to 4/10, and it lets her do "
+               "household chores. She reports no side effects from the medication. There is no aberrant drug-taking "
+               "behavior. A urine drug screen was consistent with the prescribed medication.", ""),
     _Treatment("MRI of the lumbar spine", "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 303-304.",
-               "There is progressive weakness of the left leg and decreased sensation in the L5 dermatome.",
+               "She has a history of breast cancer and reports unexplained weight loss. No imaging of the lumbar spine "
+               "has been done.",
                "There are no red flags and no neurologic deficit."),
     _Treatment("Medrol dosepak", "The Expert Reviewer did not base their decision on the MTUS. Decision based on Non-MTUS "
                "Citation Official Disability Guidelines (ODG), Low Back Chapter, Corticosteroids (oral).",
-               "Pain radiates to the left leg in a dermatomal pattern with a positive straight leg raise on the left.",
+               "A new flare of pain radiating to the left leg began two weeks ago, with a positive straight leg raise on "
+               "the left. She takes ibuprofen 800 mg three times a day. The risks of oral steroids and their modest "
+               "benefit were discussed with her.",
                "Pain does not radiate."),
-    _Treatment("TENS unit for home use", f"{_MTUS} TENS Page(s): 114-116.", "A TENS unit trial was done with benefit.", ""),
-    _Treatment("Cyclobenzaprine 7.5mg #90", f"{_MTUS} Muscle relaxants Page(s): 63-66.", "", "She has taken cyclobenzaprine since 2012."),
+    _Treatment("TENS unit for home use", f"{_MTUS} TENS Page(s): 114-116.",
+               "She has had low back pain for the past two years. Chiropractic care and NSAIDs gave only minimal relief. "
+               "She completed a one-month TENS trial at home with less pain and less medication use.", ""),
+    _Treatment("Cyclobenzaprine 7.5mg 1 PO TID #30", f"{_MTUS} Muscle relaxants Page(s): 63-66.",
+               "She takes naproxen 550 mg twice a day and has an acute flare with muscle spasm after lifting last week. "
+               "She has not taken a muscle relaxant before.",
+               "She has taken cyclobenzaprine since 2012."),
     _Treatment("Acupuncture {n} sessions for the lumbar spine", "Decision based on MTUS Acupuncture Medical Treatment Guidelines.",
-               "She has not tolerated pain medication.", ""),
+               "She had 6 chiropractic visits for the low back last year and continues a daily home exercise program.", "",
+               documented_counts=(3, 4, 6, 6)),
     _Treatment("Ergonomic chair for home use", "Decision based on Non-MTUS Citation ACOEM Guidelines, Chapter 12, page 301.", "", ""),
 )
 _OPENINGS = (
@@ -71,6 +90,7 @@ class GeneratedLetter:
     text: str | bytes
     decisions: tuple[Decision, ...] = ()
     mapped: tuple[bool, ...] = ()
+    documented: tuple[bool, ...] = ()  # per item: the summary holds its supportive sentences
 
     @property
     def is_letter(self) -> bool:
@@ -110,7 +130,8 @@ def letter_text(case_number: str, assigned: str, ur_denial: str, specialty: str,
 
 def _item(rng: random.Random, treatment: _Treatment, supported: bool) -> tuple[str, str, Decision]:
     decision: Decision = "overturned" if rng.random() < (0.6 if supported else 0.03) else "upheld"
-    title = treatment.title.format(n=rng.choice((4, 6, 8, 12)))
+    # Same draw either way (a tuple of four), so a seed gives the same decisions whatever the texts say.
+    title = treatment.title.format(n=rng.choice(treatment.documented_counts if supported else _ANY_COUNT))
     return item_block(title, decision, treatment.guideline), title, decision
 
 
@@ -118,7 +139,7 @@ def letter(rng: random.Random, number: int) -> GeneratedLetter:
     """One well-formed letter with one to three items."""
     year = rng.choice((2013, 2014, 2015))
     chosen = rng.sample(_TREATMENTS, rng.choice((1, 1, 2, 3)))
-    facts, blocks, decisions, mapped = [], [], [], []
+    facts, blocks, decisions, mapped, documented = [], [], [], [], []
     for treatment in chosen:
         supported = rng.random() < 0.15
         sentence = treatment.supportive if supported else (treatment.against if rng.random() < 0.5 else "")
@@ -128,12 +149,13 @@ def letter(rng: random.Random, number: int) -> GeneratedLetter:
         blocks.append(block)
         decisions.append(decision)
         mapped.append(not treatment.title.startswith("Ergonomic"))
+        documented.append(supported and bool(treatment.supportive))
     summary = " ".join(s for s in (
         rng.choice(_OPENINGS).format(age=rng.randint(25, 64), job=rng.choice(_JOBS), injury=_date(rng, year - 2)),
         rng.choice(_PAIN).format(pain=rng.randint(3, 9)), *facts, rng.choice(_WORK)) if s)
     text = letter_text(f"CM{year % 100:02d}-{number:07d}", _date(rng, year), _date(rng, year), rng.choice(_SPECIALTIES),
                        summary, blocks)
-    return GeneratedLetter(f"letter_{number:06d}.txt", text, tuple(decisions), tuple(mapped))
+    return GeneratedLetter(f"letter_{number:06d}.txt", text, tuple(decisions), tuple(mapped), tuple(documented))
 
 
 def not_a_letter(rng: random.Random, number: int) -> GeneratedLetter:

@@ -27,7 +27,7 @@ from engine.extract.vocab import DISPUTE, PLAN_CUE, given
 
 _NO_MEDS = re.compile(r"\bno (?:current )?medications? list\b|\bmedications? (?:list )?(?:was|were) not provided\b", re.I)
 _USING = re.compile(
-    r"\b(?:using|uses|taking|takes|prescribed|(?:was|is|were|are|been|remains?) on|medications? (?:include|includes|"
+    r"\b(?:using|uses|taking|takes|(?:has|have) taken|prescribed|(?:was|is|were|are|been|remains?) on|medications? (?:include|includes|"
     r"are|list)|continue[sd]?)\b",
     re.IGNORECASE,
 )

@@ -35,7 +35,7 @@ PAST_CUE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
     r"treatment to date|treatment (?:has |have )?included|treatment includes|treated with|status post|s/p|history of|"
     r"completed|tried|failed|"
-    r"continue|continued|continues|using|uses|was on|is on|were on|been on|remains on|remain on|taking|takes|"
+    r"continue|continued|continues|using|uses|was on|is on|were on|been on|remains on|remain on|taking|takes|has taken|have taken|"
     r"attended|does|performs|is doing|doing|participates in|participating in|engaged in)\b",
     re.IGNORECASE,
 )

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.backtest.predict import predict_letter
 from engine.backtest.synthetic import generate, letter, not_a_letter
 from engine.errors import LetterParseError
+from engine.evaluate import Evaluator
 from engine.letters import parse_letter_file, parse_letter_text
 
 
@@ -44,3 +46,29 @@ def test_the_files_that_are_no_letters_are_refused_by_the_reader(tmp_path: Path)
             path.write_text(generated.text, encoding="utf-8")
         with pytest.raises(LetterParseError):
             parse_letter_file(path)
+
+
+def test_documented_items_are_predicted_overturned_and_the_others_upheld(evaluator: Evaluator) -> None:
+    """The generator's supportive sentences document every criterion its items' sets ask for, so the
+    whole pipeline (parse → extract → evaluate) predicts a documented item overturned. An item left
+    undocumented is upheld unless the other items' sentences happen to document it too (an NSAID taken
+    and a "#30, three a day" title are a documented short muscle-relaxant course): a small share."""
+    rng = random.Random(11)
+    documented: list[str] = []
+    undocumented: list[str] = []
+    for number in range(300):
+        generated = letter(rng, number)
+        assert isinstance(generated.text, str)
+        if not any(generated.mapped):
+            continue
+        unit = predict_letter(parse_letter_text(generated.text, source=generated.name), evaluator, None)
+        for row in unit.items:
+            outcome = f"{row.predicted}: {row.title} {row.deciding}"
+            (documented if generated.documented[row.item - 1] else undocumented).append(outcome)
+    overturned = [o for o in documented if o.startswith("overturned")]
+    print(f"documented items predicted overturn: {len(overturned)}/{len(documented)}")
+    assert len(documented) >= 50
+    assert len(overturned) >= 0.8 * len(documented), [o for o in documented if not o.startswith("overturned")]
+    wrongly = [o for o in undocumented if o.startswith("overturned")]
+    print(f"undocumented items predicted overturn: {len(wrongly)}/{len(undocumented)}")
+    assert len(wrongly) <= 0.02 * len(undocumented), wrongly

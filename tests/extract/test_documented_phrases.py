@@ -181,3 +181,17 @@ def test_the_four_as_cover_all_four_domains(sentence: str, documented: bool | No
 def test_opioid_monitoring_phrases(sentence: str, field: str, value: bool) -> None:
     case = _case(f"He takes Norco 10/325 mg three times a day. {sentence}", "Norco 10/325mg #90")
     assert getattr(_get(case, "history.medications.0.monitoring"), field) is value
+
+
+@pytest.mark.parametrize(
+    ("summary", "taken"),
+    [
+        ("She has taken cyclobenzaprine since 2012.", True),
+        ("She has not taken cyclobenzaprine before.", False),
+        ("Cyclobenzaprine was requested.", False),
+    ],
+)
+def test_a_medication_she_has_taken(summary: str, taken: bool) -> None:
+    meds = _case(summary, "Cyclobenzaprine 7.5mg 1 PO TID #30").history
+    names = [m.drug for m in (meds.medications or ())] if meds is not None else []
+    assert ("cyclobenzaprine" in names) is taken
