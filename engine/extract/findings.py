@@ -94,6 +94,15 @@ _STRONG = re.compile(
     r"(?:is )?(?:normal|intact))\b",
     re.IGNORECASE,
 )
+# Neurologic findings that are getting worse or are new (imaging criteria: "new neurologic
+# dysfunction", "a progressing deficit"); worsening pain alone is neither.
+_DEFICIT = r"(?:weakness|numbness|neurologic(?:al)? (?:deficits?|dysfunction|findings?|signs?)|foot drop|sensory loss)"
+_PROGRESSIVE = re.compile(
+    rf"\b(?:progressive|progressing|worsening|increasing) (?:[a-z]+ ){{0,2}}?{_DEFICIT}"
+    rf"|\b{_DEFICIT} (?:is |are |has been |have been )?(?:progressing|worsening|getting worse)\b",
+    re.IGNORECASE,
+)
+_NEW_DEFICIT = re.compile(rf"\bnew(?:-onset| onset)? (?:[a-z]+ ){{0,2}}?{_DEFICIT}", re.IGNORECASE)
 _SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
 _TRIGGER = re.compile(
     rf"\b(?:{COUNT}\s)?(?:(?:active|latent|palpable|myofascial|tender)\s)?trigger points?\b(?!\s(?:injections?|injected|block))",
@@ -326,6 +335,11 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             put("motor_weakness", _affirmed(sentence, match), sentence)
         if _STRONG.search(flat):
             put("motor_weakness", False, sentence)
+        for pattern, key in ((_PROGRESSIVE, "progressive_neurologic_deficit"), (_NEW_DEFICIT, "new_neurologic_deficit")):
+            for match in pattern.finditer(flat):
+                value = polarity(flat, match.start(), match.end())
+                if value is not None:
+                    put(key, value, sentence)
         _trigger_points(sentence, found, rec)
     return found or None
 

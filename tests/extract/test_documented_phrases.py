@@ -195,3 +195,20 @@ def test_a_medication_she_has_taken(summary: str, taken: bool) -> None:
     meds = _case(summary, "Cyclobenzaprine 7.5mg 1 PO TID #30").history
     names = [m.drug for m in (meds.medications or ())] if meds is not None else []
     assert ("cyclobenzaprine" in names) is taken
+
+
+@pytest.mark.parametrize(
+    ("summary", "field", "value"),
+    [
+        ("There is progressive weakness of the left leg.", "progressive_neurologic_deficit", True),
+        ("Her numbness is getting worse.", "progressive_neurologic_deficit", True),
+        ("There is no progressive neurologic deficit.", "progressive_neurologic_deficit", False),
+        ("She reports worsening low back pain.", "progressive_neurologic_deficit", None),
+        ("He has new weakness of ankle dorsiflexion.", "new_neurologic_deficit", True),
+        ("There is new-onset foot drop on the left.", "new_neurologic_deficit", True),
+        ("There is no new neurologic deficit.", "new_neurologic_deficit", False),
+        ("Possible new weakness of the left leg.", "new_neurologic_deficit", None),
+    ],
+)
+def test_new_or_progressing_neurologic_findings(summary: str, field: str, value: bool | None) -> None:
+    assert _get(_case(summary, "MRI of the lumbar spine"), f"exam.{field}") is value
