@@ -1,4 +1,4 @@
-"""Epidural injections already given, with what followed each: percent relief, how many weeks it
+"""Epidural and trigger point injections already given, with what followed each: percent relief, how many weeks it
 lasted, whether pain medication went down, whether function improved.
 
 "Four prior epidural steroid injections with no relief" is four records, each with 0% relief;
@@ -24,6 +24,11 @@ _ESI = re.compile(
     r"nerve root blocks?|transforaminal (?:epidural )?injections?|epidurals?)\b",
     re.IGNORECASE,
 )
+# Trigger point injections given: the trigger point criteria ask about the last session (relief,
+# its weeks, function, date). A number with them ("three trigger point injections") is how many
+# were given in one session, so a mention is one record.
+_TPI = re.compile(r"\b(?:(?i:trigger[- ]point injections?)|TPIs?)\b")
+_KINDS = ((_ESI, "epidural_steroid_injection"), (_TPI, "trigger_point_injection"))
 _COUNT_BEFORE = re.compile(rf"\b{COUNT}\s(?:prior\s|previous\s|lumbar\s|cervical\s){{0,2}}$", re.IGNORECASE)
 _RELIEF = re.compile(
     r"\b(?:with|had|reported|gave|provided)?\W{0,3}(no|without|(\d{1,3})\s?%|good|significant|some|minimal|partial|"
@@ -100,8 +105,9 @@ def injections(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]]
             stated_none = True
             rec.add("history.injections", [], sentence)
             continue
-        mentions = [m for m in _ESI.finditer(flat) if given(flat, m.start(), m.end())]
-        mentions = [m for m in mentions if assertion(flat, m.start(), m.end()) != "negated"]
+        kinds = {m.start(): treatment for pattern, treatment in _KINDS for m in pattern.finditer(flat)}
+        mentions = sorted((m for pattern, _ in _KINDS for m in pattern.finditer(flat)), key=lambda m: m.start())
+        mentions = [m for m in mentions if given(flat, m.start(), m.end()) and assertion(flat, m.start(), m.end()) != "negated"]
         if not mentions:
             back = _BACK_REFERENCE.search(flat)
             if last_group and number == last_sentence + 1 and back is not None and PLAN_CUE.search(flat) is None:
@@ -112,8 +118,8 @@ def injections(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]]
             continue
         ends = [m.start() for m in mentions[1:]] + [len(flat)]
         for match, segment_end in zip(mentions, ends, strict=True):
-            record = _record(flat, match, segment_end)
-            count = _count(flat, match)
+            record = _record(flat, match, segment_end, kinds[match.start()])
+            count = _count(flat, match) if record["treatment"] == "epidural_steroid_injection" else 1
             last_group = list(range(len(found), len(found) + count))
             for index in last_group:
                 found.append(dict(record))
@@ -130,9 +136,9 @@ def _count(flat: str, match: re.Match[str]) -> int:
     return min(count or 1, MAX_INJECTIONS) if count or not plural else 1
 
 
-def _record(flat: str, match: re.Match[str], segment_end: int) -> dict[str, Any]:
+def _record(flat: str, match: re.Match[str], segment_end: int, treatment: str) -> dict[str, Any]:
     after = re.split(r"\band (?!S\d)|;|\)", flat[match.end() : min(segment_end, match.end() + 60)])[0]
-    record: dict[str, Any] = {"treatment": "epidural_steroid_injection"}
+    record: dict[str, Any] = {"treatment": treatment}
     # What is written just before the mention in the same clause ("a right L4-5 transforaminal ...").
     before = re.split(r"[,;]|\band\b", flat[max(0, match.start() - 40) : match.start()])[-1]
     regions = regions_in(before + match.group(0))
@@ -150,7 +156,9 @@ def _record(flat: str, match: re.Match[str], segment_end: int) -> dict[str, Any]
     rest = _outcome(flat[match.end() : segment_end])
     outcome.update({k: v for k, v in rest.items() if k in ("medication_reduction", "functional_improvement") or k not in outcome})
     record.update(outcome)
-    dates = [d for d in find_dates(flat) if min(abs(d.start - match.end()), abs(match.start() - d.end)) < 40]
+    # The nearest date within reach: "an ESI on 1/2/2014 ... and trigger point injections on 3/3/2014".
+    near = [(min(abs(d.start - match.end()), abs(match.start() - d.end)), d.start, d.value) for d in find_dates(flat)]
+    dates = sorted(item for item in near if item[0] < 40)
     if dates:
-        record["date"] = dates[0].value
+        record["date"] = dates[0][2]
     return record

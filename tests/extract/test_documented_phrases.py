@@ -212,3 +212,19 @@ def test_a_medication_she_has_taken(summary: str, taken: bool) -> None:
 )
 def test_new_or_progressing_neurologic_findings(summary: str, field: str, value: bool | None) -> None:
     assert _get(_case(summary, "MRI of the lumbar spine"), f"exam.{field}") is value
+
+
+def test_trigger_point_injections_given_are_injection_records_with_their_own_date() -> None:
+    case = _case("She had a lumbar epidural steroid injection on 1/2/2014 with 60% relief for 8 weeks and three trigger "
+                 "point injections on 3/3/2014 with no relief. Trigger point injections were requested again.",
+                 "Trigger point injections x3")
+    injections = case.history.injections if case.history is not None else None
+    assert injections is not None
+    assert [(i.treatment, str(i.date), i.relief_pct) for i in injections] == [
+        ("epidural_steroid_injection", "2014-01-02", 60.0), ("trigger_point_injection", "2014-03-03", 0.0)]
+
+
+def test_trigger_point_injections_not_given_are_not_records() -> None:
+    for summary in ("Trigger point injections were requested.", "She has never had trigger point injections."):
+        history = _case(summary, "Trigger point injections x3").history
+        assert history is None or history.injections is None
