@@ -16,6 +16,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -258,6 +259,9 @@ CASES |= {
     "new: unknown treatment": Bad(("new", "--treatment", "lumbar ESX"), ("lumbar ESX",), "did you mean"),
     "new: --out in a missing folder": Bad(("new", "--treatment", "lumbar ESI", "--out", "nowhere/case.yaml"),
                                           ("nowhere/case.yaml",), "cannot be written"),
+    "new: --out is a folder": Bad(("new", "--treatment", "lumbar ESI", "--out", "a_folder", "--force"), ("a_folder",),
+                                  "is a folder"),
+    "evaluate: --out is a folder": Bad(("evaluate", "good_letter.txt", "--out", "a_folder"), ("a_folder",), "cannot be written"),
     "new: --out exists": Bad(("new", "--treatment", "lumbar ESI", "--out", "good.yaml"), ("good.yaml",), "already exists"),
     "new: --date malformed": Bad(("new", "--treatment", "lumbar ESI", "--date", "2015-02-30"), ("--date", "2015-02-30"),
                                  "is not a date"),
@@ -302,6 +306,21 @@ def test_serve_on_a_port_in_use_says_so(listener: int, inputs: Path) -> None:
     assert f"127.0.0.1:{listener}" in run.stderr and "already in use" in run.stderr, run.stderr
     assert "--port" in run.stderr  # what to do about it
     assert "Traceback" not in run.stderr
+
+
+def test_ctrl_c_exits_130_without_a_traceback(inputs: Path) -> None:
+    folder = inputs / "many_letters"
+    folder.mkdir()
+    for number in range(200):
+        shutil.copy(GOOD_LETTER, folder / f"letter_{number:03}.txt")
+    process = subprocess.Popen([str(IMRCHECK), "parse", folder.name, "--format", "jsonl"], cwd=inputs,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.readline()  # the first letter is out: the run is under way
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=HANG_GUARD_SECONDS)
+    assert process.returncode == 130, stderr
+    assert_no_internals(Run(130, "", stderr))
 
 
 # ---- batches: the bad ones are listed, every good one is delivered -------------------------
