@@ -11,11 +11,12 @@ from pydantic import ValidationError
 
 from engine.errors import CaseValidationError, InputError
 from engine.models import Case
+from engine.resources import BoundedAliases, YamlAliasError
 
 MAX_CASE_BYTES = 5 * 1024 * 1024  # a case is a few kilobytes; anything this large is not a case
 
 
-class _CaseLoader(yaml.SafeLoader):
+class _CaseLoader(BoundedAliases, yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so the case model parses them and can say which is wrong."""
 
 
@@ -60,15 +61,26 @@ def _parse_document(text: str, *, source: str, json_only: bool) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", source=source) from None
+        except (ValueError, RecursionError) as exc:
+            raise InputError(_unreadable_value(exc), source=source) from None
     try:
         return yaml.load(text, Loader=_CaseLoader)
+    except YamlAliasError as exc:
+        raise InputError(str(exc), source=source) from None
     except (ValueError, RecursionError) as exc:
-        raise InputError(f"cannot be read as YAML ({exc.__class__.__name__})", source=source) from None
+        raise InputError(_unreadable_value(exc), source=source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise InputError(f"{where}not valid YAML ({problem})", source=source) from None
+
+
+def _unreadable_value(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "is nested too deeply to be a case file"
+    # Python refuses to convert integers of more than 4,300 digits; no case fact is one.
+    return "holds a value that cannot be read (such as a number thousands of digits long)"
 
 
 def describe_location(loc: tuple[int | str, ...]) -> str:
@@ -79,10 +91,15 @@ def describe_location(loc: tuple[int | str, ...]) -> str:
     return " → ".join(parts) or "the file"
 
 
+_KIND: dict[type, str] = {str: "text", dict: "a mapping", list: "a list"}
+
+
 def _plain_message(err: Any) -> str:
     kind = err["type"]
     given = err.get("input")
-    shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+    # Numbers and yes/no are echoed to show what was out of range; text is not, as it is what the case
+    # holds (a diagnosis, a name) and error lines end up in terminals and logs.
+    shown = repr(given) if isinstance(given, int | float | bool) or given is None else _KIND.get(type(given), "a value")
     if kind == "extra_forbidden":
         return "is not a case field (check the spelling; `imrcheck schema` lists the fields)"
     if kind == "missing":
@@ -90,7 +107,7 @@ def _plain_message(err: Any) -> str:
     if kind == "too_short":
         return "must list at least one item"
     if kind.startswith("date"):
-        return f"must be a date like 2014-03-10 (got {shown})"
+        return "must be a real date, written like 2014-03-10" + ("" if isinstance(given, str) else f" (got {shown})")
     return f"{err['msg'].rstrip('.')} (got {shown})"
 
 

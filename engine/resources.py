@@ -19,12 +19,65 @@ def bundled_criteria_root() -> Traversable:
     return files("guideline_criteria")
 
 
+# A document may hold at most this many values once its aliases are expanded, beyond what it spells
+# out: anchors that save typing stay well under it, a "billion laughs" bomb is refused before it is built.
+MAX_ALIAS_EXPANSION = 100_000
+
+
+class YamlAliasError(yaml.YAMLError):
+    """The document's aliases expand far beyond its text, or an alias refers to the node holding it."""
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def check_alias_expansion(root: yaml.Node, limit: int = MAX_ALIAS_EXPANSION) -> None:
+    """Refuse a document whose expanded size exceeds what it writes out by more than `limit` values.
+
+    Aliases share one node, so this walks each distinct node once (post-order, without recursion)."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > len(sizes) + limit:
+                raise YamlAliasError(f"its YAML aliases (*name) expand to more than {limit:,} values; "
+                                     "write the repeated values out instead")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise YamlAliasError("a YAML alias (*name) refers to the value that holds it, which never ends")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+
+
+class BoundedAliases:
+    """Loader mixin: the composed document is checked by `check_alias_expansion` before any object is built."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
+        if node is not None:
+            check_alias_expansion(node)
+        return node
+
+
 # libyaml's parser when PyYAML was built with it: the same safe constructors, about fifteen times
 # faster on the criteria pack, which every process loads at start.
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
+class _LineLoader(BoundedAliases, _SafeBase):  # type: ignore[valid-type,misc]
     """A safe loader that records the line of every mapping, so load errors can name it."""
 
 

@@ -117,7 +117,7 @@ def test_validate_lists_every_problem_with_file_and_line(tmp_path: Path) -> None
                                "did you mean 'request.weeks'")
     assert lines[3].startswith(f"{path}:24: criteria.0.when.all.1.not.op: unknown operator 'is_yes'; "
                                "did you mean 'is_true' or 'is_false'? the operators are eq, ne, gt, gte")
-    assert "4 problems in the criteria files" in run.stderr
+    assert "4 problems in " in run.stderr
 
 
 def test_validate_a_folder_checks_each_file_and_goes_on_after_a_bad_one(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_validate_a_folder_checks_each_file_and_goes_on_after_a_bad_one(tmp_path
     ("content", "message"),
     [
         (b"", "the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "cannot be read as UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "is not UTF-8 text"),
         (b"id: a\x00b\n", "not a YAML text file"),
         (b"just a sentence of notes\n", "a criteria file holds one mapping"),
         (b"- a list\n- of things\n", "a criteria file holds one mapping"),

@@ -33,19 +33,25 @@ class DetailsWriter:
 
 
 def replay(path: Path) -> Iterator[UnitResult]:
-    """The finished results a details file holds, in order; the file is cut after the last whole one."""
+    """The finished results a details file holds, in order; a last line left half-written is cut off.
+
+    A whole line that is not a result means the file is not a --details file (or was edited): it is
+    refused before anything is cut or appended (the run stops there), so a file named by mistake is
+    never damaged."""
     if not path.exists():
         return
     good_end = 0
     try:
         with path.open("rb") as handle:
-            for raw in handle:
+            for number, raw in enumerate(handle, start=1):
                 if not raw.endswith(b"\n"):
-                    break
+                    break  # the write the interruption cut short: that input is done again
                 try:
                     unit = UnitResult.model_validate_json(raw)
                 except ValidationError:
-                    break
+                    raise InputError(f"line {number} is not a result of `imrcheck evaluate`, so this is not a --details "
+                                     "file to resume; name the file of the interrupted run, or a new file without --resume",
+                                     source=path) from None
                 good_end += len(raw)
                 yield unit
         with path.open("r+b") as handle:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engine.backtest.metrics import Decision
@@ -23,7 +24,7 @@ from engine.backtest.outcomes import Skip
 from engine.case_io import describe_location, read_text_file
 from engine.errors import CaseValidationError, ImrcheckError
 from engine.models import Case
-from engine.resources import load_yaml_with_lines, strip_lines
+from engine.resources import YamlAliasError, load_yaml_with_lines, strip_lines
 
 JSONL_SUFFIXES = (".jsonl",)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -97,8 +98,16 @@ def _yaml(path: Path) -> Iterator[RecordJob | Skip]:
     except ImrcheckError as exc:
         yield Skip(source=str(path), reason=exc.message)
         return
-    except Exception as exc:  # yaml's own errors, and recursion on hostile input
-        yield Skip(source=str(path), reason=f"cannot be read as YAML ({type(exc).__name__})")
+    except YamlAliasError as exc:
+        yield Skip(source=str(path), reason=str(exc))
+        return
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark else ""
+        yield Skip(source=str(path), reason=f"{where}not valid YAML ({exc.problem or 'cannot be parsed'})")
+        return
+    except Exception:  # yaml's other errors, and recursion or huge numbers in hostile input
+        yield Skip(source=str(path), reason="cannot be read as YAML")
         return
     records = loaded if isinstance(loaded, list) else [loaded]
     for index, record in enumerate(records, start=1):

@@ -171,7 +171,9 @@ def validate(
         typer.echo(problem)
     if not report.ok:
         count = len(report.problems)
-        raise _fail(f"{count} problem{'s' if count > 1 else ''} in the criteria files")
+        named = [str(file.path) for file in report.files if file.problems]
+        where = ", ".join(named) if named else "the criteria files"
+        raise _fail(f"{count} problem{'s' if count > 1 else ''} in {where} (listed above, each with its line)")
 
 
 @app.command()

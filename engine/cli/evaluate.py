@@ -38,6 +38,8 @@ Exit codes: 0 the run finished, even when some letters or items were skipped (th
 3 an internal error (what --details holds is kept: run again with --resume).
 """
 
+# When nothing could be read, this many of the reasons are repeated on stderr.
+LISTED_ON_FAILURE = 20
 # A run shorter than this shows no progress bar.
 PROGRESS_AFTER_SECONDS = 0.5
 
@@ -161,7 +163,11 @@ def evaluate(
             progress.stop()
         _render(summary, fmt, handle)
     if summary.letters == 0:
-        fail_message("no letter or record could be read (see the skipped list)")
+        # The report may have gone to --out: say here, too, which inputs failed and why.
+        for skip in summary.skipped[:LISTED_ON_FAILURE]:
+            fail_message(f"{skip['source']}: {skip['reason']}")
+        more = summary.skipped_total - min(len(summary.skipped), LISTED_ON_FAILURE)
+        fail_message("no letter or record could be read" + (f" ({more} more in the skipped list)" if more > 0 else ""))
         raise typer.Exit(EXIT_BAD_INPUT)
     raise typer.Exit(EXIT_OK)
 

@@ -11,8 +11,11 @@ from typing import Annotated
 import typer
 import yaml
 
+from engine.cli.common import EXIT_BAD_INPUT, expand_paths
+from engine.cli.parse import LETTER_SUFFIXES
 from engine.errors import ExtractionError, ImrcheckError
 from engine.extract import extract_case
+from engine.letters.files import read_letter_text
 
 _SUMMARY = re.compile(r"CLINICAL CASE SUMMARY(.*?)IMR ISSUES, DECISIONS AND RATIONALES", re.DOTALL)
 _TITLE = re.compile(r"^[ \t]*(\S[^\n]{0,300}?)[ \t]*:[ \t]*(?:Upheld|Overturned)\b", re.MULTILINE | re.IGNORECASE)
@@ -45,25 +48,21 @@ def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
 
 
 def _read(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExtractionError(exc.strerror or "cannot be read") from None
-    if b"\x00" in raw:
-        raise ExtractionError("is a binary file, not letter text")
-    return raw.decode("utf-8", errors="replace")
+    if path.is_dir():  # what expand_paths yields for a folder with no letter in it
+        raise ExtractionError("the folder holds no .txt or .pdf letters")
+    return read_letter_text(path)  # a PDF's text layer; empty, binary and non-PDF ".pdf" files refused
 
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract(
-        letters: Annotated[list[Path], typer.Argument(help="Letter text files (pdftotext output)")],
+        letters: Annotated[list[Path], typer.Argument(help="Letters (.txt or .pdf) or folders of them")],
         output: Annotated[Format, typer.Option("--format", help="yaml or json")] = Format.yaml,
     ) -> None:
         """Print the case each letter's clinical summary documents, to correct and check."""
         failed = False
         documents = []
-        for path in letters:
+        for path in expand_paths(letters, LETTER_SUFFIXES):
             try:
                 summary, titles = summary_and_titles(_read(path), str(path))
                 extraction = extract_case(summary, titles, case_id=path.stem)
@@ -81,4 +80,4 @@ def register(app: typer.Typer) -> None:
         elif documents:
             typer.echo(yaml.safe_dump_all(documents, sort_keys=False).rstrip())
         if failed:
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_BAD_INPUT)

@@ -51,6 +51,9 @@ def new(
     if out is None:
         typer.echo(text, nl=False)
         return
+    if out.is_dir():
+        fail_message(f"{out}: is a folder; give --out a file name, such as {out / 'case.yaml'}")
+        raise typer.Exit(EXIT_BAD_INPUT)
     if out.exists() and not force:
         fail_message(f"{out}: already exists; choose another --out or add --force to overwrite it")
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -7,7 +7,9 @@ log (method, path and status only: bodies are never logged) and without a Server
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,8 @@ import typer
 from engine.cli.common import EXIT_BAD_INPUT, fail_message
 from engine.errors import ImrcheckError
 
+# uvicorn's exit code when the server cannot start (config.STARTUP_FAILURE).
+UVICORN_STARTUP_FAILURE = 3
 LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 
 
@@ -52,8 +56,37 @@ def serve(
     except ImrcheckError as exc:
         fail_message(str(exc))
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    uvicorn.run(app, host=host, port=port, server_header=False, date_header=False, proxy_headers=False,
-                log_level="info", access_log=True)
+    try:
+        uvicorn.run(app, host=host, port=port, server_header=False, date_header=False, proxy_headers=False,
+                    log_level="info", access_log=True)
+    except SystemExit as stop:
+        # uvicorn logs a failed bind as "[Errno 98] ..." and exits 3; say what it means and what to do.
+        problem = _listen_problem(host, port) if stop.code == UVICORN_STARTUP_FAILURE else None
+        if problem is None:
+            raise
+        fail_message(problem)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _listen_problem(host: str, port: int) -> str | None:
+    """Why the server cannot listen on host:port, in words; None when it can."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except socket.gaierror:
+        return f"cannot listen on {where}: {host!r} is not an address or host name this machine knows; check --host"
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"cannot listen on {where}: the port is already in use; choose another --port (0 picks a free one)"
+        if exc.errno == errno.EACCES:
+            return f"cannot listen on {where}: ports below 1024 need administrator rights; choose another --port"
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return f"cannot listen on {where}: this machine has no such address; check --host (127.0.0.1 is this machine)"
+        return f"cannot listen on {where}: {exc.strerror or 'the address is refused'}; check --host and --port"
+    return None
 
 
 def register(app: typer.Typer) -> None:

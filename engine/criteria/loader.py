@@ -29,7 +29,7 @@ from engine.errors import CriteriaLoadError
 from engine.models import Request
 from engine.operators import OPERATORS
 from engine.paths import PathError, ResolvedPath, resolve_path, resolve_path_in
-from engine.resources import load_yaml_with_lines, strip_lines
+from engine.resources import YamlAliasError, load_yaml_with_lines, strip_lines
 
 REQUEST_REF = "$request."
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?[^}]*)?\}")
@@ -122,6 +122,8 @@ def _read_yaml(text: str, source: str) -> dict[str, Any]:
     """The file as a mapping with line markers; a file YAML cannot read is one problem (parsing stops there)."""
     try:
         raw = load_yaml_with_lines(text)
+    except YamlAliasError as exc:
+        raise CriteriaLoadError([f"{source}: {exc}"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         at = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -34,8 +34,10 @@ class CriteriaPack:
 def _read(entry: Traversable | Path, label: str) -> str:
     try:
         return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CriteriaLoadError([f"{label}: cannot be read as UTF-8 text ({exc.__class__.__name__})"]) from None
+    except UnicodeDecodeError:
+        raise CriteriaLoadError([f"{label}: is not UTF-8 text (a binary file?); a criteria file is YAML saved as UTF-8"]) from None
+    except OSError as exc:
+        raise CriteriaLoadError([f"{label}: cannot be read ({exc.strerror or 'an input/output error'})"]) from None
 
 
 def load_sets(files: Iterable[tuple[Traversable | Path, str]], catalog: TreatmentCatalog) -> list[tuple[CriteriaSet, str]]:

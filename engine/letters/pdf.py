@@ -27,8 +27,8 @@ def _reader(data: bytes, source: str) -> PdfReader:
         return reader
     except LetterParseError:
         raise
-    except Exception as error:
-        raise LetterParseError(f"not a readable PDF ({type(error).__name__})", source=source) from None
+    except Exception:
+        raise LetterParseError("not a readable PDF: the file is damaged or cut short", source=source) from None
 
 
 def extract_pdf_text(data: bytes, source: str) -> str:
@@ -44,8 +44,8 @@ def extract_pdf_text(data: bytes, source: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except LetterParseError:
         raise
-    except Exception as error:
-        raise LetterParseError(f"the PDF's text could not be read ({type(error).__name__})", source=source) from None
+    except Exception:
+        raise LetterParseError("the PDF's text could not be read: the file is damaged or cut short", source=source) from None
     if not any(page.strip() for page in pages):
         raise LetterParseError("the PDF has no text layer (probably a scanned image); run it through OCR first", source=source)
     return "\f".join(pages)
