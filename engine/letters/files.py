@@ -71,11 +71,15 @@ def decode_text(data: bytes, source: Path) -> str:
     return text
 
 
-def read_letter_text(path: Path) -> str:
-    """The text of a .txt or .pdf letter (recognised by content, checked against the name)."""
-    data = read_letter_bytes(path)
+def letter_text(data: bytes, source: Path) -> str:
+    """The text of a .txt or .pdf letter's bytes (recognised by content, checked against the name)."""
     if data.startswith(PDF_MAGIC):
-        return extract_pdf_text(data, str(path))
-    if path.suffix.lower() == ".pdf":
-        raise LetterParseError("has a .pdf name but is not a PDF file", source=path)
-    return decode_text(data, path)
+        return extract_pdf_text(data, str(source))
+    if source.suffix.lower() == ".pdf":
+        raise LetterParseError("has a .pdf name but is not a PDF file", source=source)
+    return decode_text(data, source)
+
+
+def read_letter_text(path: Path) -> str:
+    """The text of a .txt or .pdf letter file."""
+    return letter_text(read_letter_bytes(path), path)

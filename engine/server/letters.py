@@ -7,46 +7,28 @@ a file: a PDF by its magic bytes, anything else as text. The parse contract is
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from engine.errors import ImrcheckError, LetterParseError
+from engine.backtest.predict import letter_date
+from engine.errors import ImrcheckError
 from engine.evaluate import Evaluator
 from engine.extract import extract_case
-from engine.letters import Letter, parse_letter_text, to_contract
-from engine.letters.files import decode_text
-from engine.letters.pdf import PDF_MAGIC, extract_pdf_text
+from engine.letters import parse_letter_text, to_contract
+from engine.letters.files import letter_text
 from engine.results import to_contract as result_contract
 
 _ACTUAL = {"upheld": "uphold", "overturned": "overturn"}
-
-
-def letter_text(data: bytes, filename: str) -> str:
-    """The text of an uploaded .txt or .pdf letter; raises LetterParseError naming the file."""
-    if data.startswith(PDF_MAGIC):
-        return extract_pdf_text(data, filename)
-    if Path(filename).suffix.lower() == ".pdf":
-        raise LetterParseError("has a .pdf name but is not a PDF file", source=filename)
-    return decode_text(data, Path(filename))
-
-
-def judged_on(letter: Letter) -> dt.date | None:
-    """The date the guidelines are read as of: when utilization review decided, else the IMR dates."""
-    header = letter.header
-    for when in (header.ur_denial_date, header.application_received, header.date_assigned, header.decision_date):
-        if isinstance(when, dt.date):
-            return when
-    return None
 
 
 def analyse_letter(evaluator: Evaluator, data: bytes, filename: str) -> dict[str, Any]:
     """The letter contract plus `extraction` (the case, notes or the reason none could be built),
     `check` (the prediction contract) and, per item, its request id, actual and predicted outcome.
 
-    Raises LetterParseError when the upload is not a letter; a letter whose summary yields no case
-    is still returned, with `extraction.error` saying why."""
-    letter = parse_letter_text(letter_text(data, filename), source=filename)
+    The guidelines are read as of the same date `imrcheck evaluate` judges the letter by, so the page
+    and a back-test agree on it. Raises LetterParseError when the upload is not a letter; a letter
+    whose summary yields no case is still returned, with `extraction.error` saying why."""
+    letter = parse_letter_text(letter_text(data, Path(filename)), source=filename)
     payload = to_contract(letter)
     titles = [item.title for item in letter.items]
     predicted: dict[str, dict[str, Any]] = {}
@@ -57,7 +39,7 @@ def analyse_letter(evaluator: Evaluator, data: bytes, filename: str) -> dict[str
                                  catalog=evaluator.catalog)
         extraction["case"] = extracted.case.model_dump(mode="json", exclude_none=True)
         extraction["notes"] = list(extracted.notes)
-        result = evaluator.evaluate(extracted.case, as_of=judged_on(letter), source=filename)
+        result = evaluator.evaluate(extracted.case, as_of=letter_date(letter), source=filename)
         payload["check"] = result_contract(result)
         predicted = {request["id"]: request for request in payload["check"]["requests"]}
     except ImrcheckError as exc:
