@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
-from engine.resources import bundled_criteria_root, load_yaml_with_lines, strip_lines
+from engine.resources import bundled_criteria_root, parse_table
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -135,11 +135,7 @@ def _alternation(names: Iterable[str]) -> re.Pattern[str]:
 
 
 def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:
-    raw = load_yaml_with_lines(text)
-    try:
-        parsed = _CatalogFile.model_validate(strip_lines(raw))
-    except ValidationError as exc:
-        raise CriteriaLoadError([f"{source}: {err['loc']}: {err['msg']}" for err in exc.errors()]) from None
+    parsed = parse_table(_CatalogFile, text, source=source)
     problems: list[str] = []
     seen: set[str] = set()
     for treatment in parsed.treatments:
