@@ -13,7 +13,7 @@ import difflib
 import functools
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -32,6 +32,9 @@ class FieldType:
     kind: FactKind | Literal["model", "records"]
     allowed: tuple[str, ...] | None = None  # the closed vocabulary of a Literal field, or of list items
     model: type[BaseModel] | None = None  # for "model" and "records"
+    # The model's own annotation of the field (with its bounds), for validating answers to it;
+    # None for a derived fact.
+    annotation: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ def _step(model: type[BaseModel], name: str, walked: str) -> FieldType:
         close = difflib.get_close_matches(name, list(fields), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(repr(f'{walked}{c}') for c in close)}?" if close else ""
         raise PathError(f"{(walked + name)!r} is not a case field{hint}")
-    return field_type(fields[name].annotation)
+    annotation = fields[name].annotation
+    return replace(field_type(annotation), annotation=annotation)
 
 
 @functools.cache  # a pure function of the path; evaluation asks for the same few paths every case

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from engine.criteria.schema import Leaf, Pick, Scalar, Select
 from engine.derived import DERIVED_FACTS, DERIVED_ROOT
-from engine.models import Case, NonNegInt, Request
-from engine.paths import REQUEST_ROOT, field_type, resolve_path
+from engine.models import NonNegInt
+from engine.paths import field_type, resolve_path
 from engine.questionnaire.model import AnswerType
 
 Where = tuple[tuple[str, Scalar | tuple[Scalar, ...]], ...]
@@ -83,16 +83,8 @@ def leaf_refs(leaf: Leaf) -> list[FactRef]:
 
 def field_annotation(path: str) -> Any:
     """The case model's annotation of the field a path ends at (a count of records is a whole number)."""
-    resolved = resolve_path(path)
-    if resolved.leaf is None:
-        return NonNegInt
-    steps = path.split(".")
-    model: type[BaseModel] = Request if steps[0] == REQUEST_ROOT else Case
-    for name in steps[1:-1] if steps[0] == REQUEST_ROOT else steps[:-1]:
-        inner = field_type(model.model_fields[name].annotation).model
-        assert inner is not None  # resolve_path has checked every step
-        model = inner
-    return model.model_fields[steps[-1]].annotation
+    leaf = resolve_path(path).leaf
+    return NonNegInt if leaf is None else leaf.annotation
 
 
 def _holds_int(annotation: Any) -> bool:
