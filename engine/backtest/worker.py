@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import logging
 import multiprocessing
 import signal
 from collections import deque
@@ -78,7 +77,6 @@ def _start_worker(settings: Settings) -> None:
     global _predictor
     # Ctrl-C is the parent's to handle: it stops the pool and keeps what --details already holds.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     _predictor = Predictor(settings)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -146,7 +145,6 @@ def evaluate(
         raise typer.BadParameter("--resume reads the --details file of the interrupted run; name it", param_hint="--resume")
     _check_paths(paths)
     settings = _settings(criteria or [], as_of, edition)
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     progress = _Progress()
     with _output(out) as handle:
         csv_rows = CsvRows(handle) if fmt is ReportFormat.csv else None

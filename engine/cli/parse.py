@@ -7,7 +7,6 @@ batch always goes on. Exit code 0 when every file was read as a letter, 2 otherw
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -84,9 +83,6 @@ def parse_command(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Read IMR Final Determination Letters and print their items, decisions and citations."""
-    # pypdf reports damage it recovers from through logging; unconfigured, that lands on stderr
-    # between our one-line messages. What matters reaches the user as a result or an error line.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     console = Console(highlight=False)
     failures = 0
     parsed: list[dict[str, Any]] = []

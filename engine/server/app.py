@@ -10,7 +10,6 @@ thread-safe. Bodies are capped (JSON and uploads separately) and errors never ec
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -90,8 +89,6 @@ def _version() -> str:
 def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = None,
                max_body_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """The app, with its engine thread and evaluator ready (the criteria are loaded and compiled here)."""
-    # pypdf reports the damage it repairs through logging, and could quote the letter doing it.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     worker = EngineWorker()
     if evaluator is None:
         extra = (criteria_dir,) if criteria_dir is not None else ()
