@@ -3,7 +3,8 @@
 The flow per case: canonical treatment ids → companions linked to their primary → for each
 request the sets that apply on the date (rules/precedence.py picks MTUS first) → every leaf's
 fact observed and posted to the set's compiled ruleset → leaf outcomes combined with Kleene
-logic into criterion findings → rules/decision.py turns the findings into a prediction.
+logic into criterion findings → the score (engine/scoring: the category's base rate plus points per
+finding) → rules/decision.py turns the findings and the score into a prediction and the strict verdict.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from engine.compiler import CompiledSet, compile_set
 from engine.criteria.pack import CriteriaPack
 from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
 from engine.drugs import canonical_drug, generic_of
-from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
+from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine, to_json_number
 from engine.errors import EngineError
 from engine.explain import citation_line, confidence_note, rationale, render, say
 from engine.facts import Observation, Scope, observe
@@ -27,8 +28,9 @@ from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
-from rules.decision import DECISION_RULES, OUTCOMES
+from engine.scoring.model import Score, ScoringModel, load_scoring
 from rules.decision import NAME_BASE as DECISION_BASE
+from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
 
 
@@ -42,13 +44,16 @@ class _Prepared:
 class Evaluator:
     """Holds a criteria pack compiled for durable-rules; evaluates any number of cases."""
 
-    def __init__(self, pack: CriteriaPack, catalog: TreatmentCatalog, engine: DurableEngine | None = None) -> None:
+    def __init__(self, pack: CriteriaPack, catalog: TreatmentCatalog, engine: DurableEngine | None = None,
+                 scoring: ScoringModel | None = None) -> None:
         self.pack = pack
         self.catalog = catalog
         self.engine = engine or shared_engine()
+        self.scoring = scoring or load_scoring()
         self._compiled: dict[str, CompiledSet] = {}
-        self._decision = ruleset_name(DECISION_BASE, DECISION_RULES)
-        self.engine.ensure(self._decision, DECISION_RULES)
+        rules = decision_rules(round(self.scoring.threshold_points, 6))
+        self._decision = ruleset_name(DECISION_BASE, rules)
+        self.engine.ensure(self._decision, rules)
 
     def compiled(self, cs: CriteriaSet) -> CompiledSet:
         if cs.id not in self._compiled:
@@ -92,17 +97,21 @@ class Evaluator:
         scope = Scope(case=case, request=judged, as_of=when)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
-        prediction, basis = self._decide(findings, bool(applied), follows)
         treatment = self.catalog.get(request.treatment)
+        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.status) for f in findings),
+                                   has_criteria=bool(applied))
+        prediction, basis, verdict = self._decide(findings, bool(applied), follows, score)
         missing_docs = _missing_documentation(findings)
-        text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary)
+        text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary, score)
         if judged is not request:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
                     f"by the criteria for that procedure. {text}")
         result = RequestResult(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
-            requested_as=item.requested_as, prediction=prediction, basis=basis,
+            requested_as=item.requested_as, prediction=prediction, basis=basis, verdict=verdict,
+            probability=round(score.probability, 4) if basis != "companion" else None,
+            score=score if basis != "companion" else None,
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
             citations=tuple(dict.fromkeys(f.citation for f in findings)),
             rationale=text, criteria_sets=tuple(uses),
@@ -163,12 +172,14 @@ class Evaluator:
             source=cs.source, leaves=leaf_results,
         )
 
-    def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str) -> tuple[str, str]:
+    def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
+                score: Score) -> tuple[str, str, str]:
         event = {
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
             "criteria": has_criteria,
             "follows": follows,
+            "points": to_json_number(round(score.points, 6)),
         }
         fired = self.engine.run(self._decision, events=[event])
         if len(fired) != 1:

@@ -13,6 +13,7 @@ from engine.criteria.schema import CONFIDENCE_WORDS, CriteriaSet
 from engine.models import Request
 from engine.paths import read
 from engine.results import Finding
+from engine.scoring.model import Score
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?([^}]*))?\}")
 
@@ -76,8 +77,9 @@ def confidence_note(confidence: str) -> str:
 
 
 def rationale(treatment_name: str, requested_as: str, prediction: str, basis: str, findings: Sequence[Finding],
-              primary: str | None = None) -> str:
-    """A paragraph in the shape IMR rationales take: the guideline, the case, the conclusion."""
+              primary: str | None = None, score: Score | None = None) -> str:
+    """A paragraph in the shape IMR rationales take: the guideline, the case, the conclusion — and, where
+    the criteria are not all met, how likely a reviewer still is to overturn and what moved it."""
     subject = requested_as or treatment_name
     necessary = "medically necessary" if prediction == "overturn" else "not medically necessary"
     if basis == "companion":
@@ -86,19 +88,30 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
             f"The primary request is predicted to be {'' if prediction == 'overturn' else 'not '}medically necessary, "
             f"so the request for {subject} is likewise {necessary}."
         )
-    if basis == "base_rate":
+    likelihood = f" {score_sentence(score)}" if score is not None else ""
+    if basis == "no_criteria":
         return (
             f"imrcheck has no criteria set that covers {treatment_name} on this date, so the prediction follows "
-            f"the base rate: about nine IMR decisions in ten uphold the denial. The request for {subject} is "
-            f"predicted {necessary}; review it against the applicable guideline by hand."
+            f"the base rate of its category.{likelihood} The request for {subject} is predicted {necessary}; "
+            f"review it against the applicable guideline by hand."
         )
     sources = sorted({f.citation for f in findings})
-    deciding = [f for f in findings if f.status != "met"] if prediction == "uphold" else list(findings)
+    all_met = all(f.status == "met" for f in findings)
+    deciding = list(findings) if all_met else [f for f in findings if f.status != "met"]
     parts = [f"Applying {'; '.join(sources)}:"]
     parts.extend(f.message.rstrip(".") + "." for f in deciding)
-    if prediction == "uphold" and not any(f.status == "unmet" for f in deciding):
+    if not all_met and not any(f.status == "unmet" for f in deciding):
         parts.append("The records do not document what the guideline requires.")
     if any(f.confidence == "U" for f in deciding):
         parts.append("Thresholds marked unverified are commonly applied but not yet checked against the guideline text.")
-    parts.append(f"Therefore, the request for {subject} is {necessary}.")
+    if not all_met and likelihood:
+        parts.append(likelihood.strip())
+    parts.append(f"Therefore, the request for {subject} is predicted {necessary}.")
     return " ".join(parts)
+
+
+def score_sentence(score: Score) -> str:
+    """How likely an overturn is and the parts of the score that moved it most, in points (log-odds)."""
+    moved = "; ".join(f"{c.name} {c.points:+.2f}" for c in score.movers())
+    why = f" (base rate {score.base:+.2f} points; moved by {moved})" if moved else f" (base rate {score.base:+.2f} points)"
+    return f"Reviewers overturned requests scored like this one with probability {score.probability:.0%}{why}."

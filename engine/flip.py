@@ -51,17 +51,17 @@ _Plan = tuple[_Cost, tuple[tuple[int, Target], ...]]  # (cost, (leaf index, stat
 
 def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: RequestResult | None = None
                 ) -> tuple[FlipHint, ...]:
-    """The hints for an upheld request (empty when it is predicted overturned)."""
-    if result.prediction == "overturn":
+    """The hints for a request whose strict verdict is uphold (empty when every criterion is met)."""
+    if result.verdict == "overturn":
         return ()
-    if result.basis == "base_rate":
+    if result.basis == "no_criteria":
         return (FlipHint(
             criteria_set=None, criterion=None, path=None, kind="not_fixable", needed="criteria that cover it",
             message=f"no criteria set covers {result.treatment_name} on this date; the prediction follows the base "
-                    "rate, which documentation cannot change",
+                    "rate of its category, which documentation cannot change",
         ),)
     sets = {cs.id: cs for cs in applied}
-    hints = list(primary.to_overturn) if primary is not None and primary.prediction == "uphold" else []
+    hints = list(primary.to_overturn) if primary is not None and primary.verdict == "uphold" else []
     for finding in result.findings:
         if finding.status != "met" and finding.criteria_set in sets:
             hints.extend(_criterion_hints(sets[finding.criteria_set], finding))

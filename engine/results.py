@@ -8,9 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.logic import Status
+from engine.scoring.model import Score
 
 Prediction = Literal["overturn", "uphold"]
-Basis = Literal["criteria", "companion", "base_rate"]
+Basis = Literal["criteria", "companion", "no_criteria"]
 FlipKind = Literal["document", "threshold", "not_fixable"]
 
 
@@ -73,8 +74,11 @@ class RequestResult(Result):
     treatment_name: str
     category: str
     requested_as: str
-    prediction: Prediction
+    prediction: Prediction  # the likely IMR decision: every criterion met, else the score against the threshold
     basis: Basis
+    verdict: Prediction  # the strict verdict: overturn only when every criterion is met (drives `missing`)
+    probability: float | None = None  # P(overturn) from the score; None for a companion, which follows its primary
+    score: Score | None = None
     companion_of: str | None = None
     findings: tuple[Finding, ...]
     missing_documentation: tuple[str, ...]
@@ -110,6 +114,9 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
                 "category": r.category,
                 "prediction": r.prediction,
                 "basis": r.basis,
+                "probability": r.probability,
+                "verdict": r.verdict,
+                "score": _score_contract(r.score),
                 "companion_of": r.companion_of,
                 "judged_as": r.judged_as,
                 "findings": [
@@ -134,3 +141,13 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
         ],
     }
 
+
+
+def _score_contract(score: Score | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "base_points": round(score.base, 4),
+        "points": round(score.points, 4),
+        "contributions": [{"name": c.name, "points": round(c.points, 4)} for c in score.contributions],
+    }

@@ -1,17 +1,23 @@
 """The reviewer's decision logic, as a durable-rules ruleset.
 
-One event per requested item: `{request, unmet, missing, criteria, follows}` where `criteria`
-says whether any criteria set applied and `follows` is the outcome of the primary procedure for a
-companion request (fluoroscopy, sedation, anesthesia), or "none". Exactly one rule fires:
+One event per requested item: `{unmet, missing, criteria, follows, points}` where `criteria` says
+whether any criteria set applied, `follows` is the outcome of the primary procedure for a companion
+request (fluoroscopy, sedation, anesthesia), or "none", and `points` is the request's score, the
+log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
 
 - a companion of an upheld primary is upheld (a derivative request is not necessary when the
   procedure it serves is not);
-- otherwise any unmet criterion upholds the denial;
-- otherwise any criterion the records do not document upholds it (the burden is on the request);
-- otherwise all criteria are met: overturned, medically necessary;
 - a companion of an overturned primary with no criteria of its own follows it;
-- an item no criteria set covers is predicted from the base rate: about nine IMR decisions in
-  ten uphold the denial.
+- every criterion met: overturned, medically necessary (the guideline itself says so);
+- otherwise the score decides: at or above the threshold the denial is predicted overturned,
+  below it upheld — reviewers overturn ordinary early requests whose records are silent on what a
+  checklist would ask, and the points say how often that happened on the development letters;
+- an item no criteria set covers is predicted from its category's base rate the same way, with
+  basis `no_criteria`.
+
+Each action also gives the strict verdict: overturn only when every criterion is met (or the
+primary it follows is overturned). The strict verdict drives `missing` and the checklist, so a
+clinic still sees everything a careful request documents.
 """
 
 from __future__ import annotations
@@ -20,38 +26,43 @@ from typing import Any
 
 NAME_BASE = "imr_decision"
 
-OUTCOMES: dict[str, tuple[str, str]] = {
-    # action: (prediction, basis)
-    "uphold_companion": ("uphold", "companion"),
-    "overturn_companion": ("overturn", "companion"),
-    "uphold_unmet": ("uphold", "criteria"),
-    "uphold_missing": ("uphold", "criteria"),
-    "overturn_met": ("overturn", "criteria"),
-    "uphold_base_rate": ("uphold", "base_rate"),
+OUTCOMES: dict[str, tuple[str, str, str]] = {
+    # action: (prediction, basis, strict verdict)
+    "uphold_companion": ("uphold", "companion", "uphold"),
+    "overturn_companion": ("overturn", "companion", "overturn"),
+    "overturn_met": ("overturn", "criteria", "overturn"),
+    "overturn_scored": ("overturn", "criteria", "uphold"),
+    "uphold_scored": ("uphold", "criteria", "uphold"),
+    "overturn_no_criteria": ("overturn", "no_criteria", "uphold"),
+    "uphold_no_criteria": ("uphold", "no_criteria", "uphold"),
 }
 
 _NOT_FOLLOWING_UPHELD = {"$neq": {"follows": "uphold"}}
+_NOT_ALL_MET = {"$or": [{"$gt": {"unmet": 0}}, {"$gt": {"missing": 0}}]}
 
-DECISION_RULES: dict[str, Any] = {
-    "companion_of_upheld_primary": {"all": [{"m": {"follows": "uphold"}}], "run": "uphold_companion"},
-    "companion_of_overturned_primary": {
-        "all": [{"m": {"$and": [{"follows": "overturn"}, {"criteria": False}]}}],
-        "run": "overturn_companion",
-    },
-    "any_criterion_unmet": {
-        "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"$gt": {"unmet": 0}}]}}],
-        "run": "uphold_unmet",
-    },
-    "any_criterion_missing": {
-        "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"$gt": {"missing": 0}}]}}],
-        "run": "uphold_missing",
-    },
-    "all_criteria_met": {
-        "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0}]}}],
-        "run": "overturn_met",
-    },
-    "no_criteria_base_rate": {
-        "all": [{"m": {"$and": [{"follows": "none"}, {"criteria": False}]}}],
-        "run": "uphold_base_rate",
-    },
-}
+
+def decision_rules(threshold_points: float) -> dict[str, Any]:
+    """The ruleset for one threshold (log-odds); its content hash names it, so each threshold is its own."""
+    at_least = {"$gte": {"points": threshold_points}}
+    below = {"$lt": {"points": threshold_points}}
+    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET]
+    uncovered = [{"follows": "none"}, {"criteria": False}]
+    return {
+        "companion_of_upheld_primary": {"all": [{"m": {"follows": "uphold"}}], "run": "uphold_companion"},
+        "companion_of_overturned_primary": {
+            "all": [{"m": {"$and": [{"follows": "overturn"}, {"criteria": False}]}}],
+            "run": "overturn_companion",
+        },
+        "all_criteria_met": {
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0}]}}],
+            "run": "overturn_met",
+        },
+        "score_reaches_threshold": {"all": [{"m": {"$and": [*scored, at_least]}}], "run": "overturn_scored"},
+        "score_below_threshold": {"all": [{"m": {"$and": [*scored, below]}}], "run": "uphold_scored"},
+        "no_criteria_base_rate_reaches_threshold": {
+            "all": [{"m": {"$and": [*uncovered, at_least]}}], "run": "overturn_no_criteria",
+        },
+        "no_criteria_base_rate_below_threshold": {
+            "all": [{"m": {"$and": [*uncovered, below]}}], "run": "uphold_no_criteria",
+        },
+    }

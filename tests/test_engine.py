@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from pydantic import ValidationError
 
-from engine.catalog import TreatmentCatalog
-from engine.criteria.pack import CriteriaPack
+from engine.catalog import TreatmentCatalog, load_catalog
+from engine.criteria.pack import CriteriaPack, load_pack
 from engine.durable_adapter import DurableEngine, ruleset_name
 from engine.errors import EngineError
 from engine.evaluate import Evaluator
 from engine.logic import all_of, any_of, negate
 from engine.models import Case
+from engine.scoring.model import ScoringModel, StatusPoints
 
 
 def _repeat_esi(relief: float, n: int) -> Case:
@@ -121,8 +123,26 @@ def test_nothing_in_force_falls_back_to_the_nearest_edition_and_says_so(evaluato
 def test_a_treatment_without_criteria_is_predicted_from_the_base_rate(evaluator: Evaluator) -> None:
     case = Case.model_validate({"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
     request = evaluator.evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
-    assert (request.prediction, request.basis, request.findings) == ("uphold", "base_rate", ())
-    assert "nine IMR decisions in ten" in request.rationale
+    model = evaluator.scoring
+    points = model.categories.get(request.category, model.categories["_default"]) + model.no_criteria
+    probability = 1 / (1 + math.exp(-points))
+    expected = "overturn" if probability >= model.threshold else "uphold"
+    assert (request.prediction, request.basis, request.verdict, request.findings) == (expected, "no_criteria", "uphold", ())
+    assert request.probability == round(probability, 4)
+    assert "base rate of its category" in request.rationale
+
+
+def test_a_fixed_model_decides_by_its_threshold_in_the_decision_rules() -> None:
+    """The same uncovered request on either side of the threshold: durable-rules makes the comparison."""
+    case = Case.model_validate({"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
+    pack, catalog = load_pack(), load_catalog()
+    outcomes = []
+    for threshold in (0.05, 0.5):
+        model = ScoringModel(threshold=threshold, categories={"_default": math.log(0.1 / 0.9)},
+                             status_points=StatusPoints())
+        request = Evaluator(pack, catalog, scoring=model).evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
+        outcomes.append((request.prediction, request.probability))
+    assert outcomes == [("overturn", 0.1), ("uphold", 0.1)]
 
 
 @pytest.mark.parametrize("weeks", [0.00001, 1e-7, 1e-300, 5.99999, 6.0, 1e20, 123456.5])

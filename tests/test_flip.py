@@ -34,7 +34,7 @@ def _repeat_esi(**injection: Any) -> dict[str, Any]:
 def test_relief_short_of_the_threshold_says_what_is_needed(evaluator: Evaluator) -> None:
     esi, fluoro = _judge(evaluator, _repeat_esi(relief_pct=40, relief_weeks=8, medication_reduction=True,
                                                 functional_improvement=True))
-    assert esi.prediction == "uphold"
+    assert esi.verdict == "uphold"
     (hint,) = esi.to_overturn
     assert (hint.kind, hint.path, hint.observed, hint.needed) == ("threshold", "history.injections.relief_pct", 40,
                                                                    "50% or more")
@@ -49,7 +49,7 @@ def test_an_undocumented_visit_count_is_a_document_hint(evaluator: Evaluator) ->
         "requests": [{"id": "pt", "treatment": "physical therapy", "region": "lumbar", "visits": 6,
                       "postsurgical": False}],
     })
-    assert pt.prediction == "uphold"
+    assert pt.verdict == "uphold"
     documents = {h.criterion: h for h in pt.to_overturn if h.kind == "document"}
     prior = documents["prior_visits_documented"]
     assert prior.message == "document the number of physical therapy visits already completed for this region"
@@ -80,7 +80,7 @@ def test_one_alternative_of_an_any_is_enough(evaluator: Evaluator) -> None:
 def test_an_overturned_request_has_no_hints(evaluator: Evaluator) -> None:
     esi, fluoro = _judge(evaluator, _repeat_esi(relief_pct=70, relief_weeks=8, medication_reduction=True,
                                                 functional_improvement=True))
-    assert (esi.prediction, esi.to_overturn, fluoro.to_overturn) == ("overturn", (), ())
+    assert (esi.verdict, esi.to_overturn, fluoro.to_overturn) == ("overturn", (), ())
 
 
 def test_what_documentation_cannot_change_says_so(evaluator: Evaluator) -> None:
@@ -88,7 +88,7 @@ def test_what_documentation_cannot_change_says_so(evaluator: Evaluator) -> None:
     region = next(h for h in chiro.to_overturn if h.criterion == "region_recommended")
     assert region.kind == "not_fixable" and "documentation cannot change this" in region.message
     (fusion,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
-    assert fusion.basis == "base_rate"
+    assert fusion.basis == "no_criteria"
     (note,) = fusion.to_overturn
     assert note.kind == "not_fixable" and note.criteria_set is None and "base rate" in note.message
 
@@ -166,7 +166,7 @@ def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_:
             strategy = _VALUES[x.answer_type] if x.answer_type in _VALUES else st.sampled_from(x.choices or ("",))
             answers[x.id] = data.draw(strategy)
     result = evaluator.evaluate(case_from_answers(q, answers)).requests[0]
-    if result.prediction == "overturn":
+    if result.verdict == "overturn":
         assert result.to_overturn == ()
         return
     assert result.to_overturn, "an upheld request always says what would flip it"
@@ -175,12 +175,12 @@ def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_:
     fixed = _apply(answers, result.to_overturn, by_field)
     flipped = evaluator.evaluate(case_from_answers(q, fixed)).requests[0]
     event("flipped by the hints")
-    assert flipped.prediction == "overturn", (answers, [h.message for h in result.to_overturn],
+    assert flipped.verdict == "overturn", (answers, [h.message for h in result.to_overturn],
                                               [(f.criterion, f.status) for f in flipped.findings])
     # Minimal: leaving out any one hint leaves the request upheld.
     for left_out in result.to_overturn:
         partial = _apply(answers, [h for h in result.to_overturn if h is not left_out], by_field)
-        assert evaluator.evaluate(case_from_answers(q, partial)).requests[0].prediction == "uphold"
+        assert evaluator.evaluate(case_from_answers(q, partial)).requests[0].verdict == "uphold"
 
 
 def test_a_fact_two_criteria_need_is_asked_for_once(evaluator: Evaluator) -> None:
@@ -191,6 +191,6 @@ def test_a_fact_two_criteria_need_is_asked_for_once(evaluator: Evaluator) -> Non
 
 def test_when_documentation_cannot_flip_it_only_that_is_said(evaluator: Evaluator) -> None:
     (soma,) = _judge(evaluator, {"requests": [{"id": "s", "treatment": "SOMA 350 mg #60"}]})
-    assert soma.prediction == "uphold" and soma.missing_documentation
+    assert soma.verdict == "uphold" and soma.missing_documentation
     assert [h.criterion for h in soma.to_overturn] == ["not_carisoprodol"]
     assert all(h.kind == "not_fixable" for h in soma.to_overturn)

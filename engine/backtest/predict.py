@@ -51,12 +51,26 @@ def _deciding(request: RequestResult) -> tuple[str, ...]:
     """The findings that decided the prediction: the unmet ones, else the undocumented ones, else all met."""
     if request.basis == "companion":
         return (f"follows {request.companion_of}",)
+    if request.basis == "no_criteria":
+        return ()
     findings = request.findings
     for status in ("unmet", "missing", "met"):
         chosen = [f for f in findings if f.status == status]
         if chosen:
             return tuple(f"{f.criteria_set}/{f.criterion}: {status}" for f in chosen)
     return ()
+
+
+def _leaves(request: RequestResult) -> tuple[str, ...]:
+    """For the development loop: every leaf of a criterion not met, with what was read for it."""
+    out = []
+    for f in request.findings:
+        if f.status == "met":
+            continue
+        for leaf in f.leaves:
+            read = "; ".join(leaf.evidence) or "nothing documented"
+            out.append(f"{f.criteria_set}/{f.criterion} {leaf.path} {leaf.op} {leaf.threshold!r}: {leaf.status} ({read})")
+    return tuple(out)
 
 
 def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, request: RequestResult, actual: Decision,
@@ -69,6 +83,11 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
         criteria_sets=tuple(cs.id for cs in applied), deciding=_deciding(request),
         our_guideline=tuple(citation_line(cs) for cs in applied), reviewer_guideline=reviewer_guideline,
         same_guideline=same_guideline(applied, citations),
+        probability=request.probability,
+        verdict="overturned" if request.verdict == "overturn" else "upheld",
+        findings=tuple(f"{f.criteria_set}/{f.criterion}: {f.status}" for f in request.findings),
+        moved_by=tuple(f"{c.name} {c.points:+.2f}" for c in request.score.movers()) if request.score else (),
+        leaves=_leaves(request),
     )
 
 

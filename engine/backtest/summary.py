@@ -22,7 +22,7 @@ LISTED_SKIPS = 10_000
 
 def group_key(row: ItemRow) -> tuple[str, ...]:
     """The criteria sets an item is counted under: those applied, or its basis when none was."""
-    return row.criteria_sets or (f"({'no criteria set' if row.basis == 'base_rate' else row.basis})",)
+    return row.criteria_sets or (f"({'no criteria set' if row.basis == 'no_criteria' else row.basis})",)
 
 
 def _group(pairs: Pairs) -> dict[str, Any]:

@@ -35,7 +35,7 @@ REQUEST_REF = "$request."
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?[^}]*)?\}")
 # Bundled data files beside the criteria sets that are not sets: the treatment catalog and the
 # opioid conversion table (engine/morphine.py).
-NOT_CRITERIA_SETS = frozenset({"catalog.yaml", "drugs.yaml", "opioid_conversion.yaml"})
+NOT_CRITERIA_SETS = frozenset({"catalog.yaml", "drugs.yaml", "opioid_conversion.yaml", "scoring.yaml"})
 _PICK_KINDS = {"sum": "number", "max": "number", "min": "number", "any": "bool", "all": "bool"}
 
 
