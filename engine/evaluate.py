@@ -29,6 +29,7 @@ from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from engine.scoring.model import Score, ScoringModel, load_scoring
+from engine.silent import read_as
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -98,7 +99,7 @@ class Evaluator:
         findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
         treatment = self.catalog.get(request.treatment)
-        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.status) for f in findings),
+        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.read_as or f.status) for f in findings),
                                    has_criteria=bool(applied))
         prediction, basis, verdict = self._decide(findings, bool(applied), follows, score)
         missing_docs = _missing_documentation(findings)
@@ -138,22 +139,25 @@ class Evaluator:
         for cl in compiled.leaves:
             value = cl.measure(observations[cl.key].value, scope.as_of)
             events.append({"leaf": cl.key} if value is None else {"leaf": cl.key, "v": value})
-        fired = self.engine.run(compiled.name, events=events)
-        statuses: dict[str, Status] = {}
-        for f in fired:
-            statuses[str(f.message["leaf"])] = f.action  # type: ignore[assignment]
+        statuses = self._run_leaves(compiled, events)
         unanswered = [cl.key for cl in compiled.leaves if cl.key not in statuses]
         if unanswered:
             raise EngineError(f"criteria set {cs.id}: no outcome for leaves {unanswered}")
-        by_criterion: dict[str, list[tuple[Leaf, Status, Observation]]] = {}
+        as_read = read_as(compiled.leaves, statuses, lambda evs: self._run_leaves(compiled, evs), scope.as_of)
+        by_criterion: dict[str, list[tuple[Leaf, Status, Status, Observation]]] = {}
         for cl in compiled.leaves:
-            by_criterion.setdefault(cl.criterion, []).append((cl.leaf, statuses[cl.key], observations[cl.key]))
+            by_criterion.setdefault(cl.criterion, []).append(
+                (cl.leaf, statuses[cl.key], as_read[cl.key], observations[cl.key]))
         return [self._finding(cs, criterion, by_criterion[criterion.id], scope) for criterion in cs.criteria]
 
-    def _finding(self, cs: CriteriaSet, criterion: Criterion, leaves: list[tuple[Leaf, Status, Observation]],
+    def _run_leaves(self, compiled: CompiledSet, events: list[dict[str, Any]]) -> dict[str, Status]:
+        return {str(f.message["leaf"]): f.action for f in self.engine.run(compiled.name, events=events)}  # type: ignore[misc]
+
+    def _finding(self, cs: CriteriaSet, criterion: Criterion, leaves: list[tuple[Leaf, Status, Status, Observation]],
                  scope: Scope) -> Finding:
-        status = _combine(criterion.when, iter(s for _, s, _ in leaves))
-        seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, obs in leaves)
+        status = _combine(criterion.when, iter(s for _, s, _, _ in leaves))
+        read = _combine(criterion.when, iter(r for _, _, r, _ in leaves))
+        seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, _, obs in leaves)
         confidence = criterion.confidence or cs.confidence
         message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
         note = confidence_note(confidence)
@@ -162,11 +166,12 @@ class Evaluator:
                 path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
                 evidence=tuple(f"{p}: {say(v)}" for p, v in obs.evidence),
                 ask=render(leaf.ask, request=scope.request, item=obs.item, value=leaf.value),
+                read_as=r, if_silent=leaf.if_silent,
             )
-            for leaf, s, obs in leaves
+            for leaf, s, r, obs in leaves
         )
         return Finding(
-            criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status,
+            criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read,
             evidence=tuple(e for lr in leaf_results for e in lr.evidence),
             citation=citation_line(cs), message=f"{message} {note}".strip(), confidence=confidence,
             source=cs.source, leaves=leaf_results,

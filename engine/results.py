@@ -27,6 +27,8 @@ class LeafResult(Result):
     observed: Any = None
     evidence: tuple[str, ...] = ()
     ask: str
+    read_as: Status | None = None  # the outcome once the leaf's silent-record rule is applied (None: as status)
+    if_silent: str = "against"
 
 
 class Finding(Result):
@@ -34,6 +36,7 @@ class Finding(Result):
     criterion: str
     title: str
     status: Status
+    read_as: Status | None = None  # the outcome as a reviewer reads silent records (engine/silent.py); the score uses it
     evidence: tuple[str, ...]
     citation: str
     message: str
@@ -124,6 +127,7 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
                         "criteria_set": f.criteria_set,
                         "criterion": f.criterion,
                         "status": f.status,
+                        "read_as": f.read_as or f.status,
                         "evidence": list(f.evidence),
                         "citation": f.citation,
                         "message": f.message,

@@ -44,7 +44,7 @@ class ItemRow(_Frozen):
     same_guideline: bool | None = None
     probability: float | None = None  # P(overturn) from the score (None for a companion)
     verdict: Decision | None = None  # the strict verdict: overturned only when every criterion is met
-    findings: tuple[str, ...] = ()  # every finding as "<set>/<criterion>: <status>" (what the score reads)
+    findings: tuple[str, ...] = ()  # every finding as "<set>/<criterion>: <status as read>" (what the score reads)
     moved_by: tuple[str, ...] = ()  # the parts of the score that moved it most, with their points
     leaves: tuple[str, ...] = ()  # each leaf of a criterion not met: its status and the evidence read
 

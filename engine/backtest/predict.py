@@ -69,7 +69,9 @@ def _leaves(request: RequestResult) -> tuple[str, ...]:
             continue
         for leaf in f.leaves:
             read = "; ".join(leaf.evidence) or "nothing documented"
-            out.append(f"{f.criteria_set}/{f.criterion} {leaf.path} {leaf.op} {leaf.threshold!r}: {leaf.status} ({read})")
+            as_read = f" read as {leaf.read_as}" if leaf.read_as not in (None, leaf.status) else ""
+            out.append(f"{f.criteria_set}/{f.criterion} {leaf.path} {leaf.op} {leaf.threshold!r}: "
+                       f"{leaf.status}{as_read} ({read})")
     return tuple(out)
 
 
@@ -85,7 +87,7 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
         same_guideline=same_guideline(applied, citations),
         probability=request.probability,
         verdict="overturned" if request.verdict == "overturn" else "upheld",
-        findings=tuple(f"{f.criteria_set}/{f.criterion}: {f.status}" for f in request.findings),
+        findings=tuple(f"{f.criteria_set}/{f.criterion}: {f.read_as or f.status}" for f in request.findings),
         moved_by=tuple(f"{c.name} {c.points:+.2f}" for c in request.score.movers()) if request.score else (),
         leaves=_leaves(request),
     )

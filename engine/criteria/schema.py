@@ -77,6 +77,9 @@ class Term(Schema):
     select: Select | None = None
 
 
+SilentRule = Literal["against", "absent", "neutral"]
+
+
 class Leaf(Schema):
     op: Literal[tuple(OPERATORS)]  # type: ignore[valid-type]
     path: str
@@ -85,6 +88,23 @@ class Leaf(Schema):
     value: Scalar | list[Scalar] | None = None
     ask: Annotated[str, Field(min_length=8, description="What to add to the records when this is missing")]
     label: str | None = Field(default=None, description="The fact in plain words, for explanations")
+    if_silent: SilentRule = Field(
+        default="against",
+        description="What records silent on this fact mean to a reviewer: `against` the request (it stays "
+                    "missing), presumed `absent` (read as none / no / zero), or `neutral` (not held against it). "
+                    "The strict verdict and the checklist always treat it as missing.",
+    )
+    silent_reason: str | None = Field(default=None, min_length=20,
+                                      description="Why, in the guideline and in how reviewers read silent records")
+
+    @model_validator(mode="after")
+    def _silent_rule_is_explained(self) -> Leaf:
+        if self.if_silent != "against" and self.silent_reason is None:
+            raise ValueError(f"if_silent: {self.if_silent} needs a silent_reason saying why (guideline and reviewers)")
+        if self.if_silent == "absent" and absent_value(self) is None:
+            raise ValueError("if_silent: absent needs a fact that can be none: a count or sum of records, "
+                             "a yes/no fact (is_true/is_false) or a list (count_gte, count_lte, contains_*)")
+        return self
 
     @model_validator(mode="after")
     def _value_fits_operator(self) -> Leaf:
@@ -103,6 +123,19 @@ class Leaf(Schema):
             if len(numbers) != 2 or len(v) != 2 or numbers[0] > numbers[1]:  # type: ignore[arg-type]
                 raise ValueError(f"operator {self.op!r} needs [low, high] as value")
         return self
+
+
+def absent_value(leaf: Leaf) -> Any:
+    """What a fact presumed absent reads as: no records, no, an empty list; None where absence has no value."""
+    if leaf.plus:
+        return None
+    if leaf.select is not None and leaf.select.pick in ("count", "sum"):
+        return 0
+    if leaf.op in ("is_true", "is_false"):
+        return False
+    if leaf.op in ("count_gte", "count_lte", "contains_any", "contains_none"):
+        return []
+    return None
 
 
 class AllOf(Schema):

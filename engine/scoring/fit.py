@@ -72,6 +72,8 @@ def features(example: Example) -> dict[str, float]:
     row: dict[str, float] = {f"cat:{example.category}": 1.0}
     if not example.covered:
         row["no_criteria"] = 1.0
+    elif example.findings and all(status == "met" for _, status in example.findings):
+        row["all_met_as_read"] = 1.0
     counts = Counter(status for _, status in example.findings)
     for status in STATUSES:
         if counts[status]:
@@ -176,6 +178,7 @@ def to_model(weights: Mapping[str, float], threshold: float, fit_info: Fit) -> S
         threshold=threshold, categories={k: round(v, 4) for k, v in sorted(categories.items())},
         status_points=StatusPoints(**{s: round(weights.get(f"status:{s}", 0.0), 4) for s in STATUSES}),
         no_criteria=round(weights.get("no_criteria", 0.0), 4),
+        all_met_as_read=round(weights.get("all_met_as_read", 0.0), 4),
         criteria={k: StatusPoints(**{s: round(x, 4) for s, x in v.items()}) for k, v in sorted(specific.items())},
         fit=fit_info,
     )

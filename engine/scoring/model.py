@@ -2,7 +2,7 @@
 
 The model is a logistic one written as review "criteria points": the log-odds that IMR overturns
 the denial start at the base rate of the treatment's category; every finding adds the points of
-its status shared by all criteria (`status_points`) and, where the development letters showed a
+its status (as silent records are read, engine/silent.py) shared by all criteria (`status_points`) and, where the development letters showed a
 criterion to matter on its own, that criterion's points (`criteria`); a request no criteria set
 covers adds `no_criteria` instead. P(overturn) = 1 / (1 + e^-points). Every part is data in
 `guideline_criteria/scoring.yaml`, fitted by `engine.scoring.fit`; the threshold that turns the
@@ -52,6 +52,7 @@ class ScoringModel(_Frozen):
     categories: dict[str, float]  # log-odds of overturn per treatment category; `_default` for the rest
     status_points: StatusPoints
     no_criteria: float = 0.0
+    all_met_as_read: float = 0.0  # every criterion met once silent records are read (engine/silent.py)
     criteria: dict[str, StatusPoints] = Field(default_factory=dict)  # "<set>/<criterion>" → points
     fit: Fit | None = None
 
@@ -71,6 +72,9 @@ class ScoringModel(_Frozen):
         """The points of one request: `findings` are ("<set>/<criterion>", status as read)."""
         base = self.categories.get(category, self.categories[DEFAULT_CATEGORY])
         parts: list[Contribution] = []
+        findings = list(findings)
+        if has_criteria and findings and all(status == "met" for _, status in findings):
+            parts.append(Contribution(name="every criterion met as the records are read", points=self.all_met_as_read))
         if not has_criteria:
             parts.append(Contribution(name="no criteria set covers this treatment", points=self.no_criteria))
         for name, status in findings:
