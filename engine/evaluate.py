@@ -29,7 +29,7 @@ from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from engine.scoring.model import Score, ScoringModel, load_scoring
-from engine.silent import read_as
+from engine.silent import contradicted, read_as
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -143,7 +143,8 @@ class Evaluator:
         unanswered = [cl.key for cl in compiled.leaves if cl.key not in statuses]
         if unanswered:
             raise EngineError(f"criteria set {cs.id}: no outcome for leaves {unanswered}")
-        as_read = read_as(compiled.leaves, statuses, lambda evs: self._run_leaves(compiled, evs), scope.as_of)
+        as_read = read_as(compiled.leaves, statuses, observations, lambda evs: self._run_leaves(compiled, evs),
+                          scope.as_of)
         by_criterion: dict[str, list[tuple[Leaf, Status, Status, Observation]]] = {}
         for cl in compiled.leaves:
             by_criterion.setdefault(cl.criterion, []).append(
@@ -182,6 +183,7 @@ class Evaluator:
         event = {
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
+            "contradicted": sum(contradicted(f) for f in findings),
             "criteria": has_criteria,
             "follows": follows,
             "points": to_json_number(round(score.points, 6)),

@@ -25,6 +25,9 @@ class Observation:
     value: Any
     evidence: tuple[tuple[str, Any], ...]  # (field as a path a person can find, value read)
     item: BaseModel | None = None  # the record picked by latest/earliest, for message placeholders
+    # For a leaf with `plus`: the total when every added collection the records never mention counts
+    # as none (what a leaf's `if_silent: absent` reads); None when the leaf's own fact is missing.
+    without_silent: Any = None
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,23 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
     if not leaf.plus:
         return first
     total, evidence = first.value, list(first.evidence)
+    partial = first.value
     for term in leaf.plus:
         extra = _observe_reference(term.path, term.select, scope)
         evidence.extend(extra.evidence)
         total = None if total is None or extra.value is None else total + extra.value
-    return Observation(total, tuple(evidence), first.item)
+        if extra.value is None and _never_mentioned(term.path, scope):
+            continue
+        partial = None if partial is None or extra.value is None else partial + extra.value
+    return Observation(total, tuple(evidence), first.item, partial)
+
+
+def _never_mentioned(path: str, scope: Scope) -> bool:
+    """Whether the records behind a term are not mentioned at all (not: mentioned without the value)."""
+    resolved = resolve_path(path)
+    if resolved.root in ("derived", "request") or resolved.records is None:
+        return False
+    return read(scope.case, resolved.before) is None
 
 
 def _observe_reference(path: str, select: Select | None, scope: Scope) -> Observation:

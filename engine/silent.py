@@ -13,15 +13,20 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from engine.compiler import CompiledLeaf
-from engine.criteria.schema import absent_value
+from engine.criteria.schema import PLUS_TERMS, absent_value
+from engine.facts import Observation
 from engine.logic import Status
+from engine.results import Finding
 
 Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
-def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], run: Run, as_of: Any) -> dict[str, Status]:
+def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observed: Mapping[str, Observation],
+            run: Run, as_of: Any) -> dict[str, Status]:
     """Each leaf's outcome once its silent-record rule is applied; `run` decides presumed values in the
-    set's own ruleset (the same rules that decided the strict outcome)."""
+    set's own ruleset (the same rules that decided the strict outcome). A total with `plus` terms is
+    presumed with the terms the records never mention as none: the requested visits alone, when no
+    earlier therapy is mentioned."""
     out = dict(strict)
     presumed: list[dict[str, Any]] = []
     for cl in leaves:
@@ -30,7 +35,20 @@ def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], run: R
         if cl.leaf.if_silent == "neutral":
             out[cl.key] = "met"
         elif cl.leaf.if_silent == "absent":
-            presumed.append({"leaf": cl.key, "v": cl.measure(absent_value(cl.leaf), as_of)})
+            value = absent_value(cl.leaf)
+            if value == PLUS_TERMS:
+                value = observed[cl.key].without_silent
+            if value is not None:
+                presumed.append({"leaf": cl.key, "v": cl.measure(value, as_of)})
     if presumed:
         out.update(run(presumed))
     return out
+
+
+def contradicted(finding: Finding) -> bool:
+    """Whether the records show the criterion unmet: unmet as read because of a documented value or a
+    presumption from silence (30 visits asked with no earlier therapy is still beyond 24), not only
+    because the request did not state something (`stated`, which is unmet when absent)."""
+    return (finding.read_as or finding.status) == "unmet" and any(
+        (leaf.read_as or leaf.status) == "unmet" and not (leaf.status == "unmet" and leaf.observed is None)
+        for leaf in finding.leaves)

@@ -1,6 +1,7 @@
 """The reviewer's decision logic, as a durable-rules ruleset.
 
-One event per requested item: `{unmet, missing, criteria, follows, points}` where `criteria` says
+One event per requested item: `{unmet, missing, contradicted, criteria, follows, points}` where
+`contradicted` counts the criteria the records show unmet (a documented fact, not a silence), `criteria` says
 whether any criteria set applied, `follows` is the outcome of the primary procedure for a companion
 request (fluoroscopy, sedation, anesthesia), or "none", and `points` is the request's score, the
 log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
@@ -9,6 +10,8 @@ log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
   procedure it serves is not);
 - a companion of an overturned primary with no criteria of its own follows it;
 - every criterion met: overturned, medically necessary (the guideline itself says so);
+- a criterion the records show unmet (a documented fact outside the guideline) upholds the denial,
+  whatever the score;
 - otherwise the score decides: at or above the threshold the denial is predicted overturned,
   below it upheld — reviewers overturn ordinary early requests whose records are silent on what a
   checklist would ask, and the points say how often that happened on the development letters;
@@ -31,6 +34,7 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "uphold_companion": ("uphold", "companion", "uphold"),
     "overturn_companion": ("overturn", "companion", "overturn"),
     "overturn_met": ("overturn", "criteria", "overturn"),
+    "uphold_contradicted": ("uphold", "criteria", "uphold"),
     "overturn_scored": ("overturn", "criteria", "uphold"),
     "uphold_scored": ("uphold", "criteria", "uphold"),
     "overturn_no_criteria": ("overturn", "no_criteria", "uphold"),
@@ -45,7 +49,7 @@ def decision_rules(threshold_points: float) -> dict[str, Any]:
     """The ruleset for one threshold (log-odds); its content hash names it, so each threshold is its own."""
     at_least = {"$gte": {"points": threshold_points}}
     below = {"$lt": {"points": threshold_points}}
-    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET]
+    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}]
     uncovered = [{"follows": "none"}, {"criteria": False}]
     return {
         "companion_of_upheld_primary": {"all": [{"m": {"follows": "uphold"}}], "run": "uphold_companion"},
@@ -56,6 +60,10 @@ def decision_rules(threshold_points: float) -> dict[str, Any]:
         "all_criteria_met": {
             "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0}]}}],
             "run": "overturn_met",
+        },
+        "a_criterion_documented_unmet": {
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"$gt": {"contradicted": 0}}]}}],
+            "run": "uphold_contradicted",
         },
         "score_reaches_threshold": {"all": [{"m": {"$and": [*scored, at_least]}}], "run": "overturn_scored"},
         "score_below_threshold": {"all": [{"m": {"$and": [*scored, below]}}], "run": "uphold_scored"},

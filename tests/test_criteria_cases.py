@@ -31,6 +31,10 @@ def test_criteria_case(criteria_case: CriteriaCase, evaluator: Evaluator) -> Non
     for criterion, status in expect.get("criteria", {}).items():
         assert criterion in statuses, f"no criterion {criterion!r} in {sorted(statuses)}"
         assert statuses[criterion] == status, f"{criterion}: {statuses[criterion]} != {status}"
+    # Silent records as a reviewer reads them (each leaf's if_silent rule): the score's input.
+    read = {f.criterion: f.read_as for f in findings}
+    for criterion, status in expect.get("read_as", {}).items():
+        assert read[criterion] == status, f"{criterion} read as {read[criterion]} != {status}"
     if "prediction" in expect:  # the case files state the strict verdict of the criteria
         assert request.verdict == expect["prediction"]
     for text in expect.get("missing_documentation_contains", []):

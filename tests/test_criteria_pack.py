@@ -8,7 +8,7 @@ import pytest
 
 from criteria_support import CASES_DIR, all_case_files, all_cases, findings_of
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import AllOf, AnyOf, Leaf, Node, NotOf
+from engine.criteria.schema import AllOf, AnyOf, Leaf, Node, NotOf, iter_leaves
 from engine.evaluate import Evaluator
 from engine.operators import OPERATORS
 
@@ -25,6 +25,16 @@ def test_every_set_has_each_kind_of_case(pack: CriteriaPack, kind: str) -> None:
         kinds[case.set_id].add(case.kind)
     lacking = sorted(s for s in pack.sets if kind not in kinds[s])
     assert not lacking, f"sets with no {kind!r} case in {CASES_DIR}: {lacking}"
+
+
+def test_every_silent_record_rule_has_a_case_reading_it(pack: CriteriaPack) -> None:
+    """A criterion with a leaf that reads silent records (if_silent absent or neutral) has a case that pins
+    the criterion's outcome as read beside its strict one."""
+    ruled = {(cs.id, c.id) for cs in pack.sets.values() for c in cs.criteria
+             if any(leaf.if_silent != "against" for leaf in iter_leaves(c.when))}
+    pinned = {(case.set_id, name) for case in all_cases() for name in case.expect.get("read_as", {})}
+    assert ruled, "no silent-record rules in the pack"
+    assert not ruled - pinned, f"silent-record rules without a read_as case: {sorted(ruled - pinned)}"
 
 
 def test_every_criterion_is_seen_met_unmet_and_missing(pack: CriteriaPack, evaluator: Evaluator) -> None:

@@ -45,6 +45,7 @@ class ItemRow(_Frozen):
     probability: float | None = None  # P(overturn) from the score (None for a companion)
     verdict: Decision | None = None  # the strict verdict: overturned only when every criterion is met
     findings: tuple[str, ...] = ()  # every finding as "<set>/<criterion>: <status as read>" (what the score reads)
+    contradicted: tuple[str, ...] = ()  # criteria the records show unmet: they uphold whatever the score
     moved_by: tuple[str, ...] = ()  # the parts of the score that moved it most, with their points
     leaves: tuple[str, ...] = ()  # each leaf of a criterion not met: its status and the evidence read
 

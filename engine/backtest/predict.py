@@ -23,6 +23,7 @@ from engine.extract.dates import find_dates
 from engine.letters.citations import parse_citations
 from engine.letters.models import Citation, Letter
 from engine.results import CaseResult, RequestResult
+from engine.silent import contradicted
 
 _CASE_YEAR = re.compile(r"CM(\d{2})-")
 # Independent Medical Review decides disputes over utilization review decisions from 2013 on (SB 863).
@@ -88,6 +89,7 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
         probability=request.probability,
         verdict="overturned" if request.verdict == "overturn" else "upheld",
         findings=tuple(f"{f.criteria_set}/{f.criterion}: {f.read_as or f.status}" for f in request.findings),
+        contradicted=tuple(f"{f.criteria_set}/{f.criterion}" for f in request.findings if contradicted(f)),
         moved_by=tuple(f"{c.name} {c.points:+.2f}" for c in request.score.movers()) if request.score else (),
         leaves=_leaves(request),
     )

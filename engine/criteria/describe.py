@@ -169,7 +169,14 @@ def leaf_lines(leaf: Leaf, depth: int, style: Style = PLAIN) -> list[Line]:
     lines.extend(Line(depth + 1, style.text("plus ") + reference(term.path, term.select, style)) for term in leaf.plus)
     absent = "not stated in the request" if OPERATORS[leaf.op].absent_is == "unmet" else "not documented"
     lines.append(Line(depth + 1, style.text(f"if {absent}, ask for: {ask(leaf.ask)}")))
+    if leaf.if_silent != "against":
+        reading = SILENT_WORDS[leaf.if_silent]
+        lines.append(Line(depth + 1, style.text(f"if the records are silent, a reviewer {reading}: {leaf.silent_reason}")))
     return lines
+
+
+# How the outcome as read (the score's input) treats a silent record; the strict verdict keeps it missing.
+SILENT_WORDS = {"absent": "reads it as none", "neutral": "does not hold it against the request"}
 
 
 def node_lines(node: Node, depth: int = 0, style: Style = PLAIN) -> list[Line]:

@@ -103,7 +103,8 @@ class Leaf(Schema):
             raise ValueError(f"if_silent: {self.if_silent} needs a silent_reason saying why (guideline and reviewers)")
         if self.if_silent == "absent" and absent_value(self) is None:
             raise ValueError("if_silent: absent needs a fact that can be none: a count or sum of records, "
-                             "a yes/no fact (is_true/is_false) or a list (count_gte, count_lte, contains_*)")
+                             "a yes/no fact (is_true/is_false), a list (count_gte, count_lte, contains_*) "
+                             "or a total with `plus` terms (the terms the records never mention count as none)")
         return self
 
     @model_validator(mode="after")
@@ -125,10 +126,15 @@ class Leaf(Schema):
         return self
 
 
+PLUS_TERMS = "plus terms"
+
+
 def absent_value(leaf: Leaf) -> Any:
-    """What a fact presumed absent reads as: no records, no, an empty list; None where absence has no value."""
+    """What a fact presumed absent reads as: no records, no, an empty list; for a total with `plus` terms,
+    PLUS_TERMS (the observation supplies the total without the unmentioned terms); None where absence has
+    no value."""
     if leaf.plus:
-        return None
+        return PLUS_TERMS
     if leaf.select is not None and leaf.select.pick in ("count", "sum"):
         return 0
     if leaf.op in ("is_true", "is_false"):

@@ -44,17 +44,20 @@ class Example:
     covered: bool
     findings: tuple[tuple[str, str], ...]
     overturned: int
+    contradicted: bool = False  # a criterion the records show unmet: the decision rules uphold
+    strictly_met: bool = False  # every criterion met without reading silences: the rules overturn
 
     @property
     def all_met(self) -> bool:
-        """Every criterion met: the decision rules overturn whatever the score."""
-        return self.covered and bool(self.findings) and all(s == "met" for _, s in self.findings)
+        """Every criterion met (strictly): the decision rules overturn whatever the score."""
+        return self.strictly_met
 
 
 def _example(dataset: str, row: ItemRow) -> Example:
     findings = tuple((text.rsplit(": ", 1)[0], text.rsplit(": ", 1)[1]) for text in row.findings)
     return Example(dataset=dataset, group=row.source, category=row.category, covered=row.basis != "no_criteria",
-                   findings=findings, overturned=int(row.actual == "overturned"))
+                   findings=findings, overturned=int(row.actual == "overturned"), contradicted=bool(row.contradicted),
+                   strictly_met=row.verdict == "overturned" and row.basis == "criteria")
 
 
 def collect(paths: Sequence[Path]) -> list[Example]:
@@ -130,7 +133,7 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
     tp = fn = tn = fp = 0
     for e, p in zip(examples, probs, strict=True):
-        predicted = e.all_met or p >= threshold
+        predicted = e.all_met or (not e.contradicted and p >= threshold)
         if e.overturned:
             tp, fn = tp + predicted, fn + (not predicted)
         else:
