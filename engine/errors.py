@@ -61,3 +61,8 @@ class LetterParseError(ImrcheckError):
 
 class ExtractionError(ImrcheckError):
     """A clinical summary could not be turned into a case."""
+
+
+class NoCatalogTitleError(ExtractionError):
+    """No item title names a treatment the catalog knows (the back-test still predicts each item from
+    the base rate; `check` and `extract` report it)."""

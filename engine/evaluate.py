@@ -10,6 +10,7 @@ finding) → rules/decision.py turns the findings and the score into a predictio
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,8 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self.scoring = scoring or load_scoring()
         self._compiled: dict[str, CompiledSet] = {}
-        rules = decision_rules(round(self.scoring.threshold_points, 6))
+        rules = decision_rules(round(self.scoring.threshold_points, 6),
+                               round(_log_odds(self.scoring.no_criteria_threshold), 6))
         self._decision = ruleset_name(DECISION_BASE, rules)
         self.engine.ensure(self._decision, rules)
 
@@ -121,6 +123,13 @@ class Evaluator:
         # The hints read the judged result (and a companion its primary's): a copy carries them.
         primary = done[item.primary] if item.primary is not None else None
         return result.model_copy(update={"to_overturn": to_overturn(result, applied, primary)})
+
+    def predict_uncovered(self, category: str) -> tuple[str, Score]:
+        """The prediction for an item no criteria set (or no catalog entry) covers: its category's base
+        rate against the threshold, decided by the same decision rules (basis `no_criteria`)."""
+        score = self.scoring.score(category, (), has_criteria=False)
+        prediction, _, _ = self._decide((), False, "none", score)
+        return prediction, score
 
     def _as_planned_procedure(self, case: Case, request: Request) -> Request:
         """A consultation or visit requested for a procedure is judged by that procedure's criteria
@@ -192,6 +201,10 @@ class Evaluator:
         if len(fired) != 1:
             raise EngineError(f"decision rules fired {len(fired)} times for one request; expected exactly once")
         return OUTCOMES[fired[0].action]
+
+
+def _log_odds(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,

@@ -15,8 +15,9 @@ log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
 - otherwise the score decides: at or above the threshold the denial is predicted overturned,
   below it upheld — reviewers overturn ordinary early requests whose records are silent on what a
   checklist would ask, and the points say how often that happened on the development letters;
-- an item no criteria set covers is predicted from its category's base rate the same way, with
-  basis `no_criteria`.
+- an item no criteria set covers is predicted from its category's base rate, with basis
+  `no_criteria`, against its own threshold (by default one half: without criteria to read, the
+  prediction is the category's more likely outcome).
 
 Each action also gives the strict verdict: overturn only when every criterion is met (or the
 primary it follows is overturned). The strict verdict drives `missing` and the checklist, so a
@@ -45,10 +46,13 @@ _NOT_FOLLOWING_UPHELD = {"$neq": {"follows": "uphold"}}
 _NOT_ALL_MET = {"$or": [{"$gt": {"unmet": 0}}, {"$gt": {"missing": 0}}]}
 
 
-def decision_rules(threshold_points: float) -> dict[str, Any]:
-    """The ruleset for one threshold (log-odds); its content hash names it, so each threshold is its own."""
+def decision_rules(threshold_points: float, base_rate_threshold_points: float) -> dict[str, Any]:
+    """The ruleset for the thresholds (log-odds) of scored and of uncovered items; its content hash names
+    it, so each pair of thresholds is its own ruleset."""
     at_least = {"$gte": {"points": threshold_points}}
     below = {"$lt": {"points": threshold_points}}
+    base_at_least = {"$gte": {"points": base_rate_threshold_points}}
+    base_below = {"$lt": {"points": base_rate_threshold_points}}
     scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}]
     uncovered = [{"follows": "none"}, {"criteria": False}]
     return {
@@ -68,9 +72,9 @@ def decision_rules(threshold_points: float) -> dict[str, Any]:
         "score_reaches_threshold": {"all": [{"m": {"$and": [*scored, at_least]}}], "run": "overturn_scored"},
         "score_below_threshold": {"all": [{"m": {"$and": [*scored, below]}}], "run": "uphold_scored"},
         "no_criteria_base_rate_reaches_threshold": {
-            "all": [{"m": {"$and": [*uncovered, at_least]}}], "run": "overturn_no_criteria",
+            "all": [{"m": {"$and": [*uncovered, base_at_least]}}], "run": "overturn_no_criteria",
         },
         "no_criteria_base_rate_below_threshold": {
-            "all": [{"m": {"$and": [*uncovered, below]}}], "run": "uphold_no_criteria",
+            "all": [{"m": {"$and": [*uncovered, base_below]}}], "run": "uphold_no_criteria",
         },
     }

@@ -126,7 +126,7 @@ def test_a_treatment_without_criteria_is_predicted_from_the_base_rate(evaluator:
     model = evaluator.scoring
     points = model.categories.get(request.category, model.categories["_default"]) + model.no_criteria
     probability = 1 / (1 + math.exp(-points))
-    expected = "overturn" if probability >= model.threshold else "uphold"
+    expected = "overturn" if probability >= model.no_criteria_threshold else "uphold"
     assert (request.prediction, request.basis, request.verdict, request.findings) == (expected, "no_criteria", "uphold", ())
     assert request.probability == round(probability, 4)
     assert "base rate of its category" in request.rationale
@@ -138,8 +138,8 @@ def test_a_fixed_model_decides_by_its_threshold_in_the_decision_rules() -> None:
     pack, catalog = load_pack(), load_catalog()
     outcomes = []
     for threshold in (0.05, 0.5):
-        model = ScoringModel(threshold=threshold, categories={"_default": math.log(0.1 / 0.9)},
-                             status_points=StatusPoints())
+        model = ScoringModel(threshold=0.5, no_criteria_threshold=threshold,
+                             categories={"_default": math.log(0.1 / 0.9)}, status_points=StatusPoints())
         request = Evaluator(pack, catalog, scoring=model).evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
         outcomes.append((request.prediction, request.probability))
     assert outcomes == [("overturn", 0.1), ("uphold", 0.1)]

@@ -16,6 +16,7 @@ from engine.backtest.guidelines import same_guideline
 from engine.backtest.metrics import Decision
 from engine.backtest.outcomes import ItemRow, Skip, UnitResult
 from engine.backtest.records import CaseRecord
+from engine.errors import NoCatalogTitleError
 from engine.evaluate import Evaluator
 from engine.explain import citation_line
 from engine.extract import extract_case
@@ -97,10 +98,18 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
 
 def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, edition: str | None = None) -> UnitResult:
     source = letter.source
-    extraction = extract_case(letter.clinical_summary, [item.title for item in letter.items],
-                              case_id=Path(source).stem, catalog=evaluator.catalog)
-    result = evaluator.evaluate(extraction.case, as_of=as_of or letter_date(letter), edition=edition, source=source)
-    requests = {r.id: r for r in result.requests}
+    when = as_of or letter_date(letter)
+    try:
+        extraction = extract_case(letter.clinical_summary, [item.title for item in letter.items],
+                                  case_id=Path(source).stem, catalog=evaluator.catalog)
+    except NoCatalogTitleError:
+        extraction = None  # no title names a known treatment: every item is predicted from the base rate
+    if extraction is not None:
+        result = evaluator.evaluate(extraction.case, as_of=when, edition=edition, source=source)
+        requests = {r.id: r for r in result.requests}
+        judged_as_of = result.as_of
+    else:
+        requests, judged_as_of = {}, when or dt.date.today()
     rows: list[ItemRow] = []
     skipped: list[Skip] = []
     for number, item in enumerate(letter.items, start=1):
@@ -109,11 +118,31 @@ def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, 
         if item.decision is None:
             skipped.append(Skip(source=where, reason="the reviewer's decision on this item could not be read"))
         elif request is None:
-            skipped.append(Skip(source=where, reason="the item's title names no treatment in the catalog"))
+            rows.append(_uncatalogued_row(evaluator, source, judged_as_of, number, item.title, item.decision,
+                                          item.reviewer_guideline, item.citations))
         else:
+            assert extraction is not None
             rows.append(item_row(evaluator, result, number, item.title, request, item.decision,
                                  item.reviewer_guideline, item.citations))
     return UnitResult(input=source, items=tuple(rows), skipped=tuple(skipped))
+
+
+UNCATALOGUED = "uncatalogued"
+
+
+def _uncatalogued_row(evaluator: Evaluator, source: str, as_of: dt.date, number: int, title: str, actual: Decision,
+                      reviewer_guideline: str | None, citations: Sequence[Citation]) -> ItemRow:
+    """An item whose title names no treatment the catalog knows is still predicted: from the base rate
+    of items outside every known category (basis `no_criteria`), and counted under `uncatalogued`."""
+    prediction, score = evaluator.predict_uncovered(UNCATALOGUED)
+    predicted: Decision = "overturned" if prediction == "overturn" else "upheld"
+    return ItemRow(
+        source=source, item=number, title=title, treatment=UNCATALOGUED, category=UNCATALOGUED,
+        actual=actual, predicted=predicted, agree=actual == predicted, basis="no_criteria", as_of=as_of,
+        reviewer_guideline=reviewer_guideline, same_guideline=same_guideline([], citations),
+        probability=round(score.probability, 4), verdict="upheld",
+        moved_by=tuple(f"{c.name} {c.points:+.2f}" for c in score.movers()),
+    )
 
 
 def predict_record(record: CaseRecord, unit: str, evaluator: Evaluator, as_of: dt.date | None,

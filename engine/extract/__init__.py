@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog, load_catalog
-from engine.errors import ExtractionError, ImrcheckError
+from engine.errors import ExtractionError, ImrcheckError, NoCatalogTitleError
 from engine.extract import findings, function, history, injections, medications, surgery
 from engine.extract.evidence import Extraction, FactEvidence, Recorder
 from engine.extract.requests import requests as read_requests
@@ -90,7 +90,7 @@ def extract_case(
         }
         requests = read_requests(title_list, catalog, sentences, len(prior_injections or []), rec)
         if not requests:
-            raise ExtractionError(
+            raise NoCatalogTitleError(
                 "no item title names a treatment in the catalog"
                 + (f": {', '.join(repr(t) for t in title_list)}" if title_list else " (no titles given)")
             )

@@ -30,6 +30,7 @@ from engine.scoring import logistic
 from engine.scoring.model import DEFAULT_CATEGORY, STATUSES, Fit, ScoringModel, StatusPoints
 
 FOLDS = 5
+NO_CRITERIA_THRESHOLD = ScoringModel.model_fields["no_criteria_threshold"].default
 MIN_SUPPORT = 5  # a criterion-specific weight needs this many items with that status
 CATEGORY_PENALTY = 2.0
 GRID = tuple((status, specific) for status in (1.0, 3.0) for specific in (5.0, 15.0, 40.0))
@@ -133,7 +134,10 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
     tp = fn = tn = fp = 0
     for e, p in zip(examples, probs, strict=True):
-        predicted = e.all_met or (not e.contradicted and p >= threshold)
+        if e.covered:
+            predicted = e.all_met or (not e.contradicted and p >= threshold)
+        else:
+            predicted = p >= NO_CRITERIA_THRESHOLD
         if e.overturned:
             tp, fn = tp + predicted, fn + (not predicted)
         else:

@@ -2,11 +2,12 @@
 
 The model is a logistic one written as review "criteria points": the log-odds that IMR overturns
 the denial start at the base rate of the treatment's category; every finding adds the points of
-its status (as silent records are read, engine/silent.py) shared by all criteria (`status_points`) and, where the development letters showed a
-criterion to matter on its own, that criterion's points (`criteria`); a request no criteria set
-covers adds `no_criteria` instead. P(overturn) = 1 / (1 + e^-points). Every part is data in
-`guideline_criteria/scoring.yaml`, fitted by `engine.scoring.fit`; the threshold that turns the
-probability into a prediction is compared by the decision ruleset (rules/decision.py).
+its status as silent records are read (engine/silent.py), shared by all criteria
+(`status_points`), and, where the development letters showed a criterion to matter on its own,
+that criterion's points (`criteria`); a request no criteria set covers adds `no_criteria` instead.
+P(overturn) = 1 / (1 + e^-points). Every part is data in `guideline_criteria/scoring.yaml`,
+fitted by `engine.scoring.fit`; the threshold that turns the probability into a prediction is
+compared by the decision ruleset (rules/decision.py).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class Fit(_Frozen):
 
 class ScoringModel(_Frozen):
     threshold: float = Field(gt=0, lt=1)  # overturn when P(overturn) reaches this
+    # For an item no criteria set covers: its category's more likely outcome unless set otherwise.
+    no_criteria_threshold: float = Field(default=0.5, gt=0, lt=1)
     categories: dict[str, float]  # log-odds of overturn per treatment category; `_default` for the rest
     status_points: StatusPoints
     no_criteria: float = 0.0
