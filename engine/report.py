@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.results import CaseResult, RequestResult, to_contract
+from engine.silent import contradicted
 
 _STATUS_STYLE = {"met": "green", "unmet": "red", "missing": "yellow"}
 _PREDICTION_WORDS = {
@@ -34,6 +35,22 @@ def flip_lines(request: RequestResult) -> list[str]:
             for h in request.to_overturn]
 
 
+def likelihood_line(request: RequestResult) -> str:
+    """P(overturn), the basis and the strict verdict in words, the same in every format."""
+    if request.basis == "companion":
+        return f"Follows the primary request {request.companion_of!r}"
+    chance = f"P(overturn) {request.probability:.0%}" if request.probability is not None else "P(overturn) –"
+    if request.basis == "no_criteria":
+        return f"{chance}, from the base rate of its category ({request.category}): no criteria set covers it"
+    if any(contradicted(f) for f in request.findings):
+        strict = "a criterion the records show unmet decides it"
+    elif request.verdict == "overturn":
+        strict = "every criterion met"
+    else:
+        strict = "not every criterion met or documented"
+    return f"{chance}, from the criteria points; strict verdict: {request.verdict} ({strict})"
+
+
 def _request_panel(request: RequestResult) -> Panel:
     style = "green" if request.prediction == "overturn" else "red"
     table = Table(box=box.SIMPLE, show_edge=False, expand=True)
@@ -47,6 +64,7 @@ def _request_panel(request: RequestResult) -> Panel:
             finding.message,
         )
     parts: list[object] = [Text(_PREDICTION_WORDS[request.prediction], style=f"bold {style}")]
+    parts.append(Text(likelihood_line(request), style="dim"))
     if request.findings:
         parts.append(table)
     if request.missing_documentation:
@@ -79,6 +97,8 @@ def render_markdown(results: Sequence[CaseResult]) -> str:
         for r in result.requests:
             lines.append("")
             lines.append(f"## {r.id}: {r.requested_as} — **{r.prediction}**")
+            lines.append("")
+            lines.append(likelihood_line(r) + ".")
             lines.append("")
             if r.findings:
                 lines.append("| criterion | set | status | why |")

@@ -112,6 +112,7 @@ def figures(c: Confusion) -> dict[str, object]:
         "balanced_accuracy": balanced_accuracy(c),
         "overturn_precision": overturn_precision(c),
         "overturn_recall": overturn_recall(c),
+        "uphold_recall": recall_upheld(c),
         "overturn_f1": overturn_f1(c),
         "confusion": c.as_nested(),
     }

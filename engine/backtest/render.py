@@ -22,12 +22,14 @@ FIGURES = (
     ("balanced_accuracy", "Balanced accuracy"),
     ("overturn_precision", "Overturn precision"),
     ("overturn_recall", "Overturn recall"),
+    ("uphold_recall", "Uphold recall"),
     ("overturn_f1", "Overturn F1"),
 )
 GROUP_COLUMNS = ("items", "overturned", "accuracy", "baseline_accuracy", "balanced_accuracy", "baseline_balanced_accuracy")
 GROUP_HEADINGS = ("items", "overturned", "accuracy", "always-uphold accuracy", "balanced accuracy", "always-uphold balanced")
 ROW_COLUMNS = ("source", "item", "title", "treatment", "category", "actual", "predicted", "agree", "basis",
-               "as_of", "criteria_sets", "deciding", "our_guideline", "reviewer_guideline", "same_guideline")
+               "probability", "verdict", "as_of", "criteria_sets", "deciding", "our_guideline", "reviewer_guideline",
+               "same_guideline", "moved_by")
 TABLE_SKIPS = 20
 # A terminal shows the first rows; every row is in --format csv, the JSON report (capped) and --details.
 TABLE_ROWS = 50
@@ -91,20 +93,52 @@ def _groups(report: dict[str, Any], key: str) -> list[list[str]]:
     return [[name, *(cell(group[c]) for c in GROUP_COLUMNS)] for name, group in report[key].items()]
 
 
-ITEM_HEADINGS = ("source", "#", "item", "category", "actual", "predicted", "agree", "decided by")
-DISAGREEMENT_HEADINGS = ("source", "#", "item", "actual", "predicted", "ours because", "our guideline", "reviewer's guideline",
-                         "same guideline")
+def _categories(report: dict[str, Any]) -> list[list[str]]:
+    return [[name, *(cell(group[c]) for c in GROUP_COLUMNS), cell(group.get("no_criteria", 0))]
+            for name, group in report["per_category"].items()]
+
+
+def basis_line(report: dict[str, Any]) -> str:
+    counts = report.get("basis", {})
+    return (f"Predicted by criteria: {counts.get('criteria', 0)}; following a primary request: "
+            f"{counts.get('companion', 0)}; with no criteria set, from the category's base rate: {counts.get('no_criteria', 0)}")
+
+
+ITEM_HEADINGS = ("source", "#", "item", "category", "actual", "predicted", "P(overturn)", "agree", "basis", "decided by")
+DISAGREEMENT_HEADINGS = ("source", "#", "item", "actual", "predicted", "P(overturn)", "basis", "ours because",
+                         "score moved by", "our guideline", "reviewer's guideline", "same guideline")
+BASIS_WORDS = {"criteria": "criteria", "companion": "follows its primary",
+               "no_criteria": "no criteria: category base rate"}
+
+
+def probability(row: dict[str, Any]) -> str:
+    value = row.get("probability")
+    return f"{value:.2f}" if isinstance(value, float | int) else "–"
+
+
+def basis(row: dict[str, Any]) -> str:
+    return BASIS_WORDS.get(str(row["basis"]), str(row["basis"]))
 
 
 def item_cells(row: dict[str, Any]) -> list[str]:
     return [row["source"], str(row["item"]), row["title"], row["category"], row["actual"], row["predicted"],
-            "yes" if row["agree"] else "NO", joined(row["deciding"]) or row["basis"]]
+            probability(row), "yes" if row["agree"] else "NO", basis(row), joined(row["deciding"]) or "–"]
 
 
 def disagreement_cells(row: dict[str, Any]) -> list[str]:
-    return [row["source"], str(row["item"]), row["title"], row["actual"], row["predicted"],
-            joined(row["deciding"]) or row["basis"], joined(row["our_guideline"]) or "–", row["reviewer_guideline"] or "–",
+    return [row["source"], str(row["item"]), row["title"], row["actual"], row["predicted"], probability(row),
+            basis(row), joined(row["deciding"]) or "–", joined(row.get("moved_by", ())) or "–",
+            joined(row["our_guideline"]) or "–", row["reviewer_guideline"] or "–",
             {True: "yes", False: "no", None: "–"}[row["same_guideline"]]]
+
+
+def criteria_cells(report: dict[str, Any]) -> list[list[str]]:
+    """Per criterion, how often it decided an item and how often that item was a disagreement (most first)."""
+    rows = sorted(report["per_criterion"].items(), key=lambda kv: (-kv[1]["disagreed"], kv[0]))
+    return [[name, str(c["items"]), str(c["disagreed"]), percent(c["accuracy"])] for name, c in rows]
+
+
+CRITERIA_HEADINGS = ("criterion", "items it decided", "of them disagreements", "agreement")
 
 
 def _short(cells: list[str]) -> list[str]:
@@ -120,7 +154,8 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     confusion = metrics["confusion"]
     console.print(_table("Confusion matrix (rows: actual, columns: predicted)", ("actual", *DECISIONS),
                          [[a, *(str(confusion[a][p]) for p in DECISIONS)] for a in DECISIONS]))
-    console.print(_table("Per treatment category", ("category", *GROUP_HEADINGS), _groups(report, "per_category")))
+    console.print(Text(basis_line(report)))
+    console.print(_table("Per treatment category", ("category", *GROUP_HEADINGS, "no criteria"), _categories(report)))
     console.print(_table("Per criteria set", ("criteria set", *GROUP_HEADINGS), _groups(report, "per_criteria_set")))
     shown = report["item_rows"][:TABLE_ROWS]
     more = f" (the first {len(shown)} of {report['items']})" if len(shown) < report["items"] else ""
@@ -158,11 +193,16 @@ def render_markdown(report: dict[str, Any]) -> str:
                      [[label, percent(metrics[k]), percent(baseline[k])] for k, label in FIGURES]),
         *_md_section("Confusion matrix (rows: the reviewer's decision; columns: the prediction)", ("actual", *DECISIONS),
                      [[a, *(str(confusion[a][p]) for p in DECISIONS)] for a in DECISIONS]),
-        *_md_section("Per treatment category", ("category", *GROUP_HEADINGS), _groups(report, "per_category")),
+        basis_line(report) + ".", "",
+        *_md_section("Per treatment category", ("category", *GROUP_HEADINGS, "no criteria"), _categories(report)),
         *_md_section("Per criteria set", ("criteria set", *GROUP_HEADINGS), _groups(report, "per_criteria_set")),
+        *_md_section("Criteria that decided items, by disagreements", CRITERIA_HEADINGS, criteria_cells(report)),
         *_md_section("Items", ITEM_HEADINGS, [item_cells(row) for row in report["item_rows"]]),
         *_md_section(f"Disagreements ({report['disagreements_total']})", DISAGREEMENT_HEADINGS,
                      [disagreement_cells(r) for r in report["disagreements"]]),
+        *_md_section("Disagreements: the leaves behind each criterion not met, with what was read",
+                     ("source", "#", "leaf: outcome (evidence)"),
+                     [[r["source"], str(r["item"]), leaf] for r in report["disagreements"] for leaf in r.get("leaves", ())]),
         *_md_section(f"Skipped ({report['skipped_total']})", ("source", "reason"),
                      [[s["source"], s["reason"]] for s in report["skipped"]]),
     ])

@@ -25,12 +25,14 @@ def group_key(row: ItemRow) -> tuple[str, ...]:
     return row.criteria_sets or (f"({'no criteria set' if row.basis == 'no_criteria' else row.basis})",)
 
 
-def _group(pairs: Pairs) -> dict[str, Any]:
+def _group(pairs: Pairs, no_criteria: int | None = None) -> dict[str, Any]:
     confusion = Confusion.of(pairs)
     baseline = confusion.always_uphold()
+    counts = {"items": confusion.total, "overturned": confusion.actual_overturned}
+    if no_criteria is not None:
+        counts["no_criteria"] = no_criteria  # predicted from the category's base rate: no criteria set covers them
     return {
-        "items": confusion.total,
-        "overturned": confusion.actual_overturned,
+        **counts,
         "accuracy": accuracy_of(confusion),
         "balanced_accuracy": balanced_accuracy(confusion),
         "baseline_accuracy": accuracy_of(baseline),
@@ -49,6 +51,8 @@ class Summary:
         self.per_category: dict[str, Pairs] = {}
         self.per_set: dict[str, Pairs] = {}
         self.per_criterion: Counter[tuple[str, bool]] = Counter()
+        self.basis: Counter[str] = Counter()
+        self.no_criteria: Counter[str] = Counter()  # per category
         self.guideline: Counter[str] = Counter()
         self.skipped: list[dict[str, str]] = []
         self.skipped_total = 0
@@ -70,6 +74,9 @@ class Summary:
         pair = (row.actual, row.predicted)
         self.pairs[pair] += 1
         self.per_category.setdefault(row.category, Counter())[pair] += 1
+        self.basis[row.basis] += 1
+        if row.basis == "no_criteria":
+            self.no_criteria[row.category] += 1
         for key in group_key(row):
             self.per_set.setdefault(key, Counter())[pair] += 1
         if row.basis == "criteria":
@@ -92,7 +99,7 @@ class Summary:
         out = {}
         for name in names:
             agreed, total = self.per_criterion[(name, True)], self.per_criterion[(name, True)] + self.per_criterion[(name, False)]
-            out[name] = {"items": total, "agreed": agreed, "accuracy": agreed / total}
+            out[name] = {"items": total, "agreed": agreed, "disagreed": total - agreed, "accuracy": agreed / total}
         return out
 
     def report(self) -> dict[str, Any]:
@@ -104,7 +111,8 @@ class Summary:
             "skipped_total": self.skipped_total,
             "metrics": figures(confusion),
             "baseline": figures(confusion.always_uphold()),
-            "per_category": {k: _group(v) for k, v in sorted(self.per_category.items())},
+            "basis": {k: self.basis[k] for k in ("criteria", "companion", "no_criteria")},
+            "per_category": {k: _group(v, self.no_criteria[k]) for k, v in sorted(self.per_category.items())},
             "per_criteria_set": {k: _group(v) for k, v in sorted(self.per_set.items())},
             "per_criterion": self._criteria(),
             "guideline": {k: self.guideline[k] for k in ("same", "different", "unknown")},

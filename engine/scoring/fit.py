@@ -30,7 +30,7 @@ from engine.scoring import logistic
 from engine.scoring.model import DEFAULT_CATEGORY, STATUSES, Fit, ScoringModel, StatusPoints
 
 FOLDS = 5
-NO_CRITERIA_THRESHOLD = ScoringModel.model_fields["no_criteria_threshold"].default
+NO_CRITERIA_THRESHOLD: float = ScoringModel.model_fields["no_criteria_threshold"].default
 MIN_SUPPORT = 5  # a criterion-specific weight needs this many items with that status
 CATEGORY_PENALTY = 2.0
 GRID = tuple((status, specific) for status in (1.0, 3.0) for specific in (5.0, 15.0, 40.0))
@@ -101,6 +101,18 @@ def penalties(rows: Sequence[Mapping[str, float]], status_penalty: float, specif
     return out
 
 
+def signs(penalty: Mapping[str, float]) -> dict[str, int]:
+    """Points that must read as the guideline does: a criterion met never counts against the request,
+    one unmet or undocumented never for it (the criterion-specific adjustments of `missing` are free)."""
+    out = {"all_met_as_read": 1}
+    for name in penalty:
+        if name.endswith(":met"):
+            out[name] = 1
+        elif name.endswith(":unmet") or name == "status:missing":
+            out[name] = -1
+    return out
+
+
 def _folds(examples: Sequence[Example]) -> list[int]:
     """Fold of each example: letters dealt round-robin, those with an overturned item first, so every
     fold holds some overturns; the order within each kind is by name (reproducible)."""
@@ -117,8 +129,8 @@ def out_of_fold(examples: Sequence[Example], status_penalty: float, specific_pen
     probs = [0.0] * len(examples)
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
-        weights = logistic.fit([rows[i] for i in train], [labels[i] for i in train],
-                               penalties([rows[i] for i in train], status_penalty, specific_penalty))
+        penalty = penalties([rows[i] for i in train], status_penalty, specific_penalty)
+        weights = logistic.fit([rows[i] for i in train], [labels[i] for i in train], penalty, signs(penalty))
         for i, f in enumerate(folds):
             if f == k:
                 probs[i] = logistic.predict(weights, rows[i])
@@ -131,13 +143,18 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
                 for p, y in zip(probs, labels, strict=True)) / len(labels)
 
 
+def predicted_overturn(e: Example, p: float, threshold: float) -> bool:
+    """As rules/decision.py decides: every criterion met overturns, a documented unmet one upholds, else the
+    score against the threshold; an uncovered item against the no-criteria threshold."""
+    if not e.covered:
+        return p >= NO_CRITERIA_THRESHOLD
+    return e.all_met or (not e.contradicted and p >= threshold)
+
+
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
     tp = fn = tn = fp = 0
     for e, p in zip(examples, probs, strict=True):
-        if e.covered:
-            predicted = e.all_met or (not e.contradicted and p >= threshold)
-        else:
-            predicted = p >= NO_CRITERIA_THRESHOLD
+        predicted = predicted_overturn(e, p, threshold)
         if e.overturned:
             tp, fn = tp + predicted, fn + (not predicted)
         else:
@@ -206,7 +223,8 @@ def run(paths: Sequence[Path], min_uphold_recall: float, command: str) -> tuple[
     (status_penalty, specific_penalty), oof = min(tried.items(), key=lambda kv: _log_loss(kv[1], labels))
     threshold = round(choose_threshold(examples, oof, min_uphold_recall), 4)
     rows = [features(e) for e in examples]
-    weights = logistic.fit(rows, labels, penalties(rows, status_penalty, specific_penalty))
+    penalty = penalties(rows, status_penalty, specific_penalty)
+    weights = logistic.fit(rows, labels, penalty, signs(penalty))
     fitted = [logistic.predict(weights, r) for r in rows]
     cv_figures, fit_figures = _per_set(examples, oof, threshold), _per_set(examples, fitted, threshold)
     info = Fit(command=command, items=len(examples), overturned=sum(labels),

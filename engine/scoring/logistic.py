@@ -1,6 +1,8 @@
 """L2-regularised logistic regression in plain Python (no numpy in the install): Newton's method on
 sparse rows, a penalty per feature group so rare, specific criteria shrink toward 0 more than the
-shared status points, and the intercept unpenalised."""
+shared status points, the intercept unpenalised, and optional signs: a weight that must not be
+negative (a criterion met) or positive (a criterion unmet) and comes out the wrong way is held at 0
+and the rest refitted (an active-set method), so the points read the way the guideline does."""
 
 from __future__ import annotations
 
@@ -43,9 +45,24 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
 
 
 def fit(rows: Sequence[Row], labels: Sequence[int], penalty: Mapping[str, float],
-        iterations: int = 25) -> dict[str, float]:
-    """Weights minimising log-loss + ½·Σ penalty(f)·w_f²; `penalty` maps every feature that may get a
-    weight to its strength (features not listed are ignored)."""
+        signs: Mapping[str, int] | None = None) -> dict[str, float]:
+    """Weights minimising log-loss + ½·Σ penalty(f)·w_f², with w_f·signs[f] ≥ 0 where a sign is given;
+    `penalty` maps every feature that may get a weight to its strength (features not listed are ignored)."""
+    signs = signs or {}
+    free = dict(penalty)
+    held: set[str] = set()
+    while True:
+        weights = _newton(rows, labels, free)
+        wrong = [k for k, w in weights.items() if signs.get(k, 0) * w < -1e-9]
+        if not wrong:
+            return {**weights, **dict.fromkeys(held, 0.0)}
+        for name in wrong:
+            held.add(name)
+            del free[name]
+
+
+def _newton(rows: Sequence[Row], labels: Sequence[int], penalty: Mapping[str, float],
+            iterations: int = 25) -> dict[str, float]:
     names = [INTERCEPT, *sorted(penalty)]
     index = {name: i for i, name in enumerate(names)}
     sparse = [[(0, 1.0)] + [(index[k], v) for k, v in row.items() if k in index and v] for row in rows]

@@ -73,4 +73,8 @@ def test_the_terminal_table_shows_the_first_rows_and_says_how_many_there_are(
     out = run_cli("evaluate", str(folder), expect=0).stdout
     assert f"Items (the first 50 of {report['items']})" in out
     assert f"Skipped ({report['skipped_total']})" in out
-    assert f"… and {report['skipped_total'] - 20} more skipped" in out
+    # Items whose title the catalog does not know are predicted (basis no_criteria), so fewer are skipped.
+    if report["skipped_total"] > 20:
+        assert f"… and {report['skipped_total'] - 20} more skipped" in out
+    else:
+        assert "more skipped" not in out

@@ -63,7 +63,9 @@ def test_documented_items_are_predicted_overturned_and_the_others_upheld(evaluat
             continue
         unit = predict_letter(parse_letter_text(generated.text, source=generated.name), evaluator, None)
         for row in unit.items:
-            outcome = f"{row.predicted}: {row.title} {row.deciding}"
+            # The strict verdict: every criterion documented and met. The prediction may still overturn an
+            # undocumented item when its score reaches the threshold; that is the score's job, tested elsewhere.
+            outcome = f"{row.verdict}: {row.title} {row.deciding}"
             (documented if generated.documented[row.item - 1] else undocumented).append(outcome)
     overturned = [o for o in documented if o.startswith("overturned")]
     print(f"documented items predicted overturn: {len(overturned)}/{len(documented)}")
