@@ -154,3 +154,13 @@ def test_the_reference_renders_each_leaf_as_a_nested_list(pack: CriteriaPack, ca
     assert html.count('<tr>\n<td><a href="#') == len(pack.sets)
     for cs in pack.sets.values():
         assert f'<a id="{cs.id}"></a>' in html
+
+
+def test_a_silent_record_rule_is_shown_with_its_reason() -> None:
+    reason = "No earlier imaging mentioned is read as none by the reviewers."
+    leaf = _leaf(op="lte", value=0, path="studies", select={"pick": "count"}, label="earlier imaging",
+                 if_silent="absent", silent_reason=reason)
+    texts = [line.text for line in describe.leaf_lines(leaf, 0)]
+    assert texts[-1] == f"if the records are silent, a reviewer reads it as none: {reason}"
+    default = _leaf(op="lte", value=0, path="studies", select={"pick": "count"})
+    assert not any("silent" in line.text for line in describe.leaf_lines(default, 0))

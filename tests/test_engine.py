@@ -15,6 +15,7 @@ from engine.errors import EngineError
 from engine.evaluate import Evaluator
 from engine.logic import all_of, any_of, negate
 from engine.models import Case
+from engine.results import to_contract
 from engine.scoring.model import ScoringModel, StatusPoints
 
 
@@ -162,3 +163,24 @@ def test_an_infinite_duration_is_refused_by_the_case_model() -> None:
     with pytest.raises(ValidationError):
         Case.model_validate({"history": {"injections": [{"treatment": "ESI", "relief_weeks": float("inf")}]},
                              "requests": [{"id": "1", "treatment": "ESI"}]})
+
+
+def test_the_contract_gives_the_probability_the_basis_and_the_strict_verdict(evaluator: Evaluator) -> None:
+    """A first course of physical therapy with no earlier therapy mentioned: strictly the earlier visits are
+    undocumented (the checklist asks for them), read as a reviewer does they are none."""
+    case = Case.model_validate({"requests": [{"id": "pt", "treatment": "physical therapy", "region": "lumbar",
+                                              "visits": 6}]})
+    result = evaluator.evaluate(case, as_of=dt.date(2014, 9, 1))
+    request = to_contract(result)["requests"][0]
+    assert request["verdict"] == "uphold" and request["basis"] == "criteria"
+    statuses = {f["criterion"]: (f["status"], f["read_as"]) for f in request["findings"]}
+    assert statuses["prior_visits_documented"] == ("missing", "met")
+    assert statuses["functional_improvement_from_prior"] == ("missing", "met")
+    score = result.requests[0].score
+    assert score is not None and request["probability"] == round(score.probability, 4)
+    assert request["score"]["points"] == round(score.points, 4)
+    names = [c["name"] for c in request["score"]["contributions"]]
+    assert "mtus_2009_physical_medicine/prior_visits_documented: met" in names
+    expected = "overturn" if score.probability >= evaluator.scoring.threshold else "uphold"
+    assert request["prediction"] == expected
+    assert "Whether the worker has had this therapy before for this body region" in request["missing_documentation"]
