@@ -47,8 +47,11 @@ def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observ
 
 def contradicted(finding: Finding) -> bool:
     """Whether the records show the criterion unmet: unmet as read because of a documented value or a
-    presumption from silence (30 visits asked with no earlier therapy is still beyond 24), not only
-    because the request did not state something (`stated`, which is unmet when absent)."""
-    return (finding.read_as or finding.status) == "unmet" and any(
-        (leaf.read_as or leaf.status) == "unmet" and not (leaf.status == "unmet" and leaf.observed is None)
-        for leaf in finding.leaves)
+    presumption from silence (30 visits asked with no earlier therapy is still beyond 24), and not
+    something the request could still cure by stating it (a `stated` leaf left unstated: a reason for
+    repeat imaging, exceptional factors)."""
+    if (finding.read_as or finding.status) != "unmet":
+        return False
+    leaves = [leaf for leaf in finding.leaves if (leaf.read_as or leaf.status) == "unmet"]
+    unstated = [leaf for leaf in leaves if leaf.status == "unmet" and leaf.observed is None]
+    return bool(leaves) and not unstated
