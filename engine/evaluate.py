@@ -126,7 +126,7 @@ class Evaluator:
 
     def predict_uncovered(self, category: str) -> tuple[str, Score]:
         """The prediction for an item no criteria set (or no catalog entry) covers: its category's base
-        rate against the threshold, decided by the same decision rules (basis `no_criteria`)."""
+        rate against the no-criteria threshold, decided by the same decision rules (basis `no_criteria`)."""
         score = self.scoring.score(category, (), has_criteria=False)
         prediction, _, _ = self._decide((), False, "none", score)
         return prediction, score
