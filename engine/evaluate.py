@@ -63,8 +63,9 @@ class Evaluator:
         canonical = canonicalize(case, self.catalog, source=source)
         prepared = self._prepare(case, canonical)
         outcomes: dict[str, RequestResult] = {}
-        # Primaries first, so a companion can follow its primary's outcome.
-        for item in sorted(prepared, key=lambda p: p.primary is not None):
+        # Primaries first, so a companion can follow its primary's outcome (also along a chain:
+        # sedation for the fluoroscopy of an ESI, whatever order they are listed in).
+        for item in _primaries_first(prepared):
             outcomes[item.request.id] = self._judge(canonical, item, when, edition, outcomes)
         return CaseResult(
             case_id=case.case_id, source=source, as_of=when, edition=edition,
@@ -77,7 +78,10 @@ class Evaluator:
             primary = request.companion_of
             treatment = self.catalog.get(request.treatment)
             if primary is None and treatment.is_companion:
-                primary = next((r.id for r in case.requests if r.treatment in treatment.companion_of), None)
+                # Only a request that serves no other can be inferred as a primary: with the model's
+                # check that stated links form no cycle, the links then never form one.
+                primary = next((r.id for r in case.requests
+                                if r.treatment in treatment.companion_of and r.companion_of is None), None)
             prepared.append(_Prepared(request, raw.treatment, primary))
         return prepared
 
@@ -174,6 +178,28 @@ class Evaluator:
         if len(fired) != 1:
             raise EngineError(f"decision rules fired {len(fired)} times for one request; expected exactly once")
         return OUTCOMES[fired[0].action]
+
+
+def _primaries_first(prepared: Sequence[_Prepared]) -> list[_Prepared]:
+    """Every request after its primary (and its primary's primary), otherwise in the order listed.
+    Linear in the number of requests; the case model refuses cycles before evaluation starts."""
+    by_id = {p.request.id: p for p in prepared}
+    placed: set[str] = set()
+    ordered: list[_Prepared] = []
+    for item in prepared:
+        chain: list[_Prepared] = []
+        on_chain: set[str] = set()
+        current: _Prepared | None = item
+        while current is not None and current.request.id not in placed:
+            if current.request.id in on_chain:
+                raise EngineError("companion requests form a cycle")  # unreachable past the case model
+            chain.append(current)
+            on_chain.add(current.request.id)
+            current = by_id.get(current.primary) if current.primary is not None else None
+        for link in reversed(chain):
+            placed.add(link.request.id)
+            ordered.append(link)
+    return ordered
 
 
 def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,

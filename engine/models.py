@@ -320,19 +320,48 @@ class Case(Fact):
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
-        ids = [r.id for r in self.requests]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"request ids must be unique; repeated: {', '.join(duplicates)}")
-        for request in self.requests:
-            if request.companion_of is not None:
-                if request.companion_of not in ids:
-                    raise ValueError(
-                        f"request {request.id!r} is companion_of {request.companion_of!r}, which is not a request id"
-                    )
-                if request.companion_of == request.id:
-                    raise ValueError(f"request {request.id!r} cannot be its own companion")
+        # Messages name the item and field, never the ids themselves: they are what the user typed.
+        first: dict[str, int] = {}
+        for i, request in enumerate(self.requests):
+            if request.id in first:
+                raise ValueError(f"requests → item {i + 1} → id: repeats the id of item {first[request.id] + 1}; "
+                                 "request ids must be unique")
+            first[request.id] = i
+        for i, request in enumerate(self.requests):
+            if request.companion_of is None:
+                continue
+            if request.companion_of not in first:
+                raise ValueError(f"requests → item {i + 1} → companion_of: names no request id of this case")
+            if request.companion_of == request.id:
+                raise ValueError(f"requests → item {i + 1} → companion_of: a request cannot be its own companion")
+        cycle = companion_cycle(self.requests)
+        if cycle:
+            items = ", ".join(str(i + 1) for i in cycle)
+            raise ValueError(f"requests → item {cycle[0] + 1} → companion_of: the companions form a cycle "
+                             f"(items {items}); a chain of companions must end at a primary procedure")
         return self
 
     def request(self, request_id: str) -> Request:
         return next(r for r in self.requests if r.id == request_id)
+
+
+def companion_cycle(requests: tuple[Request, ...]) -> list[int]:
+    """The positions of the first cycle of `companion_of` links (each a request's primary), or [].
+
+    Each request has at most one primary, so following links from every request once (marking what
+    is finished) finds any cycle in time linear in the number of requests."""
+    position = {r.id: i for i, r in enumerate(requests)}
+    finished: set[int] = set()
+    for start in range(len(requests)):
+        path: list[int] = []
+        on_path: set[int] = set()
+        current: int | None = start
+        while current is not None and current not in finished:
+            if current in on_path:
+                return path[path.index(current):]
+            path.append(current)
+            on_path.add(current)
+            primary = requests[current].companion_of
+            current = position.get(primary) if primary is not None else None
+        finished.update(path)
+    return []
