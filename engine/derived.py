@@ -43,6 +43,14 @@ def _morphine_equivalent(case: Case, request: Request) -> Derivation:
     return Derivation(med.total, (*med.evidence(), (f"{DERIVED_ROOT}.morphine_equivalent_mg_per_day", med.total)))
 
 
+def _injury_year(case: Case, request: Request) -> Derivation:
+    # Statutes start on 1 January (Labor Code 4604.5: injuries on or after 2004-01-01), so the year
+    # is the whole comparison; a date compared by year keeps thresholds plain numbers for durable.
+    date = case.injury.date if case.injury is not None else None
+    year = date.year if date is not None else None
+    return Derivation(year, (("injury.date", date), (f"{DERIVED_ROOT}.injury_year", year)))
+
+
 DERIVED_FACTS: dict[str, DerivedFact] = {
     fact.name: fact
     for fact in (
@@ -59,6 +67,13 @@ DERIVED_FACTS: dict[str, DerivedFact] = {
             ),
             compute=_morphine_equivalent,
             record_filters={"history.medications": {"treatment": "opioid"}},
+        ),
+        DerivedFact(
+            name="injury_year",
+            kind="number",
+            description="The year of the date of injury (for rules that govern injuries from 1 January of a year)",
+            reads=("injury.date",),
+            compute=_injury_year,
         ),
     )
 }

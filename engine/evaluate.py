@@ -96,10 +96,18 @@ class Evaluator:
         scope = Scope(case=case, request=judged, as_of=when)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
-        prediction, basis = self._decide(findings, bool(applied), follows)
+        # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
+        # the request is predicted like one no criteria cover (its limits still listed as findings).
+        # A limit that is not met still upholds the request on its own terms.
+        judged_by_criteria = any(cs.kind == "clinical" for cs in applied) or any(f.status != "met" for f in findings)
+        prediction, basis = self._decide(findings, judged_by_criteria, follows)
         treatment = self.catalog.get(request.treatment)
         missing_docs = _missing_documentation(findings)
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary)
+        outside = [u.criteria_set for u in uses if u.applied and u.reason.startswith("applied outside")]
+        if outside:
+            text = (f"No clinical criteria in the pack govern {when.isoformat()}: judged by {', '.join(outside)}, "
+                    f"applied outside its dates. {text}")
         if judged is not request:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
@@ -212,25 +220,39 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
         dated = [cs for cs in candidates if cs.edition == edition or (cs.source != "MTUS" and cs.in_force(when))]
     else:
         dated = [cs for cs in candidates if cs.in_force(when)]
-    outside = False
-    if not dated and candidates:
-        # Nothing governs this date in the pack: use the nearest edition rather than say nothing,
-        # and say so in the output.
-        before = [cs for cs in candidates if cs.effective_from <= when] or candidates
-        latest = max(cs.effective_from for cs in before) if before is not candidates else min(
-            cs.effective_from for cs in candidates)
-        dated, outside = [cs for cs in before if cs.effective_from == latest], True
+    outside: set[str] = set()
+    if not any(cs.kind == "clinical" for cs in dated):
+        # Limits alone (a statutory cap) never judge a request: the nearest clinical edition does,
+        # said in the output, unless its topic chose the base rate (docs/criteria.md says why).
+        nearest = _nearest_clinical([cs for cs in candidates if cs not in dated], when)
+        dated, outside = dated + nearest, {cs.id for cs in nearest}
     applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
     uses = []
     for cs in candidates:
         if cs.id in applied_ids:
-            reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
+            reason = ("applied outside its dates: no clinical criteria in the pack govern this date"
+                      if cs.id in outside else "applied")
         elif cs not in dated:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
         uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
     return uses, [cs for cs in dated if cs.id in applied_ids]
+
+
+def _nearest_clinical(sets: Sequence[CriteriaSet], when: dt.date) -> list[CriteriaSet]:
+    """Per topic, the clinical edition nearest the date: the latest one that started before it, or else
+    the earliest one to come. Sets whose topic chose the base rate are left out."""
+    by_topic: dict[str, list[CriteriaSet]] = {}
+    for cs in sets:
+        if cs.kind == "clinical" and cs.outside_dates == "nearest_edition":
+            by_topic.setdefault(cs.topic, []).append(cs)
+    chosen = []
+    for group in by_topic.values():
+        before = [cs for cs in group if cs.effective_from <= when]
+        start = max(cs.effective_from for cs in before) if before else min(cs.effective_from for cs in group)
+        chosen.extend(cs for cs in group if cs.effective_from == start)
+    return chosen
 
 
 def _fits(cs: CriteriaSet, request: Request) -> bool:

@@ -165,6 +165,17 @@ class CriteriaSet(Schema):
     citation: Citation
     topic: str
     fills_gaps_in: tuple[Identifier, ...] = ()
+    kind: Literal["clinical", "limit"] = Field(
+        default="clinical",
+        description="limit: the set only caps a request (a statutory visit cap, a frequency limit) and cannot by "
+        "itself carry a request to overturn; a request judged by limits alone is judged by the nearest clinical "
+        "edition or predicted from the base rate",
+    )
+    outside_dates: Literal["nearest_edition", "base_rate"] = Field(
+        default="nearest_edition",
+        description="When no clinical set governs a request's date: nearest_edition applies this (clinical) set, "
+        "marked 'applied outside its dates'; base_rate leaves the request to its category's base rate",
+    )
     applies_to: AppliesTo
     confidence: Confidence
     summary: str
