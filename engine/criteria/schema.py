@@ -215,6 +215,14 @@ Criterion.model_rebuild()
 CriteriaSet.model_rebuild()
 
 
+def confidence_counts(cs: CriteriaSet) -> dict[str, int]:
+    """How many of a set's criteria are C, Q and U (a criterion without its own mark takes the set's)."""
+    counts = {"C": 0, "Q": 0, "U": 0}
+    for criterion in cs.criteria:
+        counts[criterion.confidence or cs.confidence] += 1
+    return counts
+
+
 def iter_leaves(node: Node) -> list[Leaf]:
     if isinstance(node, Leaf):
         return [node]
