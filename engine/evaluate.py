@@ -93,9 +93,9 @@ class Evaluator:
         if judged is not request and not uses:
             judged = request  # no criteria for the planned procedure: the visit's own criteria judge it
             uses, applied = choose_sets(self.pack, request, when, edition)
-        scope = Scope(case=case, request=judged, as_of=when)
-        findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
+        scope = Scope(case=case, request=judged, as_of=when, primary_prediction=None if follows == "none" else follows)
+        findings = [f for cs in applied for f in self._findings(cs, scope)]
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
         # A limit that is not met still upholds the request on its own terms.
@@ -247,7 +247,7 @@ def _nearest_clinical(sets: Sequence[CriteriaSet], when: dt.date) -> list[Criter
     for cs in sets:
         if cs.kind == "clinical" and cs.outside_dates == "nearest_edition":
             by_topic.setdefault(cs.topic, []).append(cs)
-    chosen = []
+    chosen: list[CriteriaSet] = []
     for group in by_topic.values():
         before = [cs for cs in group if cs.effective_from <= when]
         start = max(cs.effective_from for cs in before) if before else min(cs.effective_from for cs in group)

@@ -229,6 +229,10 @@ class History(Fact):
         default=None, description="Significant postoperative or acute pain limits exercise or physical therapy"
     )
     hospital_discharge_date: dt.date | None = Field(default=None, description="The latest discharge from hospital")
+    procedural_anxiety: bool | None = Field(
+        default=None,
+        description="Anxiety about a procedure, or an inability to tolerate it awake, is documented (a reason for sedation)",
+    )
     interferential_trial_benefit: bool | None = Field(
         default=None, description="A one-month interferential trial gave more function, less pain and less medication"
     )
