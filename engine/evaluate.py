@@ -315,7 +315,8 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         planned = request.planned_procedure
         if planned is not None:
             planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
-        repeat = _continues_medication(treatment, _infer_repeat(treatment, request, history, catalog), history, catalog)
+        repeat = _continues_medication(treatment, request, _infer_repeat(treatment, request, history, catalog),
+                                       history, catalog)
         # Only a medication's title names its drug: "lidocaine" in an injection's title is not a prescription.
         titled = request.treatment if catalog.get(treatment).category == "pharmaceutical" else None
         ingredients = request.ingredients
@@ -338,14 +339,21 @@ def _infer_repeat(treatment: str, request: Request, history: History | None, cat
     )
 
 
-def _continues_medication(treatment: str, repeat: bool | None, history: History | None,
+def _continues_medication(treatment: str, request: Request, repeat: bool | None, history: History | None,
                           catalog: TreatmentCatalog) -> bool | None:
-    """For a medication not stated to be a repeat: whether the worker still takes one of the same
-    family (a continuation, judged by the ongoing-use criteria) rather than starting it."""
-    if repeat is not None or catalog.get(treatment).category != "pharmaceutical":
+    """For a medication: whether the worker still takes one of the same family (a continuation, judged
+    by the ongoing-use criteria) rather than starting it. A medication the history lists as current is
+    ongoing whatever `repeat` says (a form's default must not turn years of use into an initiation);
+    only a request stated to be a new start is judged as one."""
+    if catalog.get(treatment).category != "pharmaceutical":
         return repeat
+    if request.new_start:
+        return False
     meds = (history.medications if history is not None else None) or ()
-    return any(m.treatment == treatment and m.current is not False for m in meds)
+    # Only a medication documented as current continues (one listed without saying is not evidence).
+    if any(m.treatment == treatment and m.current is True for m in meds):
+        return True
+    return repeat
 
 
 def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:

@@ -154,14 +154,22 @@ class TherapyCourse(Fact):
 
 
 class OpioidMonitoring(Fact):
-    """The '4 A's' and related monitoring for ongoing opioid use, as documented."""
+    """The '4 A's' and related monitoring for ongoing opioid use, as documented. Urine drug screens are
+    not here: they are one record each in `history.urine_drug_screens`, which every edition reads."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _screens_live_in_history(cls, data: object) -> object:
+        if isinstance(data, dict) and "urine_drug_screen_consistent" in data:
+            raise ValueError("urine_drug_screen_consistent: record each urine drug screen under "
+                             "history.urine_drug_screens (date, consistent) instead")
+        return data
 
     analgesia_documented: bool | None = None
     activities_of_daily_living_documented: bool | None = None
     adverse_effects_documented: bool | None = None
     aberrant_behavior_assessed: bool | None = None
     aberrant_behavior_found: bool | None = None
-    urine_drug_screen_consistent: bool | None = None
     cures_checked: bool | None = Field(
         default=None, description="The state prescription monitoring database (CURES) was checked for other prescriptions"
     )
@@ -267,7 +275,15 @@ class Request(Fact):
     visits: NonNegInt | None = None
     weeks: NonNegFloat | None = None
     frequency_per_week: NonNegFloat | None = None
-    repeat: bool | None = Field(default=None, description="A repeat of the same procedure; inferred when absent")
+    repeat: bool | None = Field(
+        default=None,
+        description="A repeat of the same procedure; inferred when absent. A medication the history lists as "
+        "current is a continuation whatever this says, unless new_start is true",
+    )
+    new_start: bool | None = Field(
+        default=None,
+        description="A medication started anew (judged as an initiation) although one of its family is in the history",
+    )
     companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
