@@ -26,6 +26,7 @@ from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
+from engine.prescriptions import check_dose, completed_medication, completed_request
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
 from rules.decision import NAME_BASE as DECISION_BASE
@@ -300,15 +301,17 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
             "therapy_courses": _canonical_records(history.therapy_courses, catalog, "history.therapy_courses", source),
         })
     if history is not None and history.medications:
-        meds = tuple(
-            m.model_copy(update={
+        meds = []
+        for i, m in enumerate(history.medications):
+            m = completed_medication(m)
+            m = m.model_copy(update={
                 "treatment": m.treatment if m.treatment is not None and m.treatment in catalog
                 else _match_or_none(catalog, m.treatment or m.name),
                 "drug": canonical_drug(m.drug, m.name),
             })
-            for m in history.medications
-        )
-        history = history.model_copy(update={"medications": meds})
+            check_dose(m.drug, m.dose_mg, f"history → medications → item {i + 1} → dose_mg", source)
+            meds.append(m)
+        history = history.model_copy(update={"medications": tuple(meds)})
     requests = []
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
@@ -319,12 +322,16 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
                                        history, catalog)
         # Only a medication's title names its drug: "lidocaine" in an injection's title is not a prescription.
         titled = request.treatment if catalog.get(treatment).category == "pharmaceutical" else None
+        if titled is not None:
+            request = completed_request(request)  # "Norco 10/325 #120, 1 q6h prn" into its fields
         ingredients = request.ingredients
         if ingredients is not None:
             ingredients = tuple(generic_of(i) or i for i in ingredients)
+        drug = canonical_drug(request.drug, titled)
+        check_dose(drug, request.dose_mg, f"requests → item {i + 1} → dose_mg", source)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
                                                    "planned_procedure": planned, "ingredients": ingredients,
-                                                   "drug": canonical_drug(request.drug, titled)}))
+                                                   "drug": drug}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
 
 
