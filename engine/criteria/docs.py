@@ -85,6 +85,8 @@ def _set_section(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog)
         lines.append(f"{number}. **{escape(criterion.title)}** ({code(criterion.id)}){marks}")
         lines.append("")
         lines.extend("   " + "  " * line.depth + "- " + line.text for line in describe.node_lines(criterion.when, 0, MARKDOWN))
+        if criterion.quoted_in:
+            lines.extend(["", f"   *Quoted in IMR letters:* {', '.join(criterion.quoted_in)}"])
         if criterion.note:
             lines.extend(["", f"   *Note:* {escape(criterion.note)}"])
         lines.append("")

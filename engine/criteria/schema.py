@@ -148,7 +148,18 @@ class Criterion(Schema):
     when: Node
     messages: Messages
     confidence: Confidence | None = None
+    quoted_in: tuple[Annotated[str, Field(pattern=r"^CM\d{2}-\d{7}$")], ...] = Field(
+        default=(),
+        description="Case numbers of published IMR letters (the DWC's redacted decisions) whose reviewers quote "
+        "this criterion's threshold; such a criterion is marked Q (or C)",
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _quoted_is_not_unverified(self) -> Criterion:
+        if self.quoted_in and self.confidence not in ("Q", "C"):
+            raise ValueError("a criterion quoted in letters (quoted_in) is marked confidence Q or C")
+        return self
 
 
 class CriteriaSet(Schema):
