@@ -31,6 +31,7 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
     ("Norco 10/325 #120, 1 tab every 6 hours", {"drug": "hydrocodone", "dose_mg": 10.0, "doses_per_day": 4.0,
                                                 "quantity": 120}),
     ("Percocet 5/325 mg 1 PO TID #90", {"drug": "oxycodone", "dose_mg": 5.0, "doses_per_day": 3.0, "quantity": 90}),
+    ("Norco 7.5-325mg #112", {"drug": "hydrocodone", "dose_mg": 7.5, "doses_per_day": None, "quantity": 112}),
     ("tramadol 50 mg BID", {"drug": "tramadol", "dose_mg": 50.0, "doses_per_day": 2.0, "quantity": None}),
 ])
 def test_free_text_requests_are_read_like_letter_titles(catalog: TreatmentCatalog, text: str,
