@@ -97,6 +97,11 @@ class Evaluator:
         follows = done[item.primary].prediction if item.primary is not None else "none"
         scope = Scope(case=case, request=judged, as_of=when, primary_prediction=None if follows == "none" else follows)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
+        outside = [u.criteria_set for u in uses if u.applied and u.reason.startswith("applied outside")]
+        if outside:
+            # Said on every finding too, so every format that shows a finding (tables, checklists) says it.
+            findings = [f.model_copy(update={"message": f"{f.message} [{f.criteria_set}: applied outside its dates]"})
+                        if f.criteria_set in outside else f for f in findings]
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
         # A limit that is not met still upholds the request on its own terms.
@@ -105,7 +110,6 @@ class Evaluator:
         treatment = self.catalog.get(request.treatment)
         missing_docs = _missing_documentation(findings)
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary)
-        outside = [u.criteria_set for u in uses if u.applied and u.reason.startswith("applied outside")]
         if outside:
             text = (f"No clinical criteria in the pack govern {when.isoformat()}: judged by {', '.join(outside)}, "
                     f"applied outside its dates. {text}")

@@ -4,6 +4,7 @@ and field named and no submitted value repeated."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,17 @@ def test_unknown_or_repeated_ids_are_named_without_their_values() -> None:
     with pytest.raises(CaseValidationError, match=r"item 2 → id: repeats the id of item 1") as caught:
         validate_case(repeated, source="c.yaml")
     assert "secret" not in str(caught.value)
+
+
+def test_evaluate_judges_a_chain_and_skips_a_cycle_with_its_reason(tmp_path: Path) -> None:
+    chain = {"source": "chain-1", "case": _chain_case(*ORDERS[0]),
+             "outcomes": {"sed": "upheld", "fluoro": "upheld", "esi": "upheld"}}
+    cycle = {"source": "cycle-1", "case": _chain_case(*CYCLES["two"]),
+             "outcomes": {"aa-secret": "upheld", "bb-secret": "upheld"}}
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps(chain) + "\n" + json.dumps(cycle) + "\n", encoding="utf-8")
+    report = json.loads(run_cli("evaluate", str(path), "--format", "json", expect=0).stdout)
+    assert (report["letters"], report["items"]) == (1, 3)
+    (skip,) = report["skipped"]
+    assert skip["source"] == f"{path}:2"
+    assert "companion_of" in skip["reason"] and "cycle" in skip["reason"] and "secret" not in skip["reason"]

@@ -71,9 +71,11 @@ def test_2019_knee_requests_upheld_with_the_clinical_reason_in_every_format(
     assert reason in request["rationale"]
     outside = [u for u in request["criteria_sets"] if u["applied"] and u["reason"].startswith("applied outside its dates")]
     assert len(outside) == 1 and outside[0]["criteria_set"].startswith("mtus_2009_")
-    for fmt in ("table", "markdown"):
-        text = run_cli("check", str(path), "--format", fmt, expect=1).stdout
-        assert "applied outside its dates" in " ".join(text.split()), fmt
+    assert all("applied outside its dates" in f["message"] for f in request["findings"]
+               if f["criteria_set"] == outside[0]["criteria_set"])
+    for command, fmt in (("check", "table"), ("check", "markdown"), ("missing", "text"), ("missing", "markdown")):
+        text = run_cli(command, str(path), "--format", fmt, expect=1).stdout
+        assert "applied outside its dates" in " ".join(text.split()), (command, fmt)
 
 
 def test_the_same_knee_request_in_2015_uses_the_edition_in_force(evaluator: Evaluator) -> None:
