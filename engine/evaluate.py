@@ -117,7 +117,8 @@ class Evaluator:
         treatment = self.catalog.get(request.treatment)
         score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.read_as or f.status) for f in findings),
                                    has_criteria=judged_by_criteria)
-        prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score)
+        clinical = any(cs.kind == "clinical" for cs in applied)
+        prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical)
         missing_docs = _missing_documentation(findings)
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary, score)
         if outside:
@@ -205,12 +206,13 @@ class Evaluator:
         )
 
     def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
-                score: Score) -> tuple[str, str, str]:
+                score: Score, clinical: bool = False) -> tuple[str, str, str]:
         event = {
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
             "contradicted": sum(contradicted(f) for f in findings),
             "criteria": has_criteria,
+            "clinical": clinical,
             "follows": follows,
             "points": to_json_number(round(score.points, 6)),
         }

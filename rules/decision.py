@@ -1,6 +1,7 @@
 """The reviewer's decision logic, as a durable-rules ruleset.
 
-One event per requested item: `{unmet, missing, contradicted, criteria, follows, points}` where
+One event per requested item: `{unmet, missing, contradicted, criteria, clinical, follows, points}` where
+`clinical` says whether a clinical set (not only a limit such as the statutory visit cap) applied,
 `contradicted` counts the criteria the records show unmet (a documented fact, not a silence), `criteria` says
 whether any criteria set applied, `follows` is the outcome of the primary procedure for a companion
 request (fluoroscopy, sedation, anesthesia), or "none", and `points` is the request's score, the
@@ -12,7 +13,8 @@ log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
 - every criterion met: overturned, medically necessary (the guideline itself says so);
 - a criterion the records show unmet (a documented fact outside the guideline) upholds the denial,
   whatever the score;
-- otherwise the score decides: at or above the threshold the denial is predicted overturned,
+- otherwise the score decides, where a clinical set applied (a limit alone never carries a request
+  to overturn: meeting a cap is not medical necessity): at or above the threshold the denial is predicted overturned,
   below it upheld — reviewers overturn ordinary early requests whose records are silent on what a
   checklist would ask, and the points say how often that happened on the development letters;
 - an item no criteria set covers is predicted from its category's base rate, with basis
@@ -69,8 +71,12 @@ def decision_rules(threshold_points: float, base_rate_threshold_points: float) -
             "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"$gt": {"contradicted": 0}}]}}],
             "run": "uphold_contradicted",
         },
-        "score_reaches_threshold": {"all": [{"m": {"$and": [*scored, at_least]}}], "run": "overturn_scored"},
-        "score_below_threshold": {"all": [{"m": {"$and": [*scored, below]}}], "run": "uphold_scored"},
+        "score_reaches_threshold": {
+            "all": [{"m": {"$and": [*scored, {"clinical": True}, at_least]}}], "run": "overturn_scored",
+        },
+        "score_below_threshold_or_only_limits": {
+            "all": [{"m": {"$and": [*scored, {"$or": [below, {"clinical": False}]}]}}], "run": "uphold_scored",
+        },
         "no_criteria_base_rate_reaches_threshold": {
             "all": [{"m": {"$and": [*uncovered, base_at_least]}}], "run": "overturn_no_criteria",
         },
