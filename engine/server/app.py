@@ -4,13 +4,16 @@
     app = create_app(criteria_dir=Path(...))  # plus the user's criteria files, as `--criteria`
 
 Every engine call runs on the app's one engine thread (`EngineWorker`): durable-rules is not
-thread-safe. Bodies are capped (JSON and uploads separately) and errors never echo case contents.
+thread-safe; a large case goes to its own process (`lanes`) so it never stalls the small ones. Only
+requests naming this server in `Host` are answered; bodies are capped (JSON and uploads separately,
+and a JSON body's shape: `shape`), implausible values are refused at their field (`plausible`), and
+errors never echo case contents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -29,12 +32,14 @@ from engine.evaluate import Evaluator
 from engine.models import Case, Region
 from engine.report import missing_json
 from engine.results import CaseResult, to_contract
-from engine.server import questions
+from engine.server import plausible, questions
 from engine.server.cases import check_edition, unknown_treatments
-from engine.server.guards import BodyLimit, Envelope
+from engine.server.guards import LOOPBACK_HOSTS, BodyLimit, Envelope, HostCheck
+from engine.server.lanes import LARGE_CASE, LargeCaseLane
 from engine.server.letters import analyse_letter
 from engine.server.pages import PAGES, render
 from engine.server.problems import ApiError, ProblemList, install
+from engine.server.shape import JsonShape
 from engine.server.uploads import read_letter_upload
 from engine.server.worker import EngineWorker
 
@@ -87,9 +92,14 @@ def _version() -> str:
 
 
 def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = None,
-               max_body_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
-    """The app, with its engine thread and evaluator ready (the criteria are loaded and compiled here)."""
+               max_body_bytes: int = MAX_BODY_BYTES, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               hosts: Sequence[str] = LOOPBACK_HOSTS) -> FastAPI:
+    """The app, with its engine thread and evaluator ready (the criteria are loaded and compiled here).
+
+    `hosts` are the names it answers to (besides the loopback ones): the address it listens on."""
     worker = EngineWorker()
+    # Large cases get their own process only when that process can load the same criteria.
+    lane = LargeCaseLane(criteria_dir) if evaluator is None else None
     if evaluator is None:
         extra = (criteria_dir,) if criteria_dir is not None else ()
         try:
@@ -103,6 +113,8 @@ def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         worker.close()
+        if lane is not None:
+            lane.close()
 
     app = FastAPI(
         title="imrcheck", version=_version(), lifespan=lifespan, telemetry=_NO_TELEMETRY,  # type: ignore[arg-type]
@@ -111,18 +123,23 @@ def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = N
         docs_url=None, redoc_url=None,
     )
     install(app)
+    # Outermost last: the envelope, then the Host check, then the size cap, then the JSON shape.
+    app.add_middleware(JsonShape)
     app.add_middleware(BodyLimit, limit_for=lambda path: max_upload_bytes if path in UPLOAD_PATHS else max_body_bytes)
+    app.add_middleware(HostCheck, hosts=hosts)
     app.add_middleware(Envelope)
     app.mount("/static", StaticFiles(packages=[("engine.server", "static")]), name="static")
     app.state.worker = worker
     app.state.evaluator = engine
 
     async def evaluate(case: Case, as_of: dt.date | None, edition: str | None) -> CaseResult:
-        problems = unknown_treatments(case, engine.catalog)
+        problems = unknown_treatments(case, engine.catalog) + plausible.case_problems(case.model_dump())
         if problems:
             raise ApiError(422, problems)
         check_edition(edition, engine.pack.editions, ("query", "edition"))
         try:
+            if lane is not None and len(case.requests) > LARGE_CASE:
+                return await lane.judge(case, as_of, edition)
             return await worker.run(engine.evaluate, case, as_of=as_of, edition=edition)
         except ImrcheckError as exc:
             raise ApiError.one(422, ("body",), exc.message) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -10,8 +11,9 @@ from pydantic import Field
 from engine.errors import CaseValidationError, UnknownTreatmentError
 from engine.evaluate import Evaluator
 from engine.questionnaire import QuestionnaireRequest, build_questionnaire, case_from_answers, questionnaire_contract
-from engine.server.cases import check_edition
-from engine.server.problems import ApiError, Loc, Problem
+from engine.server import plausible
+from engine.server.cases import check_edition, unknown_treatment
+from engine.server.problems import ApiError, Problem
 from engine.server.worker import EngineWorker
 
 
@@ -22,25 +24,39 @@ class QuestionnaireBody(QuestionnaireRequest):
         default=None, description="Question id → answer (true/false, a number, 'YYYY-MM-DD', text, or a list of text)")
 
 
+_GOT = re.compile(r"\s*\(got .*\)$")  # the builder quotes the answer it refused; the page has it already
+_READS = re.compile(r": this fact reads .*$")  # ... and what the other answers made of it
+
+
+_NOT_ASKED = "not a question of this questionnaire"
+
+
 def answer_problems(error: CaseValidationError) -> list[Problem]:
-    """The case builder's problems ("<question id>: <what is wrong>") at their paths under `answers`."""
+    """The case builder's problems ("<question id>: <what is wrong>") at their paths under `answers`
+    (an id the questionnaire does not ask is reported without repeating it)."""
     problems = []
     for line in error.problems or [error.message]:
         qid, sep, msg = line.partition(": ")
-        loc: Loc = ("body", "answers", qid) if sep and " " not in qid else ("body", "answers")
-        problems.append(Problem(loc=loc, msg=msg if len(loc) == 3 else line))
+        if sep and msg == _NOT_ASKED:
+            problems.append(Problem(loc=("body", "answers"), msg="an answer to a question this questionnaire does not ask"))
+        elif sep and " " not in qid:
+            problems.append(Problem(loc=("body", "answers", qid), msg=_READS.sub("", _GOT.sub("", msg))))
+        else:
+            problems.append(Problem(loc=("body", "answers"), msg=_GOT.sub("", line)))
     return problems
 
 
 def _build(evaluator: Evaluator, body: QuestionnaireBody) -> dict[str, Any]:
     request = QuestionnaireRequest.model_validate(body.model_dump(exclude={"answers"}))
     answers = body.answers or {}
+    implausible = plausible.answer_problems(request.request_date, answers)
+    if implausible:
+        raise ApiError(422, implausible)
     try:
         questionnaire = build_questionnaire(evaluator, request, answers)
         case = case_from_answers(questionnaire, answers)
     except UnknownTreatmentError as exc:
-        raise ApiError.one(422, ("body", "treatment"), exc.message, type="unknown_treatment",
-                           suggestions=tuple(exc.suggestions)) from None
+        raise ApiError(422, [unknown_treatment(("body", "treatment"), exc)]) from None
     except CaseValidationError as exc:
         raise ApiError(422, answer_problems(exc)) from None
     return {"questionnaire": questionnaire_contract(questionnaire), "case": case.model_dump(mode="json", exclude_none=True)}

@@ -52,8 +52,11 @@ def test_unanswered_relief_upholds_and_answers_overturn(server: Server) -> None:
 def test_a_bad_answer_is_422_at_its_question(server: Server) -> None:
     reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "answers": {RELIEF: 150, "no.such.question": 1}})
     assert reply.status == 422
-    locs = {tuple(p["loc"]) for p in reply.problems()}
-    assert locs == {("body", "answers", RELIEF), ("body", "answers", "no.such.question")}
+    problems = {tuple(p["loc"]): p["msg"] for p in reply.problems()}
+    # A question it does not ask is reported at `answers`, without repeating the id sent.
+    assert problems == {("body", "answers", RELIEF): "Input should be less than or equal to 100",
+                        ("body", "answers"): "an answer to a question this questionnaire does not ask"}
+    assert "150" not in reply.text and "no.such.question" not in reply.text
 
 
 def test_an_unknown_treatment_is_422_with_suggestions(server: Server) -> None:
@@ -68,7 +71,11 @@ def test_an_unknown_treatment_is_422_with_suggestions(server: Server) -> None:
 def test_wrong_types_and_unknown_fields_are_422_at_their_paths(server: Server) -> None:
     reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "repeat": "sometimes", "colour": "blue"})
     assert reply.status == 422
-    assert {tuple(p["loc"]) for p in reply.problems()} == {("body", "repeat"), ("body", "colour")}
+    # An unknown field is reported at the object holding it: its name is the client's text.
+    assert {(tuple(p["loc"]), p["type"]) for p in reply.problems()} == {
+        (("body", "repeat"), "bool_parsing"), (("body",), "extra_forbidden")}
+    for sent in ("sometimes", "colour", "blue"):
+        assert sent not in reply.text
 
 
 def test_an_unknown_edition_is_422(server: Server) -> None:
