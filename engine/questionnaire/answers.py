@@ -3,8 +3,11 @@
 Plain fields are set where their path says. A question on a collection (`history.injections`,
 `studies`, ...) fills records that satisfy its filter: answers sharing a collection and filter go
 into the same record; a count makes that many records (dated inside its time window, the answered
-fields on the latest). The built case is read back through `engine.facts`, so every answered fact
-reads exactly as answered or the answers are reported as not holding together.
+fields on the latest). A count may instead be answered with the date of each record (a list of
+dates): the records then carry exactly those dates, the answered fields go on the latest, and no date
+is made up; a count given as a number over a time window dates its records inside the window. The
+built case is read back through `engine.facts`, so every answered fact reads exactly as answered or
+the answers are reported as not holding together.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.case_io import validate_case
 from engine.criteria.loader import REQUEST_REF
@@ -30,6 +33,15 @@ SOURCE = "answers"
 REQUEST_ID = "1"
 MAX_RECORDS = 100  # per count: a case lists a few earlier injections or courses, never thousands
 _Group = tuple[str, tuple[tuple[str, Any], ...]]  # (collection, filter)
+_DATES = TypeAdapter(list[dt.date])
+
+
+def takes_dates(question: Question) -> bool:
+    """Whether a count question can be answered with the date of each record it counts."""
+    if question.pick != "count":
+        return False
+    records = resolve_path(question.field).records
+    return records is not None and "date" in records.model_fields
 
 
 def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Case:
@@ -83,7 +95,8 @@ def _validated(questions: Mapping[str, Question], answers: Mapping[str, Any]) ->
         if raw is None or raw == "":
             continue
         try:
-            values[qid] = answer_adapter(question.field).validate_python(raw)
+            dated = isinstance(raw, list) and takes_dates(question)
+            values[qid] = sorted(_DATES.validate_python(raw)) if dated else answer_adapter(question.field).validate_python(raw)
         except ValidationError as exc:
             err = exc.errors()[0]
             problems.append(f"{qid}: {err['msg'].rstrip('.')} (got {raw!r})")
@@ -135,12 +148,23 @@ class _Records:
         if len(counts) > 1:
             self.problems.append(f"{', '.join(q.id for q in counts)}: two counts of the same records cannot both be answered")
             return
-        if counts and self.values[counts[0].id] > MAX_RECORDS:
-            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} (got {self.values[counts[0].id]})")
+        answer = self.values[counts[0].id] if counts else None
+        dates: list[dt.date] | None = answer if isinstance(answer, list) else None
+        if answer is not None and (len(dates) if dates is not None else answer) > MAX_RECORDS:
+            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} records")
             return
         base = filter_values(where, self.request)
+        if dates is not None:
+            made = [_Record(key, {**base, "date": date}) for date in dates]
+            if fields and not made:
+                self.problems.append(f"{counts[0].id}: give the date of the record that "
+                                     f"{', '.join(q.id for q in fields)} describe")
+                return
+            self._fill(made, fields)
+            records.extend(made)
+            return
         window = counts[0].within_days if counts else None
-        n = self.values[counts[0].id] if counts else (1 if fields else 0)
+        n = answer if answer is not None else (1 if fields else 0)
         made = [_Record(key, dict(base)) for _ in range(n)]
         if window is not None:
             for record in made:
@@ -152,12 +176,16 @@ class _Records:
                 return
             # None within the window: the record the other answers describe is older than it.
             made.append(_Record(key, {**base, "date": self.reference - dt.timedelta(days=window + 1)}))
+        self._fill(made, fields)
+        records.extend(made)
+
+    def _fill(self, made: list[_Record], fields: list[Question]) -> None:
+        """The answered fields go on the latest record made."""
         if fields:
             latest = made[-1]
             for q in fields:
                 _put(latest.data, resolve_path(q.field).after, self.values[q.id])
                 latest.fills.append(q)
-        records.extend(made)
 
     def finish(self) -> None:
         for collection, records in self.records.items():
@@ -172,7 +200,7 @@ class _Records:
         """A record made for one filter must not also be read by another answered filter over the same
         collection (a course of visits "for this injury" is not "for this region"), where a field can say so."""
         for key, where in self.answered_groups.get(collection, []):
-            if key == record.group or not _matches(record.data, where, self.request):
+            if key == record.group or not record_matches(record.data, where, self.request):
                 continue
             for field, wanted in where.items():
                 if field in record.data or not (isinstance(wanted, str) and wanted.startswith(REQUEST_REF)):
@@ -189,7 +217,7 @@ class _Records:
                 if q.pick != "sum":
                     continue
                 steps = resolve_path(q.field).after
-                others = [r for r in records if r is not record and _matches(r.data, q.where, self.request)]
+                others = [r for r in records if r is not record and record_matches(r.data, q.where, self.request)]
                 counted = sum(_read(r.data, steps) or 0 for r in others)
                 rest = self.values[q.id] - counted
                 if rest < 0:
@@ -236,7 +264,7 @@ def _read(data: Mapping[str, Any], steps: tuple[str, ...]) -> Any:
     return value
 
 
-def _matches(data: Mapping[str, Any], where: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+def record_matches(data: Mapping[str, Any], where: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
     """engine.facts' filter semantics on a record still being built."""
     for key, wanted in where.items():
         expected = wanted if isinstance(wanted, list) else [wanted]
@@ -276,8 +304,8 @@ def _check_read_back(questionnaire: Questionnaire, case: Case, values: Mapping[s
     scope = Scope(case=case, request=case.requests[0], as_of=as_of)
     problems = []
     for q in questionnaire.questions:
-        if q.id not in values:
-            continue
+        if q.id not in values or (isinstance(values[q.id], list) and takes_dates(q)):
+            continue  # (records made from their dates are what was entered; the count is what they make)
         select = Select(pick=q.pick, where=q.where, within_days=q.within_days) if q.pick is not None else None
         seen = observe(Leaf(op="exists", path=q.field, select=select, ask="read back an answer"), scope).value
         wanted = values[q.id]

@@ -78,10 +78,13 @@ class TreatmentEntry(BaseModel):
 
 
 class Vocabulary(BaseModel):
-    """What the draft-request form offers: the catalog's treatments and the body regions."""
+    """What the draft-request form offers: the catalog's treatments and the body regions, and the
+    titles the pages show instead of ids (criteria sets by id, criteria by '<set id>/<criterion id>')."""
 
     treatments: list[TreatmentEntry]
     regions: list[str]
+    set_titles: dict[str, str]
+    criterion_titles: dict[str, str]
 
 
 def _version() -> str:
@@ -156,7 +159,10 @@ def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = N
         """The treatment catalog (a request may name a treatment by id, name, synonym or brand) and the regions."""
         treatments = [TreatmentEntry(id=t.id, name=t.name, category=t.category, names=list(t.names))
                       for t in engine.catalog.treatments.values()]
-        return Vocabulary(treatments=treatments, regions=list(get_args(Region)))
+        return Vocabulary(treatments=treatments, regions=list(get_args(Region)),
+                          set_titles={cs.id: cs.title for cs in engine.pack.sets.values()},
+                          criterion_titles={f"{cs.id}/{c.id}": c.title for cs in engine.pack.sets.values()
+                                            for c in cs.criteria})
 
     @app.post("/api/check", tags=["cases"], responses=_ERRORS)
     async def check(case: Case, as_of: AsOf = None, edition: Edition = None) -> dict[str, Any]:

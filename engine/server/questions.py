@@ -1,16 +1,20 @@
-"""POST /api/questionnaire: the questions for a requested treatment, and the case its answers make."""
+"""POST /api/questionnaire: the questions for a requested treatment, and the case its answers make;
+POST /api/draft: a saved case file back into the request and answers that make it (a draft reopened)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import Field
 
-from engine.errors import CaseValidationError, UnknownTreatmentError
-from engine.evaluate import Evaluator
+from engine.case_io import parse_case_text
+from engine.errors import CaseValidationError, ImrcheckError, UnknownTreatmentError
+from engine.evaluate import Evaluator, canonicalize
 from engine.questionnaire import QuestionnaireRequest, build_questionnaire, case_from_answers, questionnaire_contract
+from engine.questionnaire.answers import takes_dates
+from engine.questionnaire.reopen import answers_from_case
 from engine.server import plausible
 from engine.server.cases import check_edition, unknown_treatment
 from engine.server.problems import ApiError, Problem
@@ -59,7 +63,26 @@ def _build(evaluator: Evaluator, body: QuestionnaireBody) -> dict[str, Any]:
         raise ApiError(422, [unknown_treatment(("body", "treatment"), exc)]) from None
     except CaseValidationError as exc:
         raise ApiError(422, answer_problems(exc)) from None
-    return {"questionnaire": questionnaire_contract(questionnaire), "case": case.model_dump(mode="json", exclude_none=True)}
+    contract = questionnaire_contract(questionnaire)
+    for shown, question in zip(contract["questions"], questionnaire.questions, strict=True):
+        shown["takes_dates"] = takes_dates(question)  # answered with the date of each record, not a number
+    return {"questionnaire": contract, "case": case.model_dump(mode="json", exclude_none=True)}
+
+
+def _reopen(evaluator: Evaluator, text: str) -> dict[str, Any]:
+    try:
+        case = canonicalize(parse_case_text(text, source=DRAFT), evaluator.catalog, source=DRAFT)
+    except ImrcheckError as exc:
+        raise ApiError.one(422, ("body",), exc.message) from None
+    first = case.requests[0]
+    request = QuestionnaireRequest(treatment=first.treatment, region=first.region, repeat=first.repeat,
+                                   request_date=case.request_date)
+    questionnaire = build_questionnaire(evaluator, request, {})
+    names = {t.id: t.name for t in evaluator.catalog.treatments.values()}
+    items = [{"treatment": names.get(r.treatment, r.treatment), "companion": r.companion_of == first.id}
+             for r in case.requests[1:]]
+    return {"request": {**request.model_dump(mode="json", exclude_none=True), "treatment": questionnaire.treatment_name},
+            "answers": answers_from_case(questionnaire, case), "items": items}
 
 
 def register(app: FastAPI, evaluator: Evaluator, worker: EngineWorker, responses: dict[int | str, dict[str, Any]]) -> None:
@@ -69,3 +92,22 @@ def register(app: FastAPI, evaluator: Evaluator, worker: EngineWorker, responses
         answers so far make: post that case to /api/check for the prediction."""
         check_edition(body.edition, evaluator.pack.editions, ("body", "edition"))
         return await worker.run(_build, evaluator, body)
+
+    @app.post("/api/draft", tags=["cases"], responses=responses, openapi_extra=_TEXT_BODY)
+    async def draft(request: Request) -> dict[str, Any]:
+        """A case file (YAML or JSON text, as `imrcheck check` reads) → `{"request", "answers", "items"}`:
+        the first request as the questionnaire's request, the answers its facts give, the other items."""
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError.one(422, ("body",), f"{DRAFT}: not UTF-8 text; open a .yaml or .json case file") from None
+        if not text.strip():
+            raise ApiError.one(422, ("body",), f"{DRAFT}: the file is empty")
+        return await worker.run(_reopen, evaluator, text)
+
+
+DRAFT = "the opened case file"
+_TEXT_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}},
+}
