@@ -131,6 +131,15 @@ async function refresh() {
   try {
     let built;
     try {
+      const asked = JSON.stringify(request);
+      if (asked !== state.asked) {
+        // A changed request asks its own questions: keep the answers to those it still asks, drop the rest.
+        const probe = await postJSON("/api/questionnaire", { ...request, answers: {} });
+        if (seq !== state.seq) return;
+        const ids = new Set(probe.questionnaire.questions.map((q) => q.id));
+        for (const id of Object.keys(state.answers)) if (!ids.has(id)) delete state.answers[id];
+        state.asked = asked;
+      }
       built = await postJSON("/api/questionnaire", { ...request, answers: state.answers });
     } catch (error) {
       if (seq === state.seq) handleFailure(error);
