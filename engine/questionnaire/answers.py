@@ -151,14 +151,15 @@ class _Records:
         answer = self.values[counts[0].id] if counts else None
         dates: list[dt.date] | None = answer if isinstance(answer, list) else None
         if answer is not None and (len(dates) if dates is not None else answer) > MAX_RECORDS:
-            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} records")
+            got = f"{len(dates)} dates" if dates is not None else answer
+            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} (got {got})")
             return
         base = filter_values(where, self.request)
         if dates is not None:
             made = [_Record(key, {**base, "date": date}) for date in dates]
             if fields and not made:
-                self.problems.append(f"{counts[0].id}: give the date of the record that "
-                                     f"{', '.join(q.id for q in fields)} describe")
+                self.problems.append(f"{counts[0].id}: none given, yet other answers describe the most recent one: "
+                                     "give the date of each (dates outside the period count as none in it)")
                 return
             self._fill(made, fields)
             records.extend(made)

@@ -21,7 +21,7 @@ from engine.explain import citation_line, render, say
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Request
 from engine.paths import REQUEST_ROOT
-from engine.questionnaire.answers import REQUEST_ID, case_from_answers
+from engine.questionnaire.answers import REQUEST_ID, case_from_answers, takes_dates
 from engine.questionnaire.model import Question, Questionnaire, QuestionnaireRequest
 from engine.questionnaire.refs import FactRef, answer_type, leaf_refs
 from engine.results import Finding
@@ -83,8 +83,12 @@ def build_questionnaire(evaluator: Evaluator, request: QuestionnaireRequest,
 
 
 def questionnaire_contract(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The JSON of POST /api/questionnaire (under "questionnaire") and of `imrcheck new --format json`."""
-    return questionnaire.model_dump(mode="json")
+    """The JSON of POST /api/questionnaire (under "questionnaire") and of `imrcheck new --format json`;
+    each question says whether it `takes_dates` (a count answered with the date of each record)."""
+    contract = questionnaire.model_dump(mode="json")
+    for shown, question in zip(contract["questions"], questionnaire.questions, strict=True):
+        shown["takes_dates"] = takes_dates(question)
+    return contract
 
 
 def _edition(applied: Sequence[CriteriaSet]) -> str | None:

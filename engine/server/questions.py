@@ -13,7 +13,6 @@ from engine.case_io import parse_case_text
 from engine.errors import CaseValidationError, ImrcheckError, UnknownTreatmentError
 from engine.evaluate import Evaluator, canonicalize
 from engine.questionnaire import QuestionnaireRequest, build_questionnaire, case_from_answers, questionnaire_contract
-from engine.questionnaire.answers import takes_dates
 from engine.questionnaire.reopen import answers_from_case
 from engine.server import plausible
 from engine.server.cases import check_edition, unknown_treatment
@@ -63,10 +62,7 @@ def _build(evaluator: Evaluator, body: QuestionnaireBody) -> dict[str, Any]:
         raise ApiError(422, [unknown_treatment(("body", "treatment"), exc)]) from None
     except CaseValidationError as exc:
         raise ApiError(422, answer_problems(exc)) from None
-    contract = questionnaire_contract(questionnaire)
-    for shown, question in zip(contract["questions"], questionnaire.questions, strict=True):
-        shown["takes_dates"] = takes_dates(question)  # answered with the date of each record, not a number
-    return {"questionnaire": contract, "case": case.model_dump(mode="json", exclude_none=True)}
+    return {"questionnaire": questionnaire_contract(questionnaire), "case": case.model_dump(mode="json", exclude_none=True)}
 
 
 def _reopen(evaluator: Evaluator, text: str) -> dict[str, Any]:
