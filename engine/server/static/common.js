@@ -123,8 +123,8 @@ function findingsTable(request, labels, sources) {
   );
 }
 
-// The hint's own text says what to do ("document ..."): the label says only what kind of gap it is.
-const HINT_KINDS = { document: "not documented", threshold: "short of the threshold", not_fixable: "cannot be fixed by documentation" };
+// A "document ..." hint says what to do in its own words: only the other kinds get a label.
+const HINT_KINDS = { threshold: "short of the threshold", not_fixable: "cannot be fixed by documentation" };
 
 export const MEANING = {
   uphold: "The reviewer would likely agree with the denial: the item stays not authorized.",
@@ -160,7 +160,7 @@ export function renderRequest(request, options = {}) {
     card.append(
       el("h4", {}, "What would change the outcome"),
       el("ul", { className: "hints", "data-testid": `flip-${request.id}` }, hints.map((hint) =>
-        el("li", { "data-kind": hint.kind }, el("span", { className: "kind" }, HINT_KINDS[hint.kind] || hint.kind), " ", hint.message))),
+        el("li", { "data-kind": hint.kind }, HINT_KINDS[hint.kind] ? [el("span", { className: "kind" }, HINT_KINDS[hint.kind]), " "] : null, hint.message))),
     );
   }
   card.append(el("p", { className: "rationale", "data-testid": `rationale-${request.id}` }, request.rationale));
