@@ -26,7 +26,7 @@ from engine.explain import say
 from engine.facts import Scope, observe
 from engine.models import Case
 from engine.paths import REQUEST_ROOT, field_type, resolve_path
-from engine.questionnaire.model import Question, Questionnaire
+from engine.questionnaire.model import Detail, Question, Questionnaire
 from engine.questionnaire.refs import answer_adapter
 
 SOURCE = "answers"
@@ -50,7 +50,8 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     Raises CaseValidationError naming the question for an unknown id, a bad value, or answers that
     cannot hold together (e.g. no earlier injection, yet the relief from the last one)."""
     questions = {q.id: q for q in questionnaire.questions}
-    values, problems = _validated(questions, answers)
+    details = {d.id: d for q in questionnaire.questions for d in q.details}
+    values, problems = _validated(questions, details, answers)
     if problems:
         raise CaseValidationError("; ".join(problems), source=SOURCE, problems=problems)
     req = questionnaire.request
@@ -68,6 +69,9 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
             target = request if q.field.startswith(REQUEST_ROOT + ".") else data
             steps = q.field.split(".")[1:] if target is request else q.field.split(".")
             _put(target, steps, values[q.id])
+    for detail in details.values():
+        if detail.id in values:
+            _put(data, detail.field.split("."), values[detail.id])
     builder = _Records(values, request, req.request_date or dt.date.today())
     for (collection, _), group in grouped.items():
         builder.add(collection, group)
@@ -84,18 +88,19 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     return case
 
 
-def _validated(questions: Mapping[str, Question], answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _validated(questions: Mapping[str, Question], details: Mapping[str, Detail],
+               answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for qid, raw in answers.items():
-        question = questions.get(qid)
+        question = questions.get(qid) or details.get(qid)
         if question is None:
             problems.append(f"{qid}: not a question of this questionnaire")
             continue
         if raw is None or raw == "":
             continue
         try:
-            dated = isinstance(raw, list) and takes_dates(question)
+            dated = isinstance(raw, list) and isinstance(question, Question) and takes_dates(question)
             values[qid] = sorted(_DATES.validate_python(raw)) if dated else answer_adapter(question.field).validate_python(raw)
         except ValidationError as exc:
             err = exc.errors()[0]

@@ -54,4 +54,10 @@ def answers_from_case(questionnaire: Questionnaire, case: Case) -> dict[str, Any
         value = observe(Leaf(op="exists", path=q.field, select=select, ask="reopen a draft"), scope).value
         if value is not None:
             answers[q.id] = _plain(value)
+        for detail in q.details:
+            held: Any = case
+            for step in detail.field.split("."):
+                held = getattr(held, step, None)
+            if held is not None:
+                answers[detail.id] = _plain(held)
     return answers

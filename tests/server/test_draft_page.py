@@ -292,3 +292,16 @@ def test_reading_letters_again_replaces_them(page: Any, server: Server) -> None:
         expect(page.locator("body")).to_have_attribute("data-state", "ready")
         expect(page.get_by_test_id("letter")).to_have_count(1)
         expect(page.get_by_test_id("totals")).to_contain_text("1 letter(s), 2 item(s) read")
+
+
+def test_straight_leg_raise_side_and_the_dermatome_are_recorded_as_entered(page: Any, server: Server) -> None:
+    _setup(page, server, repeat="false", date="2014-09-02")
+    page.get_by_test_id("answer-exam.straight_leg_raise").select_option("positive")
+    page.get_by_test_id("answer-exam.straight_leg_raise_side").select_option("left")
+    page.get_by_test_id("answer-exam.dermatomal_sensory_loss").select_option("true")
+    page.get_by_test_id("answer-exam.sensory_levels").fill("L5, S1")
+    case, _ = _saved(page)
+    assert case.exam is not None
+    assert (case.exam.straight_leg_raise, case.exam.straight_leg_raise_side) == ("positive", "left")
+    assert (case.exam.dermatomal_sensory_loss, case.exam.sensory_levels) == (True, ("L5", "S1"))
+    expect(page.get_by_test_id("summary-answers")).to_contain_text("L5, S1")

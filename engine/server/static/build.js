@@ -136,7 +136,7 @@ async function refresh() {
         // A changed request asks its own questions: keep the answers to those it still asks, drop the rest.
         const probe = await postJSON("/api/questionnaire", { ...request, answers: {} });
         if (seq !== state.seq) return;
-        const ids = new Set(probe.questionnaire.questions.map((q) => q.id));
+        const ids = new Set(probe.questionnaire.questions.flatMap((q) => [q.id, ...(q.details || []).map((d) => d.id)]));
         for (const id of Object.keys(state.answers)) if (!ids.has(id)) delete state.answers[id];
         state.asked = asked;
       }
@@ -211,7 +211,7 @@ function renderSummary(request, questionnaire) {
   ];
   const others = items().filter((item) => item.treatment);
   others.forEach((item, i) => facts.push([`Item ${i + 2}`, `${item.treatment}${item.companion ? " (with item 1)" : ""}`]));
-  const answered = questionnaire.questions.filter((q) => q.id in state.answers);
+  const answered = questionnaire.questions.flatMap((q) => [q, ...(q.details || [])]).filter((q) => q.id in state.answers);
   $("summary").replaceChildren(
     el("h3", {}, "The request"),
     el("dl", { className: "facts", "data-testid": "summary-request" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
@@ -335,20 +335,31 @@ function answerChanged(id, value) {
   schedule();
 }
 
-function newRow(question) {
+/** A control wired to its answer id, showing the answer already given. */
+function wired(question) {
   const made = control(question);
   made.changed = () => answerChanged(question.id, made.read());
   made.write(state.answers[question.id]);
   if (made.event) for (const input of made.inputs) input.addEventListener(made.event, made.changed);
+  return made;
+}
+
+function newRow(question) {
+  const made = wired(question);
+  // Details of the answer no criterion reads, recorded beside it (the side of a straight-leg raise).
+  const details = (question.details || []).map((detail) => ({ detail, made: wired(detail) }));
   const labelFor = made.inputs[0]?.id ? made.inputs[0].id : undefined;
   const row = el("div", { className: "question", "data-testid": `q-${question.id}` },
     el(labelFor ? "label" : "div", { className: "prompt", for: labelFor }, question.prompt),
     made.node,
+    details.map(({ detail, made: part }) => el("div", { className: "detail" },
+      el("label", { for: part.inputs[0]?.id }, detail.prompt), " ", part.node)),
     el("div", { className: "field-error", role: "alert", "data-testid": "field-error" }),
     el("div", { className: "reason", "data-testid": "skipped-reason" }),
     el("div", { className: "muted cites" }, [...new Set(question.citations)].join("; ")));
   row.made = made;
-  Object.defineProperty(row, "inputs", { get: () => made.inputs });
+  Object.defineProperty(row, "inputs", { get: () => [...made.inputs, ...details.flatMap(({ made: part }) => part.inputs)] });
+  row.answerIds = [question.id, ...details.map(({ detail }) => detail.id)];
   return row;
 }
 
@@ -362,7 +373,7 @@ function renderQuestionnaire(questionnaire) {
     if (!wanted.has(id)) {
       row.remove();
       rows.delete(id);
-      delete state.answers[id]; // a question no longer asked for this request: its answer is not part of it
+      for (const answered of row.answerIds) delete state.answers[answered]; // no longer asked: not part of the request
     }
   }
   let previous = null;
