@@ -13,7 +13,7 @@ the answers are reported as not holding together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -74,6 +74,7 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
             _put(data, detail.field.split("."), values[detail.id])
     builder = _Records(values, request, req.request_date or dt.date.today())
     for (collection, _), group in grouped.items():
+        builder.add_earlier(collection, group, values.get(collection + EARLIER) or [])
         builder.add(collection, group)
     problems.extend(builder.problems)
     if not problems:
@@ -93,6 +94,10 @@ def _validated(questions: Mapping[str, Question], details: Mapping[str, Detail],
     values: dict[str, Any] = {}
     problems: list[str] = []
     for qid, raw in answers.items():
+        if qid.endswith(EARLIER) and qid[:-len(EARLIER)] in earlier_collections(questions.values()):
+            values[qid], bad = _earlier_records(qid, raw, questions.values())
+            problems.extend(bad)
+            continue
         question = questions.get(qid) or details.get(qid)
         if question is None:
             problems.append(f"{qid}: not a question of this questionnaire")
@@ -106,6 +111,41 @@ def _validated(questions: Mapping[str, Question], details: Mapping[str, Detail],
             err = exc.errors()[0]
             problems.append(f"{qid}: {err['msg'].rstrip('.')} (got {raw!r})")
     return values, problems
+
+
+EARLIER = "[]"  # "<collection>[]": earlier records of a collection, listed before the one the questions describe
+
+
+def earlier_collections(questions: Iterable[Question]) -> set[str]:
+    """Collections whose questions describe one record each (not counts): more records may be listed."""
+    return {c for q in questions if q.pick not in (None, "count") and (c := _collection(q)) is not None}
+
+
+def _earlier_records(qid: str, raw: Any, questions: Iterable[Question]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Validated earlier records: each a mapping of the fields the collection's questions ask."""
+    collection = qid[:-len(EARLIER)]
+    fields = {resolve_path(q.field).after: q.field for q in questions if _collection(q) == collection}
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        return [], [f"{qid}: a list of records, each a mapping of field to answer"]
+    if len(raw) > MAX_RECORDS:
+        return [], [f"{qid}: at most {MAX_RECORDS} records"]
+    records, problems = [], []
+    for index, record in enumerate(raw):
+        made: dict[str, Any] = {}
+        for name, value in record.items():
+            steps = tuple(str(name).split("."))
+            if steps not in fields:
+                problems.append(f"{qid}: record {index + 1} has a field the questions do not ask")
+                continue
+            if value is None or value == "":
+                continue
+            try:
+                _put(made, steps, answer_adapter(fields[steps]).validate_python(value))
+            except ValidationError as exc:
+                problems.append(f"{qid}: record {index + 1}, {'.'.join(steps)}: {exc.errors()[0]['msg'].rstrip('.')}")
+        if made:
+            records.append(made)
+    return records, problems
 
 
 def _collection(question: Question) -> str | None:
@@ -140,6 +180,16 @@ class _Records:
         self.records: dict[str, list[_Record]] = {}
         self.answered_groups: dict[str, list[tuple[_Group, dict[str, Any]]]] = {}
         self.problems: list[str] = []
+        self.earlier_added: set[str] = set()
+
+    def add_earlier(self, collection: str, group: list[Question], earlier: list[dict[str, Any]]) -> None:
+        """Earlier records of the collection, listed (once) before the one its questions describe."""
+        if not earlier or collection in self.earlier_added or any(q.pick == "count" for q in group):
+            return
+        self.earlier_added.add(collection)
+        base = filter_values(group[0].where, self.request)
+        self.records.setdefault(collection, []).extend(_Record((collection, _frozen(group[0].where)), {**base, **r})
+                                                       for r in earlier)
 
     def add(self, collection: str, group: list[Question]) -> None:
         counts = [q for q in group if q.pick == "count" and q.id in self.values]

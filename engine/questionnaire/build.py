@@ -20,8 +20,8 @@ from engine.evaluate import Evaluator, choose_sets
 from engine.explain import citation_line, render, say
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Request
-from engine.paths import REQUEST_ROOT
-from engine.questionnaire.answers import REQUEST_ID, case_from_answers, takes_dates
+from engine.paths import REQUEST_ROOT, resolve_path
+from engine.questionnaire.answers import EARLIER, REQUEST_ID, case_from_answers, earlier_collections, takes_dates
 from engine.questionnaire.details import details_for
 from engine.questionnaire.model import Question, Questionnaire, QuestionnaireRequest
 from engine.questionnaire.refs import FactRef, answer_type, leaf_refs
@@ -88,8 +88,15 @@ def questionnaire_contract(questionnaire: Questionnaire) -> dict[str, Any]:
     """The JSON of POST /api/questionnaire (under "questionnaire") and of `imrcheck new --format json`;
     each question says whether it `takes_dates` (a count answered with the date of each record)."""
     contract = questionnaire.model_dump(mode="json")
+    groups = earlier_collections(questionnaire.questions)
     for shown, question in zip(contract["questions"], questionnaire.questions, strict=True):
         shown["takes_dates"] = takes_dates(question)
+        # Where more records of the collection may be listed before the one asked about: the answer id
+        # taking them, and this question's field inside a record.
+        resolved = resolve_path(question.field)
+        collection = ".".join(resolved.before)
+        shown["earlier"] = ({"answer": collection + EARLIER, "field": ".".join(resolved.after)}
+                            if collection in groups and question.pick not in (None, "count") else None)
     return contract
 
 

@@ -16,7 +16,7 @@ from engine.criteria.schema import Leaf, Select
 from engine.facts import Scope, observe
 from engine.models import Case
 from engine.paths import resolve_path
-from engine.questionnaire.answers import record_matches, takes_dates
+from engine.questionnaire.answers import EARLIER, earlier_collections, record_matches, takes_dates
 from engine.questionnaire.model import Question, Questionnaire
 
 
@@ -60,4 +60,31 @@ def answers_from_case(questionnaire: Questionnaire, case: Case) -> dict[str, Any
                 held = getattr(held, step, None)
             if held is not None:
                 answers[detail.id] = _plain(held)
+    answers.update(_earlier(questionnaire, case, request_data))
     return answers
+
+
+def _earlier(questionnaire: Questionnaire, case: Case, request: Mapping[str, Any]) -> dict[str, Any]:
+    """The records listed before the one the questions describe (the latest, last when undated)."""
+    found: dict[str, Any] = {}
+    for collection in earlier_collections(questionnaire.questions):
+        asked = [q for q in questionnaire.questions if ".".join(resolve_path(q.field).before) == collection]
+        records: Any = case
+        for step in collection.split("."):
+            records = getattr(records, step, None)
+        kept = [r.model_dump(mode="json", exclude_none=True) for r in records or ()]
+        kept = [r for r in kept if record_matches(r, asked[0].where, request)]
+        earlier = []
+        for record in kept[:-1]:
+            made: dict[str, Any] = {}
+            for q in asked:
+                value: Any = record
+                for step in resolve_path(q.field).after:
+                    value = value.get(step) if isinstance(value, dict) else None
+                if value is not None:
+                    made[".".join(resolve_path(q.field).after)] = value
+            if made:
+                earlier.append(made)
+        if earlier:
+            found[collection + EARLIER] = earlier
+    return found

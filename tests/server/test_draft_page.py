@@ -305,3 +305,29 @@ def test_straight_leg_raise_side_and_the_dermatome_are_recorded_as_entered(page:
     assert (case.exam.straight_leg_raise, case.exam.straight_leg_raise_side) == ("positive", "left")
     assert (case.exam.dermatomal_sensory_loss, case.exam.sensory_levels) == (True, ("L5", "S1"))
     expect(page.get_by_test_id("summary-answers")).to_contain_text("L5, S1")
+
+
+def test_a_second_medication_is_recorded_beside_the_first(page: Any, server: Server, tmp_path: Path) -> None:
+    _setup(page, server, treatment="Norco", repeat="true", date="2019-03-01")
+    page.get_by_test_id("answer-history.medications.name").fill("Norco")
+    page.get_by_test_id("answer-history.medications.drug").fill("hydrocodone")
+    page.get_by_test_id("answer-history.medications.dose_mg").fill("10")
+    key = "history.medications[]"
+    page.get_by_test_id(f"earlier-add-{key}").click()
+    record = page.get_by_test_id("earlier-record")
+    record.get_by_test_id(f"answer-{key}-1-name").fill("OxyContin")
+    record.get_by_test_id(f"answer-{key}-1-drug").fill("oxycodone")
+    record.get_by_test_id(f"answer-{key}-1-dose_mg").fill("20")
+    case, text = _saved(page)
+    assert case.history is not None and case.history.medications is not None
+    assert [(m.name, m.drug, m.dose_mg) for m in case.history.medications] == [
+        ("OxyContin", "oxycodone", 20), ("Norco", "hydrocodone", 10)]
+    saved = tmp_path / "meds.yaml"
+    saved.write_text(text, encoding="utf-8")
+    page.goto(server.base + "/")
+    expect(page.locator("body")).to_have_attribute("data-state", "ready")
+    page.get_by_test_id("open-case").set_input_files(str(saved))
+    expect(page.get_by_test_id(f"answer-{key}-1-name")).to_have_value("OxyContin")
+    expect(page.get_by_test_id("answer-history.medications.name")).to_have_value("Norco")
+    again, _ = _saved(page)
+    assert again.model_dump() == case.model_dump()

@@ -136,7 +136,8 @@ async function refresh() {
         // A changed request asks its own questions: keep the answers to those it still asks, drop the rest.
         const probe = await postJSON("/api/questionnaire", { ...request, answers: {} });
         if (seq !== state.seq) return;
-        const ids = new Set(probe.questionnaire.questions.flatMap((q) => [q.id, ...(q.details || []).map((d) => d.id)]));
+        const ids = new Set(probe.questionnaire.questions.flatMap((q) =>
+          [q.id, ...(q.details || []).map((d) => d.id), ...(q.earlier ? [q.earlier.answer] : [])]));
         for (const id of Object.keys(state.answers)) if (!ids.has(id)) delete state.answers[id];
         state.asked = asked;
       }
@@ -363,6 +364,75 @@ function newRow(question) {
   return row;
 }
 
+// --- more records of a collection (a second medication): listed before the one the questions describe ---
+
+const earlierBlocks = new Map(); // answer id ("history.medications[]") -> its block
+
+function earlierBlock(key, fields) {
+  const noun = key.replace(/\[\]$/, "").split(".").pop().replaceAll("_", " ");
+  const list = el("div", { className: "earlier-records" });
+  const block = el("fieldset", { className: "earlier", "data-testid": `earlier-${key}` },
+    el("legend", {}, `Other ${noun} on record`),
+    el("p", { className: "muted" }, `The questions above describe the most recent; list any other ${noun} here.`), list);
+  const collect = () => {
+    const records = [...list.children].map((fieldset) => {
+      const record = {};
+      for (const part of fieldset.parts) {
+        const value = part.made.read();
+        if (value !== undefined) record[part.field] = value;
+      }
+      return record;
+    }).filter((record) => Object.keys(record).length);
+    answerChanged(key, records.length ? records : undefined);
+  };
+  const addRecord = (values = {}) => {
+    const n = list.children.length + 1;
+    const parts = fields.map((question) => {
+      const id = `${key}-${n}-${question.earlier.field}`;
+      const made = control({ ...question, id: `${key}-${n}-${question.earlier.field}`, takes_dates: false });
+      made.write(values[question.earlier.field]);
+      if (made.event) for (const input of made.inputs) input.addEventListener(made.event, collect);
+      return { field: question.earlier.field, made, id };
+    });
+    const fieldset = el("fieldset", { className: "earlier-record", "data-testid": "earlier-record" },
+      el("legend", {}, `${noun} ${n}`),
+      parts.map((part) => el("div", { className: "detail" },
+        el("label", { for: part.made.inputs[0]?.id }, part.field.replaceAll("_", " ")), " ", part.made.node)),
+      el("button", { type: "button", className: "secondary", onclick: () => { fieldset.remove(); collect(); } }, "Remove"));
+    fieldset.parts = parts;
+    list.append(fieldset);
+    return fieldset;
+  };
+  block.append(el("button", { type: "button", className: "secondary", "data-testid": `earlier-add-${key}`,
+    onclick: () => addRecord().querySelector("input, select")?.focus() }, `Add another (${noun})`));
+  for (const values of state.answers[key] || []) addRecord(values);
+  return block;
+}
+
+function renderEarlier(questionnaire) {
+  const groups = new Map();
+  for (const question of questionnaire.questions) {
+    if (question.earlier && !question.earlier.field.includes(".") && !question.takes_dates) {
+      if (!groups.has(question.earlier.answer)) groups.set(question.earlier.answer, []);
+      groups.get(question.earlier.answer).push(question);
+    }
+  }
+  for (const [key, block] of earlierBlocks) {
+    if (!groups.has(key)) {
+      block.remove();
+      earlierBlocks.delete(key);
+      delete state.answers[key];
+    }
+  }
+  for (const [key, fields] of groups) {
+    if (!earlierBlocks.has(key)) {
+      const block = earlierBlock(key, fields);
+      earlierBlocks.set(key, block);
+      $("earlier").append(block);
+    }
+  }
+}
+
 function renderQuestionnaire(questionnaire) {
   const sets = questionnaire.criteria_sets.length ? "" : " — no guideline criteria apply on this date";
   $("q-title").textContent = `— ${questionnaire.treatment_name}${sets}`;
@@ -396,6 +466,7 @@ function renderQuestionnaire(questionnaire) {
     for (const input of row.inputs) input.disabled = skipped;
     row.querySelector(".reason").textContent = skipped ? question.skipped_reason || "not needed for this outcome" : "";
   }
+  renderEarlier(questionnaire);
 }
 
 async function start(event) {
@@ -419,6 +490,8 @@ async function openCase() {
     $("request-date").value = request.request_date || "";
     for (const row of rows.values()) row.remove();
     rows.clear();
+    for (const block of earlierBlocks.values()) block.remove();
+    earlierBlocks.clear();
     state.answers = { ...payload.answers };
     $("items").replaceChildren();
     for (const item of payload.items) itemRow(item);
