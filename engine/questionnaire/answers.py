@@ -117,8 +117,11 @@ EARLIER = "[]"  # "<collection>[]": earlier records of a collection, listed befo
 
 
 def earlier_collections(questions: Iterable[Question]) -> set[str]:
-    """Collections whose questions describe one record each (not counts): more records may be listed."""
-    return {c for q in questions if q.pick not in (None, "count") and (c := _collection(q)) is not None}
+    """Collections whose questions describe one record (the latest), none of them counted: more records
+    may be listed before it. (A counted collection takes its records from the count's answer.)"""
+    questions = list(questions)
+    counted = {_collection(q) for q in questions if q.pick == "count"}
+    return {c for q in questions if q.pick not in (None, "count") and (c := _collection(q)) is not None} - counted
 
 
 def _earlier_records(qid: str, raw: Any, questions: Iterable[Question]) -> tuple[list[dict[str, Any]], list[str]]:

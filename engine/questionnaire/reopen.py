@@ -68,7 +68,8 @@ def _earlier(questionnaire: Questionnaire, case: Case, request: Mapping[str, Any
     """The records listed before the one the questions describe (the latest, last when undated)."""
     found: dict[str, Any] = {}
     for collection in earlier_collections(questionnaire.questions):
-        asked = [q for q in questionnaire.questions if ".".join(resolve_path(q.field).before) == collection]
+        asked = [q for q in questionnaire.questions
+                 if q.pick not in (None, "count") and ".".join(resolve_path(q.field).before) == collection]
         records: Any = case
         for step in collection.split("."):
             records = getattr(records, step, None)
