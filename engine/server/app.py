@@ -30,12 +30,10 @@ from engine.criteria.pack import load_pack
 from engine.errors import ImrcheckError, LetterParseError
 from engine.evaluate import Evaluator
 from engine.models import Case, Region
-from engine.report import missing_json
-from engine.results import CaseResult, to_contract
 from engine.server import plausible, questions
 from engine.server.cases import check_edition, unknown_treatments
 from engine.server.guards import LOOPBACK_HOSTS, BodyLimit, Envelope, HostCheck
-from engine.server.lanes import LARGE_CASE, LargeCaseLane
+from engine.server.lanes import LARGE_CASE, LargeCaseLane, Render, check_json, missing_json_bytes
 from engine.server.letters import analyse_letter
 from engine.server.pages import PAGES, render
 from engine.server.problems import ApiError, ProblemList, install
@@ -135,17 +133,21 @@ def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = N
     app.state.worker = worker
     app.state.evaluator = engine
 
-    async def evaluate(case: Case, as_of: dt.date | None, edition: str | None) -> CaseResult:
+    async def evaluate(case: Case, as_of: dt.date | None, edition: str | None, render: Render) -> Response:
+        """The case judged and rendered as JSON off the event loop: a large result's JSON (megabytes for
+        hundreds of requests) is written where it was judged, so the loop stays free for small requests."""
         problems = unknown_treatments(case, engine.catalog) + plausible.case_problems(case.model_dump())
         if problems:
             raise ApiError(422, problems)
         check_edition(edition, engine.pack.editions, ("query", "edition"))
         try:
             if lane is not None and len(case.requests) > LARGE_CASE:
-                return await lane.judge(case, as_of, edition)
-            return await worker.run(engine.evaluate, case, as_of=as_of, edition=edition)
+                body = await lane.judge(case, as_of, edition, render)
+            else:
+                body = await worker.run(lambda: render(engine.evaluate(case, as_of=as_of, edition=edition)))
         except ImrcheckError as exc:
             raise ApiError.one(422, ("body",), exc.message) from None
+        return Response(body, media_type="application/json")
 
     for page in PAGES:
         app.add_api_route(page.path, _shows(render(page)), methods=["GET"], include_in_schema=False)
@@ -165,14 +167,14 @@ def create_app(evaluator: Evaluator | None = None, criteria_dir: Path | None = N
                                             for c in cs.criteria})
 
     @app.post("/api/check", tags=["cases"], responses=_ERRORS)
-    async def check(case: Case, as_of: AsOf = None, edition: Edition = None) -> dict[str, Any]:
+    async def check(case: Case, as_of: AsOf = None, edition: Edition = None) -> Response:
         """Predict every requested item: the JSON of `imrcheck check --format json`."""
-        return to_contract(await evaluate(case, as_of, edition))
+        return await evaluate(case, as_of, edition, check_json)
 
     @app.post("/api/missing", tags=["cases"], responses=_ERRORS)
     async def missing(case: Case, as_of: AsOf = None, edition: Edition = None) -> Response:
         """The documentation to add, per request: the JSON of `imrcheck missing --format json`."""
-        return Response(missing_json([await evaluate(case, as_of, edition)]), media_type="application/json")
+        return await evaluate(case, as_of, edition, missing_json_bytes)
 
     @app.post("/api/case.yaml", tags=["cases"], responses=_ERRORS, response_class=PlainTextResponse)
     async def case_yaml(case: Case) -> PlainTextResponse:
