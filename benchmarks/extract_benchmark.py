@@ -11,6 +11,7 @@ SAMPLE_SECONDS have passed, and the rate is letters done ÷ CPU seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import pstats
 import time
@@ -64,10 +65,8 @@ def main() -> None:
 
     def extract_all() -> int:
         for summary, titles in readable:
-            try:
+            with contextlib.suppress(ImrcheckError):  # a summary naming no known treatment
                 extract_case(summary, titles, catalog=catalog)
-            except ImrcheckError:
-                pass
         return len(readable)
 
     def pipeline() -> int:

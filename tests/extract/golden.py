@@ -4,7 +4,8 @@ For every real letter beside the repo (`../shared`: the seed letters, the archiv
 decisions with and without rationale) and 300 synthetic letters, the digest of the extractor's input
 (summary and titles) and of its output (the case JSON with evidence and notes, or the error raised).
 `extract_golden.json` holds the digests (no letter text). The input digest lets a letter-parser
-change (another module) show up as "input changed" instead of as an extractor change. Regenerate it, after a change that is meant to change the output, with
+change (another module) show up as "input changed" instead of as an extractor change. Regenerate
+it, after a change that is meant to change the output, with
 
     .venv/bin/python tests/extract/golden.py
 

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_letter_facts import leaves, recall  # noqa: E402
+from test_letter_facts import leaves, recall
 
-from engine.cli.extract import summary_and_titles  # noqa: E402
-from engine.extract import extract_case  # noqa: E402
-from engine.letters import parse_letter_file  # noqa: E402
-from engine.resources import load_yaml_with_lines, strip_lines  # noqa: E402
+from engine.cli.extract import summary_and_titles
+from engine.extract import extract_case
+from engine.letters import parse_letter_file
+from engine.resources import load_yaml_with_lines, strip_lines
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 ARCHIVE = SHARED / "imr_archive" / "pdf"

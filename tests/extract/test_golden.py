@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from golden import GOLDEN, SHARED, digests  # noqa: E402
+from golden import GOLDEN, SHARED, digests
 
 
 def test_extractor_output_matches_the_golden_digests() -> None:
