@@ -36,6 +36,10 @@ _STOPPED = re.compile(
     r"(?:(?:the|his|her|their|taking|using)\s){0,2}$",
     re.IGNORECASE,
 )
+# "Naprosyn was prescribed", "Flexeril and tramadol were prescribed": given at the visit described.
+_PRESCRIBED_AFTER = re.compile(
+    r"[\w ,/.-]{0,60}?\b(?:was|were) (?:prescribed|renewed|refilled|continued|dispensed)\b", re.IGNORECASE
+)
 _MED_WORDS = re.compile(r"\b(?:medications?|meds|opioids?|opiates?|narcotics?|analgesics?|analgesia)\b", re.I)
 _ANALGESIA = re.compile(
     r"\b(?:analgesia|pain relief|relief of (?:his |her |the )?pain|relief|\d{1,3}\s?% (?:pain )?(?:relief|reduction|"
@@ -148,7 +152,7 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
 
     visits = dict(zip(sentences, visit_dates([s.flat for s in sentences]), strict=True))
 
-    def record(sentence: Sentence, name: str, current: bool) -> None:
+    def record(sentence: Sentence, name: str, current: bool | None) -> None:
         key = name.lower()
         treatment = catalog.resolve(name).id
         if key not in found:
@@ -161,8 +165,9 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
                 rec.add(f"history.medications[{list(found).index(key)}].{field}", value, sentence)
         if treatment in FIRST_LINE:
             rec.add("history.first_line_medication_tried", True, sentence)
-        found[key]["current"] = current
-        rec.add(f"history.medications[{list(found).index(key)}].current", current, sentence)
+        if current is not None:
+            found[key]["current"] = current
+            rec.add(f"history.medications[{list(found).index(key)}].current", current, sentence)
         if visits[sentence] is not None:
             found[key]["date"] = visits[sentence]
             rec.add(f"history.medications[{list(found).index(key)}].date", visits[sentence], sentence)
@@ -188,8 +193,11 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
                 record(sentence, match.group(1), current=False)
             elif (_USING.search(flat) and given(flat, match.start(), match.end())) or (
                 about_monitoring and PLAN_CUE.search(flat) is None
-            ):
+            ) or _PRESCRIBED_AFTER.match(flat, match.end()):
                 record(sentence, match.group(1), current=True)
+            elif given(flat, match.start(), match.end()):
+                # "Treatment to date has included ... Etodolac": taken, whether still taken unsaid.
+                record(sentence, match.group(1), current=None)
     meds = list(found.values())
     monitoring.attach(meds, rec)
     return meds or None
