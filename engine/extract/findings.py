@@ -370,6 +370,9 @@ def _trigger_points(sentence: Sentence, found: dict[str, Any], rec: Recorder) ->
     """Trigger points on palpation, their twitch response and referred pain ("tender trigger points
     with a local twitch response and referred pain"; "no twitch response")."""
     flat = sentence.flat
+    lowered = flat.lower()
+    if "trigger" not in lowered and "twitch" not in lowered:  # cheap test before the patterns
+        return
     if DISPUTE.search(flat) or PLAN_CUE.search(flat):
         return
     points = dict(found.get("trigger_points", {}))
@@ -399,9 +402,15 @@ def _expand(level: str) -> tuple[str, ...]:
     return tuple(level.split("-"))
 
 
+# One pass over each sentence for any red flag or its absence before the flag-by-flag patterns.
+_ANY_RED_FLAG = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _RED_FLAGS) + f"|{_NO_RED_FLAGS.pattern}", re.I)
+
+
 def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:
     flags: list[str] | None = None
     for sentence in sentences:
+        if _ANY_RED_FLAG.search(sentence.flat) is None:
+            continue
         if _NO_RED_FLAGS.search(sentence.flat):
             flags = flags or []
             rec.add("red_flags", [], sentence)

@@ -96,6 +96,14 @@ _RETURNED = re.compile(
 )
 
 
+# Any of the monitoring patterns, as one prefilter (each keeps its own case rule): a sentence that
+# matches none of them and names no opioid says nothing about monitoring.
+_ANY_MONITORING = re.compile("|".join(
+    f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
+    for p in (_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
+))
+
+
 # Relief or function near a procedure is about the procedure, not the drug.
 _PROCEDURE = re.compile(
     r"\b(?:injections?|blocks?|ESIs?|epidurals?|therapy|surgery|TENS|acupuncture|chiropractic|procedures?)\b", re.I
@@ -218,6 +226,8 @@ class _Monitoring:
     def read(self, sentence: Sentence, opioid_names: re.Pattern[str]) -> bool:
         """Read one sentence; whether it said anything about monitoring."""
         flat = sentence.flat
+        if _ANY_MONITORING.search(flat) is None and opioid_names.search(flat) is None:
+            return False  # the cheap test: no pattern below can match this sentence
         before = len(self.evidence)
         if _MED_WORDS.search(flat) or opioid_names.search(flat):
             self._analgesia(flat, sentence, opioid_names)
