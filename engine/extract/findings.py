@@ -65,8 +65,8 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
 )
 _GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
 _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
-        (r"modified duty|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? to work with "
-         r"restrictions", "modified_duty"),
+        (r"modified duty|modified duties|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? "
+         r"to work with restrictions|work status (?:is |was )?(?:described as )?modified", "modified_duty"),
         (r"off work|off of work|(?:total temporary|temporary total|totally temporarily|temporarily totally) disab\w+"
          r"|TTD|unable to work|work status (?:is |of )?(?:off|TTD)", "off_work"),
         (r"not working|not currently working|unemployed|laid off|terminated", "not_working_other"),

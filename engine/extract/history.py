@@ -46,7 +46,10 @@ _THERAPIES = (
     (re.compile(r"\bmassage(?: therapy)?\b", re.IGNORECASE), "massage_therapy"),
 )
 _VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
-_VISITS_AFTER = re.compile(r"^\W{0,3}(?:x\s?|for\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE)
+# "physical therapy x 12", "physical therapy x at least 6 sessions" (at least: the count documented)
+_VISITS_AFTER = re.compile(
+    r"^\W{0,3}(?:x\s?|for\s)?(?:at least\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE
+)
 # "16 chiropractic visits", "twelve physical therapy sessions": the count before the name, the unit after.
 _COUNT_BEFORE = re.compile(
     rf"\b{COUNT} (?:prior |previous |earlier |(?:post-?operative|postsurgical|post-surgical|postoperative) )?$", re.I

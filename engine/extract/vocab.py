@@ -35,7 +35,7 @@ COUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # Cues before a mention: the nearest one decides whether the treatment was given or is wanted.
 PAST_CUE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
-    r"treatment to date|treatment (?:has |have )?included|treatment includes|treated with|status post|s/p|history of|"
+    r"treatments? to date|treatments? (?:has |have )?included|treatments? include[sd]?|treated with|status post|s/p|history of|"
     r"completed|tried|failed|"
     r"continue|continued|continues|using|uses|was on|is on|were on|been on|remains on|remain on|taking|takes|has taken|have taken|"
     r"attended|does|performs|is doing|doing|participates in|participating in|engaged in|"
