@@ -17,13 +17,14 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_letter_facts import leaves, recall
-
 from engine.cli.extract import summary_and_titles
 from engine.extract import extract_case
 from engine.letters import parse_letter_file
 from engine.resources import load_yaml_with_lines, strip_lines
+
+if __name__ == "__main__":  # as a script: the tests folder importable, as pytest's `pythonpath` makes it
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fact_reading import leaves, recall
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 ARCHIVE = SHARED / "imr_archive" / "pdf"
@@ -121,7 +122,7 @@ def figures() -> dict[str, tuple[int, int, int]]:
     return {part: (a, b, c) for part, (a, b, c) in totals.items()}
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # as a script: `python tests/extract/test_archive_facts.py [-v]`
     for part, (found, stated, false) in figures().items():
         print(f"{part}: found {found}/{stated}, false {false}")
     if "-v" in sys.argv:

@@ -1,16 +1,12 @@
 """The extractor's output is unchanged, letter by letter, unless the golden digests were regenerated
-on purpose (`tests/extract/golden.py`): the guard for changes made for speed."""
+on purpose (`tests/extract_golden.py`): the guard for changes made for speed."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from golden import GOLDEN, SHARED, digests
+from extract_golden import GOLDEN, SHARED, digests
 
 
 def test_extractor_output_matches_the_golden_digests() -> None:

@@ -7,7 +7,7 @@ decisions with and without rationale) and 300 synthetic letters, the digest of t
 change (another module) show up as "input changed" instead of as an extractor change. Regenerate
 it, after a change that is meant to change the output, with
 
-    .venv/bin/python tests/extract/golden.py
+    .venv/bin/python tests/extract_golden.py
 
 and say in the commit why the output changed.
 """
@@ -26,8 +26,8 @@ from engine.errors import ImrcheckError
 from engine.extract import extract_case
 from engine.letters import parse_letter_file
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-GOLDEN = Path(__file__).with_name("extract_golden.json")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GOLDEN = Path(__file__).parent / "extract" / "extract_golden.json"
 SYNTHETIC = 300
 
 
