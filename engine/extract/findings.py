@@ -108,10 +108,12 @@ _REFLEX_CHANGE = re.compile(
 _REFLEX_NORMAL = re.compile(
     r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
 )
-_WEAK = re.compile(r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is )?[0-4]\+?/5)", re.I)
+_WEAK = re.compile(
+    r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is |was |were )?[0-4]\+?/5)", re.I
+)
 _STRONG = re.compile(
-    r"\b(?:strength is normal|normal strength|strength (?:is )?(?:5/5|intact)|5/5 strength|motor (?:exam )?"
-    r"(?:is )?(?:normal|intact))\b",
+    r"\b(?:(?:motor )?strength (?:is |was |were )?(?:normal|full|5/5|intact)|normal strength|intact strength|full strength"
+    r"|5/5 strength|motor (?:exam )?(?:is |was )?(?:normal|intact))\b",
     re.IGNORECASE,
 )
 # Neurologic findings that are getting worse or are new (imaging criteria: "new neurologic

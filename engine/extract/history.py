@@ -45,7 +45,7 @@ _THERAPIES = (
     (re.compile(r"\boccupational therapy\b|\bOT\b"), "occupational_therapy"),
     (re.compile(r"\bmassage(?: therapy)?\b", re.IGNORECASE), "massage_therapy"),
 )
-_VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
+_VISITS_BEFORE = re.compile(rf"\b{COUNT} (?:sessions|visits|treatments) of $", re.IGNORECASE)
 # "physical therapy x 12", "physical therapy x at least 6 sessions" (at least: the count documented)
 _VISITS_AFTER = re.compile(
     r"^\W{0,3}(?:x\s?|for\s)?(?:at least\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE
@@ -64,7 +64,8 @@ _POSTSURGICAL_BEFORE = re.compile(r"\b(?:post-?operative|postsurgical|post-surgi
 # A treatment followed by its outcome was given: "physical therapy with reported improvement".
 _OUTCOME_AFTER = re.compile(
     r"[^.;]{0,30}?\b(?:with (?:\w+ ){0,2}(?:improvement|relief|benefit)|(?:did not |didn't )?help(?:ed)?|"
-    r"(?:was|were) (?:helpful|beneficial|not helpful|ineffective))\b",
+    r"(?:was|were) (?:helpful|beneficial|not helpful|ineffective)"
+    r"|(?:has|have|had) (?:not )?(?:proven|proved|been) (?:\w+ )?(?:beneficial|helpful|effective))\b",
     re.IGNORECASE,
 )
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
@@ -219,7 +220,7 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
                     flat[match.end() : match.end() + 25]
                 )
                 count = _COUNT_BEFORE.search(flat[max(0, match.start() - 20) : match.start()])
-                number = int(visits.group(1)) if visits is not None else None
+                number = count_value(visits.group(1)) if visits is not None else None
                 if number is None and count is not None and _UNIT_AFTER.match(flat[match.end() : match.end() + 30]):
                     number = count_value(count.group(1))
                 if number is not None:

@@ -187,3 +187,20 @@ def test_a_fracture_treated_with_fusion_is_a_lumbar_fusion() -> None:
     assert case.history is not None
     [surgery] = case.history.surgeries or ()
     assert (surgery.region, surgery.kind) == ("lumbar", "lumbar_fusion")
+
+
+@pytest.mark.parametrize(("text", "weak"), [
+    ("Motor strength was normal in both legs.", False),
+    ("He had intact strength about the hands.", False),
+    ("Strength was 4/5 in the left ankle dorsiflexors.", True),
+])
+def test_strength_in_reviewer_words(text: str, weak: bool) -> None:
+    exam = case_of(text).exam
+    assert exam is not None and exam.motor_weakness is weak
+
+
+def test_a_course_counted_in_words_with_its_outcome_was_given() -> None:
+    case = case_of("Six sessions of physical therapy had not proven particularly beneficial.")
+    assert case.history is not None
+    [course] = case.history.therapy_courses or ()
+    assert (course.treatment, course.visits) == ("physical_therapy", 6)
