@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.letters.models import Decision
+from engine.letters.partial import PARTIAL_MARK, extend_partial_lines, split_partial_title
 from engine.letters.text import Vocabulary, join_lines
 
 _DECISION_WORD = re.compile(
@@ -43,7 +44,7 @@ _NUMBERED_LABELS = (
 )
 _NUMBERED_START = re.compile(r"(?:item\s+)?(\d{1,2})\s*[.):]\s*(\S.*)", re.IGNORECASE)
 NECESSITY = re.compile(r"\s+(?:is|are|was|were)\s+(?P<negated>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?", re.IGNORECASE)
-_LEADING_NUMBER = re.compile(r"(?:item\s+)?\d{1,2}\s*[.):]\s+", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"^(?:item\s+)?\d{1,2}\s*[.):]\s+", re.IGNORECASE)
 _SENTENCE_END = (".", ":", ";", "!", "?")
 # A wrapped title rarely runs past three lines; looking further back would eat the rationale above.
 _MAX_TITLE_LINES = 3
@@ -60,6 +61,8 @@ class RawItem:
     reviewer_guideline: str | None
     rationale: str
     warnings: tuple[str, ...] = ()
+    original_request: str | None = None
+    ur_certified: str | None = None
 
 
 @dataclass
@@ -138,8 +141,11 @@ def _finish(draft: _Draft, vocabulary: Vocabulary) -> RawItem:
         warnings.append("no reviewer guideline was found")
     rationale = texts.get("rationale", "")
     warnings.extend(rationale_warnings(rationale))
+    partial = split_partial_title(clean_title(join_lines(draft.title_lines, vocabulary)))
     return RawItem(
-        title=clean_title(join_lines(draft.title_lines, vocabulary)),
+        title=partial.title,
+        original_request=partial.original_request,
+        ur_certified=partial.ur_certified,
         decision=draft.decision,
         claims_administrator_guideline=texts.get("ca") or None,
         reviewer_guideline=texts.get("reviewer") or None,
@@ -182,6 +188,8 @@ def parse_labelled_items(lines: Sequence[str], vocabulary: Vocabulary) -> list[R
         found = decision_line(line)
         if found is not None:
             wrapped = _take_title_lines(collecting, protected, first_always=False)
+            if PARTIAL_MARK.search(" ".join([*wrapped, found[0]])):
+                wrapped = extend_partial_lines(collecting, protected, wrapped)
             drafts.append(_Draft([*wrapped, found[0]], found[1]))
             collecting, protected = drafts[-1].stray, 0
             continue

@@ -59,6 +59,7 @@ class LetterHeader(_Frozen):
 
     case_number: str | None = None
     date_assigned: date | str | None = None
+    date_of_injury: date | str | None = None
     decision_date: date | str | None = None
     ur_denial_date: date | str | None = None
     application_received: date | str | None = None
@@ -69,6 +70,9 @@ class LetterItem(_Frozen):
 
     title: str
     decision: Decision | None
+    # Where UR certified part of the request, `title` is the IMR-eligible rest; these keep the whole.
+    original_request: str | None = None
+    ur_certified: str | None = None
     treatment: str | None = None
     category: str | None = None
     mapped: bool = False

@@ -53,6 +53,8 @@ def _item(raw: RawItem, identifiers: Identifiers, source: str) -> LetterItem:
     return LetterItem(
         title=title,
         decision=raw.decision,
+        original_request=identifiers.scrub_optional(raw.original_request),
+        ur_certified=identifiers.scrub_optional(raw.ur_certified),
         treatment=treatment.treatment if treatment else None,
         category=treatment.category if treatment else None,
         mapped=treatment is not None,
