@@ -53,7 +53,7 @@ def test_header_layout_items(fixture_text: Read) -> None:
             True,
         ),
         ("Physical therapy, six additional visits for the lumbar spine", "overturned", "physical_therapy", "rehabilitation", True),
-        ("Ergonomic chair for home use", "upheld", None, None, False),
+        ("Recliner chair for home use", "upheld", None, None, False),
     ]
     first, second, third = items
     assert first.claims_administrator_guideline == (
