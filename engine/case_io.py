@@ -127,6 +127,34 @@ def validate_case(data: Any, *, source: str) -> Case:
         raise CaseValidationError("; ".join(problems), source=source, problems=problems) from None
 
 
+def read_case_documents(path: Path) -> list[tuple[str, Any]]:
+    """Each case a file holds, with the source to name it by: one document, a YAML stream of several
+    ("---" between them, as `imrcheck extract` writes for several letters) or a JSON array of cases.
+    A file of several names each case `path#n`."""
+    text = read_text_file(path)
+    source = str(path)
+    if path.suffix.lower() == ".json":
+        data = _parse_document(text, source=source, json_only=True)
+        documents = data if isinstance(data, list) and data else [data]
+    else:
+        documents = _parse_stream(text, source=source)
+    if len(documents) == 1:
+        return [(source, documents[0])]
+    return [(f"{source}#{number}", document) for number, document in enumerate(documents, start=1)]
+
+
+def _parse_stream(text: str, *, source: str) -> list[Any]:
+    """The documents of a YAML stream, each read as `_parse_document` reads one."""
+    if not text.strip():
+        raise InputError("is empty; a case file describes the case and its requests", source=source)
+    try:
+        documents = [document for document in yaml.load_all(text, Loader=_CaseLoader) if document is not None]
+    except (yaml.YAMLError, ValueError, RecursionError, YamlAliasError):
+        # The single-document reader words every such problem; it raises for the same text.
+        return [_parse_document(text, source=source, json_only=False)]
+    return documents or [None]
+
+
 def load_case_file(path: Path) -> Case:
     text = read_text_file(path)
     return parse_case_text(text, source=str(path), json_only=path.suffix.lower() == ".json")

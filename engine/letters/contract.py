@@ -65,5 +65,6 @@ def to_contract(letter: Letter) -> dict[str, Any]:
         },
         "clinical_summary": letter.clinical_summary,
         "items": [_item(item) for item in letter.items],
+        "truncated": letter.truncated,
         "warnings": list(letter.warnings),
     }

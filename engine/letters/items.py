@@ -154,12 +154,21 @@ def _finish(draft: _Draft, vocabulary: Vocabulary) -> RawItem:
     )
 
 
+NO_RATIONALE = "no decision rationale was found; the letter may be cut off"
+RATIONALE_CUT = "the decision rationale stops mid-sentence; the letter may be cut off"
+
+
 def rationale_warnings(rationale: str) -> list[str]:
     if not rationale:
-        return ["no decision rationale was found; the letter may be cut off"]
+        return [NO_RATIONALE]
     if not ends_sentence(rationale):
-        return ["the decision rationale stops mid-sentence; the letter may be cut off"]
+        return [RATIONALE_CUT]
     return []
+
+
+def looks_cut_off(items: Sequence[RawItem]) -> bool:
+    """Whether the decisions stop part-way: the last item's rationale is missing or breaks off."""
+    return bool(items) and any(w in (NO_RATIONALE, RATIONALE_CUT) for w in items[-1].warnings)
 
 
 def _open_field(draft: _Draft, key: str, rest: str) -> list[str]:

@@ -94,4 +94,7 @@ class Letter(_Frozen):
     reviewer: Reviewer = Field(default_factory=Reviewer)
     clinical_summary: str = ""
     items: list[LetterItem]
+    # The text stops inside its decisions (the last item has no rationale, or it breaks off mid-sentence):
+    # items after the last one read, if there were any, are not in `items`.
+    truncated: bool = False
     warnings: list[str] = Field(default_factory=list)

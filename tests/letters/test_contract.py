@@ -12,7 +12,7 @@ from engine.letters import Citation, Layout, Letter, LetterItem, parse_letter_te
 
 Read = Callable[[str], str]
 
-LETTER_KEYS = {"source", "layout", "header", "reviewer", "clinical_summary", "items", "warnings"}
+LETTER_KEYS = {"source", "layout", "header", "reviewer", "clinical_summary", "items", "truncated", "warnings"}
 ITEM_KEYS = {
     "title",
     "decision",
