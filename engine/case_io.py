@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from engine.errors import CaseValidationError, InputError
 from engine.models import Case
-from engine.resources import BoundedAliases, YamlAliasError
+from engine.resources import BoundedAliases, YamlAliasError, check_alias_expansion
 
 MAX_CASE_BYTES = 5 * 1024 * 1024  # a case is a few kilobytes; anything this large is not a case
 
@@ -148,11 +148,27 @@ def _parse_stream(text: str, *, source: str) -> list[Any]:
     if not text.strip():
         raise InputError("is empty; a case file describes the case and its requests", source=source)
     try:
-        documents = [document for document in yaml.load_all(text, Loader=_CaseLoader) if document is not None]
+        documents = [document for document in _load_all(text) if document is not None]
     except (yaml.YAMLError, ValueError, RecursionError, YamlAliasError):
         # The single-document reader words every such problem; it raises for the same text.
         return [_parse_document(text, source=source, json_only=False)]
     return documents or [None]
+
+
+def _load_all(text: str) -> list[Any]:
+    """yaml.load_all, with every document's alias expansion bounded before it is built (as one document's is)."""
+    loader = _CaseLoader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                break
+            check_alias_expansion(node)
+            documents.append(loader.construct_document(node))
+        return documents
+    finally:
+        loader.dispose()
 
 
 def load_case_file(path: Path) -> Case:
