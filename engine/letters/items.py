@@ -63,6 +63,8 @@ class RawItem:
     warnings: tuple[str, ...] = ()
     original_request: str | None = None
     ur_certified: str | None = None
+    # Whether the "Decision rationale:" label was there (a letter may print it with no text after it).
+    rationale_label: bool = True
 
 
 @dataclass
@@ -146,6 +148,7 @@ def _finish(draft: _Draft, vocabulary: Vocabulary) -> RawItem:
         title=partial.title,
         original_request=partial.original_request,
         ur_certified=partial.ur_certified,
+        rationale_label="rationale" in draft.fields,
         decision=draft.decision,
         claims_administrator_guideline=texts.get("ca") or None,
         reviewer_guideline=texts.get("reviewer") or None,
@@ -167,8 +170,13 @@ def rationale_warnings(rationale: str) -> list[str]:
 
 
 def looks_cut_off(items: Sequence[RawItem]) -> bool:
-    """Whether the decisions stop part-way: the last item's rationale is missing or breaks off."""
-    return bool(items) and any(w in (NO_RATIONALE, RATIONALE_CUT) for w in items[-1].warnings)
+    """Whether the decisions stop part-way: the last item never reaches its "Decision rationale:" label,
+    or its rationale breaks off mid-sentence. A label with nothing after it is a rationale left blank
+    (as in letters prepared without the reviewer's reasons), not a cut."""
+    if not items:
+        return False
+    last = items[-1]
+    return not last.rationale_label or RATIONALE_CUT in last.warnings
 
 
 def _open_field(draft: _Draft, key: str, rest: str) -> list[str]:

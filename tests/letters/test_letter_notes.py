@@ -48,6 +48,13 @@ def test_a_letter_cut_off_in_its_decisions_is_marked_truncated() -> None:
     assert any("cut off part-way through its decisions" in warning for warning in cut.warnings)
 
 
+def test_a_rationale_left_blank_is_no_cut_but_a_missing_label_is() -> None:
+    blank = _letter().replace("A short course of therapy is supported here, so the request is medically necessary.", "")
+    assert parse_letter_text(blank).truncated is False
+    no_label = _letter()[: _letter().rindex("Decision rationale:")]
+    assert parse_letter_text(no_label).truncated is True
+
+
 def _folder(tmp_path: Path) -> Path:
     folder = tmp_path / "letters"
     folder.mkdir()
