@@ -141,6 +141,14 @@ def criteria_cells(report: dict[str, Any]) -> list[list[str]]:
 CRITERIA_HEADINGS = ("criterion", "items it decided", "of them disagreements", "agreement")
 
 
+NOTE_HEADINGS = ("source", "note")
+
+
+def note_cells(note: dict[str, str]) -> list[str]:
+    """A per-letter note (the date it was judged by, a cut-off letter) as table cells."""
+    return [note["source"], note["note"]]
+
+
 def _short(cells: list[str]) -> list[str]:
     """A terminal is narrow: the file name stands for the path (the other formats keep the path)."""
     return [PurePath(cells[0]).name, *cells[1:]]
@@ -165,6 +173,11 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         more = f", the first {len(disagreements)}" if len(disagreements) < report["disagreements_total"] else ""
         console.print(_table(f"Disagreements ({report['disagreements_total']}{more})", DISAGREEMENT_HEADINGS,
                              [_short(disagreement_cells(r)) for r in disagreements]))
+    notes = report["notes"][:TABLE_SKIPS]
+    if notes:
+        console.print(_table(f"Notes on letters ({report['notes_total']})", NOTE_HEADINGS, [note_cells(n) for n in notes]))
+        if report["notes_total"] > len(notes):
+            console.print(Text(f"… and {report['notes_total'] - len(notes)} more notes (all are in the JSON report)"))
     skipped = report["skipped"][:TABLE_SKIPS]
     if skipped:
         rest = report["skipped_total"] - len(skipped)
@@ -203,6 +216,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         *_md_section("Disagreements: the leaves behind each criterion not met, with what was read",
                      ("source", "#", "leaf: outcome (evidence)"),
                      [[r["source"], str(r["item"]), leaf] for r in report["disagreements"] for leaf in r.get("leaves", ())]),
+        *_md_section(f"Notes on letters ({report['notes_total']})", NOTE_HEADINGS, [note_cells(n) for n in report["notes"]]),
         *_md_section(f"Skipped ({report['skipped_total']})", ("source", "reason"),
                      [[s["source"], s["reason"]] for s in report["skipped"]]),
     ])
