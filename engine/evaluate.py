@@ -20,7 +20,7 @@ from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, N
 from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
 from engine.errors import EngineError
-from engine.explain import citation_line, confidence_note, rationale, render, say
+from engine.explain import citation_line, rationale, render, say
 from engine.facts import Observation, Scope, observe
 from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
@@ -147,7 +147,6 @@ class Evaluator:
         seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, obs in leaves)
         confidence = criterion.confidence or cs.confidence
         message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
-        note = confidence_note(confidence)
         leaf_results = tuple(
             LeafResult(
                 path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
@@ -159,7 +158,7 @@ class Evaluator:
         return Finding(
             criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status,
             evidence=tuple(e for lr in leaf_results for e in lr.evidence),
-            citation=citation_line(cs), message=f"{message} {note}".strip(), confidence=confidence,
+            citation=citation_line(cs), message=message, confidence=confidence,
             source=cs.source, leaves=leaf_results,
         )
 
