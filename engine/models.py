@@ -320,18 +320,19 @@ class Case(Fact):
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
+        # Messages name the fields (requests[2].companion_of), never the values they hold (issue 17).
         ids = [r.id for r in self.requests]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"request ids must be unique; repeated: {', '.join(duplicates)}")
-        for request in self.requests:
+        for i, request in enumerate(self.requests):
+            if request.id in ids[:i]:
+                raise ValueError(f"requests[{i}].id: repeats the id of requests[{ids.index(request.id)}]; "
+                                 "request ids must be unique")
             if request.companion_of is not None:
                 if request.companion_of not in ids:
-                    raise ValueError(
-                        f"request {request.id!r} is companion_of {request.companion_of!r}, which is not a request id"
-                    )
+                    raise ValueError(f"requests[{i}].companion_of: names no request of this case "
+                                     "(it takes the id of the primary request)")
                 if request.companion_of == request.id:
-                    raise ValueError(f"request {request.id!r} cannot be its own companion")
+                    raise ValueError(f"requests[{i}].companion_of: names the request itself; it takes the id "
+                                     "of the primary request")
         return self
 
     def request(self, request_id: str) -> Request:

@@ -51,7 +51,7 @@ def test_list_filters_by_a_treatment_name(pack: CriteriaPack) -> None:
 
 def test_list_with_an_unknown_treatment_suggests_names() -> None:
     err = run_cli("criteria", "list", "--treatment", "acupunture", expect=2).stderr
-    assert "unknown treatment 'acupunture'; did you mean 'acupuncture'" in err
+    assert "unknown treatment (not a name the treatment catalog knows); did you mean 'acupuncture'" in err
 
 
 def test_show_prints_the_set_and_each_leaf_in_words(pack: CriteriaPack) -> None:

@@ -127,7 +127,7 @@ def test_it_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 def test_bad_input_exits_2_with_a_message() -> None:
     unknown = run_cli("new", "--treatment", "acupunture", expect=2)
-    assert "unknown treatment 'acupunture'; did you mean 'acupuncture'" in unknown.stderr
+    assert "unknown treatment (not a name the treatment catalog knows); did you mean 'acupuncture'" in unknown.stderr
     assert "--region" in run_cli("new", "--treatment", "ESI", "--region", "lumbr", expect=2).stderr
     assert "--date" in run_cli("new", "--treatment", "ESI", "--date", "March 2015", expect=2).stderr
 

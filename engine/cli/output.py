@@ -71,7 +71,7 @@ def output(out: Path | None) -> Iterator[IO[str]]:
             raise report_write_error(STDOUT_NAME, exc) from None
         return
     if out.is_dir():
-        fail_message(f"{out}: is a folder; give --out a file name")
+        fail_message(f"{out}: cannot be written (it is a folder; give --out a file name)")
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         handle = out.open("w", encoding="utf-8", newline="")
