@@ -7,7 +7,8 @@ typer shows Python type names where a placeholder belongs (`--repeat <bool>`, `<
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 from typer.core import TyperGroup
 
@@ -32,7 +33,7 @@ def _metavar(param: Any) -> str:
         return "|".join(str(getattr(choice, "value", choice)) for choice in desc.choices or ())
     if name in _DATE_OPTIONS:
         return "YYYY-MM-DD"
-    if desc is not None and desc.is_path:
+    if desc is not None and (desc.is_path or Path in get_args(desc.annotation)):  # a Path, or a list of them
         return "FILE" if name in _FILE_OPTIONS else "PATH"
     if desc is not None and desc.annotation is int:
         return "N"

@@ -74,7 +74,7 @@ def new(
 
 def register(app: typer.Typer) -> None:
     app.command(epilog=epilog(
-        ('imrcheck new --treatment "lumbar ESI" --region lumbar --repeat --date 2015-03-01 --out case.yaml',
+        ('imrcheck new --treatment "lumbar ESI" --region lumbar --repeat --out case.yaml',
          'imrcheck new -t "Norco 10/325" --format json'),
         ("0 written", "2 bad input or usage (an unknown treatment, --out exists without --force, cannot be written)",
          "3 an internal error"),

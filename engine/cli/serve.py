@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from engine.cli.common import EXIT_BAD_INPUT, fail_message
+from engine.cli.help import epilog
 from engine.errors import ImrcheckError
 
 # uvicorn's exit code when the server cannot start (config.STARTUP_FAILURE).
@@ -90,4 +91,8 @@ def _listen_problem(host: str, port: int) -> str | None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    app.command(epilog=epilog(
+        ("imrcheck serve", "imrcheck serve --port 0 --criteria my_criteria/"),
+        ("0 stopped (Ctrl-C)", "2 cannot start (invalid --criteria, the port in use, an address this machine lacks)",
+         "3 an internal error"),
+    ))(serve)
