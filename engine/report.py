@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
-
-from rich import box
-from rich.console import Console, Group
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from engine.explain import unverified_note
 from engine.report_plain import PREDICTION_WORDS, case_heading, closing, flip_lines, request_heading
 from engine.results import CaseResult, RequestResult, to_contract
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
 
 _STATUS_STYLE = {"met": "green", "unmet": "red", "missing": "yellow"}
 
@@ -26,6 +23,14 @@ def check_contract(result: CaseResult) -> dict[str, Any]:
 
 
 def _request_panel(request: RequestResult) -> Panel:
+    # rich is imported for a terminal only: files, pipes and JSON never pay for it (a fast start).
+    from rich import box
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     style = "green" if request.prediction == "overturn" else "red"
     table = Table(box=box.SIMPLE, show_edge=False, expand=True)
     table.add_column("criterion", ratio=3)
@@ -57,6 +62,8 @@ def _request_panel(request: RequestResult) -> Panel:
 
 
 def print_table(results: Sequence[CaseResult], console: Console) -> None:
+    from rich.text import Text
+
     for result in results:
         console.print(Text(case_heading(result), style="bold"))
         for request in result.requests:

@@ -80,6 +80,9 @@ _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, e
 
 
 def main() -> None:
+    # pydantic looks for plugins by scanning every installed package's entry points when the first
+    # model is built; imrcheck uses none, and the scan is a visible part of a start (issue 14).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         try:
             cli(prog_name="imrcheck")
