@@ -134,3 +134,18 @@ def test_importing_the_cli_imports_no_engine_work() -> None:
     assert engine == ["engine", "engine.cli", "engine.cli.check", "engine.cli.common", "engine.cli.criteria",
                       "engine.cli.evaluate", "engine.cli.extract", "engine.cli.help", "engine.cli.new",
                       "engine.cli.output", "engine.cli.parse", "engine.cli.serve", "engine.errors"]
+
+
+# ---- the set-up scripts never fall back silently from the Python they were given ---------------
+
+@pytest.mark.parametrize(("python", "says"), [
+    ("python3.99-not-here", "PYTHON=python3.99-not-here is not a command on this machine"),
+    ("/bin/false", "PYTHON=/bin/false does not run"),
+])
+@pytest.mark.parametrize("script", ["demo", "test"])
+def test_a_python_that_cannot_run_stops_the_scripts(script: str, python: str, says: str) -> None:
+    # Both stop while choosing the interpreter, before .venv is touched.
+    done = subprocess.run([str(REPO / "scripts" / script)], env={**os.environ, "PYTHON": python}, capture_output=True,
+                          text=True, timeout=HANG_GUARD_SECONDS, check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith(f"imrcheck: {says}; set PYTHON to ")
