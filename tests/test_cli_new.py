@@ -158,3 +158,9 @@ def test_new_reads_extra_criteria_like_every_command(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     run = run_cli("new", "-t", "TFESI", "--criteria", str(missing), expect=2)
     assert run.stderr == f"imrcheck: {missing}: no such criteria file or folder\n"
+
+
+def test_an_example_record_names_its_kind_not_its_place() -> None:
+    text = run_cli("new", "-t", "chiropractic", "--region", "lumbar", "--date", "2015-03-01", expect=0).stdout
+    assert '#   text: "carpal tunnel"  # in your words\n' in text
+    assert '#   region: "lumbar"\n' in text
