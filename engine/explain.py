@@ -110,7 +110,7 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
         parts.append("The records do not document what the guideline requires.")
     unverified = sum(f.confidence == "U" for f in deciding)
     if unverified:
-        parts.append(f"The threshold{'s' if unverified > 1 else ''} of {unverified} of these criteria "
-                     f"{'are' if unverified > 1 else 'is'} commonly applied but not yet checked against the guideline text.")
+        parts.append(f"Thresholds marked unverified ({unverified} of these criteria) are commonly applied but not yet "
+                     "checked against the guideline text.")
     parts.append(verdict(subject, prediction))
     return " ".join(parts)
