@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -142,11 +143,20 @@ def _plain_message(err: Any) -> str:
     return f"{err['msg'].rstrip('.')} (got {shown})"
 
 
+# What a field name looks like. An unknown key that does not (a sentence, a name) may be case content
+# typed in the wrong place, so it is not repeated: the message points at where it stands instead.
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
 def _problem(err: Any) -> str:
     if not err["loc"] and err["type"] == "value_error":
         # A check across fields (engine.models) names its own fields: its message is said as written.
         return str(err["msg"]).removeprefix("Value error, ")
-    return f"{describe_location(err['loc'])}: {_plain_message(err)}"
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden" and loc and not (isinstance(loc[-1], str) and _FIELD_NAME.fullmatch(loc[-1])):
+        where = f"in {describe_location(loc[:-1])}" if loc[:-1] else "at the top of the file"
+        return f"a key {where} is not a case field, nor spelt like one (its text is not repeated here)"
+    return f"{describe_location(loc)}: {_plain_message(err)}"
 
 
 def validate_case(data: Any, *, source: str) -> Case:

@@ -7,9 +7,6 @@ log (method, path and status only: bodies are never logged) and without a Server
 
 from __future__ import annotations
 
-import errno
-import ipaddress
-import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +22,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress  # here, not at the top: every command imports this module for the help
+
     if host.lower() in LOOPBACK_NAMES:
         return True
     try:
@@ -71,6 +70,9 @@ def serve(
 
 def _listen_problem(host: str, port: int) -> str | None:
     """Why the server cannot listen on host:port, in words; None when it can."""
+    import errno
+    import socket
+
     where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
