@@ -22,6 +22,7 @@ _TITLE = re.compile(r"^[ \t]*(\S[^\n]{0,300}?)[ \t]*:[ \t]*(?:Upheld|Overturned)
 class Format(StrEnum):
     yaml = "yaml"
     json = "json"
+    jsonl = "jsonl"
 
 
 def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
@@ -61,14 +62,15 @@ def register(app: typer.Typer) -> None:
     ))
     def extract(
         letters: Annotated[list[Path], typer.Argument(help="Letters (.txt or .pdf) or folders of them")],
-        output_format: Annotated[Format, typer.Option("--format", help="yaml (a stream of documents) or json (one envelope)")]
+        output_format: Annotated[Format, typer.Option(
+            "--format", help="yaml (a stream of documents), json (one envelope) or jsonl (a case per line)")]
         = Format.yaml,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to FILE instead of standard output")] = None,
     ) -> None:
         """Print the case each letter's clinical summary documents, to correct and check."""
         import yaml
 
-        from engine.cli.envelope import Errors, envelope
+        from engine.cli.envelope import Errors, envelope, json_lines
         from engine.extract import extract_case
 
         refuse_input_as_output(out, letters, suffixes=LETTER_SUFFIXES)
@@ -89,6 +91,8 @@ def register(app: typer.Typer) -> None:
         with output(out) as handle:
             if output_format is Format.json:
                 handle.write(envelope(documents, errors, None))
+            elif output_format is Format.jsonl:
+                handle.write(json_lines(documents))
             elif documents:
                 handle.write(yaml.safe_dump_all(documents, sort_keys=False).rstrip() + "\n")
         if errors:
