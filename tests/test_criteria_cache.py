@@ -32,10 +32,13 @@ def test_the_cached_sets_are_the_sets_loaded_from_yaml(folder: Path) -> None:
     assert read == built == _fresh()
 
 
-def test_a_new_key_replaces_the_old_entry(folder: Path) -> None:
-    cache.load_or_build("sets", "k1", lambda: (1,))
-    assert cache.load_or_build("sets", "k2", lambda: (2,)) == (2,)
-    assert sorted(p.name for p in folder.iterdir()) == ["sets-k2.pickle"]
+def test_only_the_newest_entries_are_kept(folder: Path) -> None:
+    for number in range(cache.KEEP_ENTRIES + 2):
+        assert cache.load_or_build("sets", f"k{number}", lambda number=number: (number,)) == (number,)
+        os.utime(folder / f"sets-k{number}.pickle", (1_000_000 + number, 1_000_000 + number))
+    cache.load_or_build("sets", "k0", lambda: (0,))  # rebuilt (it was pruned) and now the newest
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == cache.KEEP_ENTRIES and "sets-k0.pickle" in kept and "sets-k1.pickle" not in kept
 
 
 def test_an_entry_others_can_write_is_never_read(folder: Path) -> None:

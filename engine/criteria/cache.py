@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+KEEP_ENTRIES = 4
 _ENGINE = Path(__file__).resolve().parents[1]
 
 
@@ -91,7 +92,9 @@ def load_or_build(name: str, key: str, build: Callable[[], T]) -> T:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        for stale in folder.glob(f"{name}-*.pickle"):  # entries for code or criteria no longer installed
-            if stale != path:
-                stale.unlink()
+        # Entries for code or criteria no longer installed: the newest few stay (several installations,
+        # such as a checkout and a released copy, may share the folder), the rest go.
+        entries = sorted(folder.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in entries[KEEP_ENTRIES:]:
+            stale.unlink()
     return value
