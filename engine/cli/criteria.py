@@ -92,12 +92,14 @@ def list_sets(
         typer.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
         return
     title = f"{len(rows)} criteria set{'' if len(rows) == 1 else 's'}"
-    columns = ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf.")
+    columns = ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf.", "C/Q/U")
     cells = []
     for cs, row in zip(sets, rows, strict=True):
         until = row.effective_to.isoformat() if row.effective_to else "open"
         cells.append((row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} to {until}",
-                      ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else "")))
+                      ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""),
+                      "/".join(str(row.confidence_counts[mark]) for mark in ("C", "Q", "U"))
+                      + (" limit" if row.kind == "limit" else "")))
     if not sys.stdout.isatty():
         # A file or a pipe gets a Markdown table: whole words, never folded to 80 columns.
         lines = [title, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

@@ -63,9 +63,10 @@ def render_skeleton(questionnaire: Questionnaire) -> str:
     request.fields["treatment"] = _Field(questionnaire.treatment, inline=questionnaire.treatment_name)
     if req.region is not None:
         request.fields["region"] = _Field(req.region)
-    # Stated even for a first request: the questions were chosen for it, and a record the user fills
-    # in (a current medication) would otherwise make the request read as a continuation.
-    request.fields["repeat"] = _Field(bool(req.repeat), inline="the questions above are for this; change it and run `new` again")
+    # Stated only when asked for: a default `repeat: false` would contradict a history the user fills
+    # in (a medication taken for years is ongoing, not an initiation); left out, it is inferred.
+    if req.repeat:
+        request.fields["repeat"] = _Field(True, inline="the questions above are for this; change it and run `new` again")
     # A drug named in the treatment ("Norco 10/325") is the request's drug, and the drug of its own
     # medication record, so the user does not type it again.
     drug = generic_of(req.treatment)
