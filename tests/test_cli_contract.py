@@ -10,12 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cli_support import ENVELOPE_KEYS, envelope_of, only_result, run_cli
 from engine.cli.envelope import SCHEMA_VERSION, package_version
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-MISSING_RELIEF = EXAMPLES / "repeat_esi_missing_relief.yaml"  # upheld: every ESI criterion undocumented
+MISSING_RELIEF = EXAMPLES / "repeat_esi_missing_relief.yaml"  # upheld: the ESI's criteria undocumented
 MEETS = EXAMPLES / "repeat_esi_meets_criteria.yaml"  # overturned
 XRAY = EXAMPLES / "xray_without_red_flag.yaml"  # upheld on an unmet criterion
 
@@ -111,14 +112,24 @@ def test_out_never_overwrites_an_input(tmp_path: Path) -> None:
     assert case.read_text(encoding="utf-8") == XRAY.read_text(encoding="utf-8")
 
 
+def _only_the_esi(tmp_path: Path) -> Path:
+    """The undocumented repeat ESI alone: upheld with every deciding criterion missing, none unmet."""
+    data = yaml.safe_load(MISSING_RELIEF.read_text(encoding="utf-8"))
+    data["requests"] = [r for r in data["requests"] if r["id"] == "esi"]
+    path = tmp_path / "esi_only.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(("case", "fail_on", "code"), [
-    (MISSING_RELIEF, "uphold", 1), (MISSING_RELIEF, "unmet", 0), (MISSING_RELIEF, "never", 0),
+    (None, "uphold", 1), (None, "unmet", 0), (None, "never", 0),
     (XRAY, "uphold", 1), (XRAY, "unmet", 1), (XRAY, "never", 0),
     (MEETS, "uphold", 0), (MEETS, "unmet", 0),
 ])
-def test_fail_on_chooses_what_exits_1(case: Path, fail_on: str, code: int) -> None:
-    run_cli("check", str(case), "--fail-on", fail_on, expect=code)
-    run_cli("missing", str(case), "--fail-on", fail_on, expect=code)
+def test_fail_on_chooses_what_exits_1(case: Path | None, fail_on: str, code: int, tmp_path: Path) -> None:
+    path = case or _only_the_esi(tmp_path)
+    run_cli("check", str(path), "--fail-on", fail_on, expect=code)
+    run_cli("missing", str(path), "--fail-on", fail_on, expect=code)
 
 
 def test_bad_input_still_exits_2_whatever_fail_on_says(tmp_path: Path) -> None:
@@ -146,7 +157,8 @@ def test_piped_output_is_whole_plain_text() -> None:
     assert "  [missing] At least 50% pain relief from the previous injection (mtus_2009_esi_repeat): " in text
     # The unverified-threshold note is said once per request, not after each sentence.
     assert "(unverified threshold)" not in text
-    assert text.count("Unverified thresholds (commonly applied, not yet checked against the guideline text): ") == 1
+    esi = text.split("\nfluoro: ")[0]
+    assert esi.count("Unverified thresholds (commonly applied, not yet checked against the guideline text): ") == 1
     # The closing line concludes; the table above already gives each criterion's reason.
     assert "  Therefore, the request for TFESI is not medically necessary.\n" in text
     assert text.count("The records do not state the percent of pain relief after the last injection.") == 1
@@ -155,8 +167,8 @@ def test_piped_output_is_whole_plain_text() -> None:
 def test_criteria_list_off_a_terminal_is_a_markdown_table_of_whole_words() -> None:
     text = run_cli("criteria", "list", "--treatment", "Norco", expect=0).stdout
     rows = [line for line in text.splitlines() if line.startswith("| ")]
-    assert rows[0] == "| Id | Title | Source | Edition | In force | Treatments | Conf. |"
-    assert all(line.count(" | ") == 6 for line in rows)
+    assert rows[0] == "| Id | Title | Source | Edition | In force | Treatments | Conf. | C/Q/U |"
+    assert all(line.count(" | ") == 7 for line in rows)
     assert "…" not in text and "Opioi\n" not in text
 
 
