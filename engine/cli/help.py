@@ -37,6 +37,8 @@ def _metavar(param: Any) -> str:
         return "FILE" if name in _FILE_OPTIONS else "PATH"
     if desc is not None and desc.annotation is int:
         return "N"
+    if desc is not None and desc.annotation is float:
+        return "NUMBER"
     return "TEXT"
 
 
