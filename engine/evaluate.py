@@ -20,7 +20,7 @@ from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, N
 from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine
 from engine.errors import EngineError
-from engine.explain import citation_line, confidence_note, rationale, render, say
+from engine.explain import citation_line, rationale, render, say
 from engine.facts import Observation, Scope, observe
 from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
@@ -164,7 +164,6 @@ class Evaluator:
         seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, obs in leaves)
         confidence = criterion.confidence or cs.confidence
         message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
-        note = confidence_note(confidence)
         leaf_results = tuple(
             LeafResult(
                 path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
@@ -176,7 +175,7 @@ class Evaluator:
         return Finding(
             criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status,
             evidence=tuple(e for lr in leaf_results for e in lr.evidence),
-            citation=citation_line(cs), message=f"{message} {note}".strip(), confidence=confidence,
+            citation=citation_line(cs), message=message, confidence=confidence,
             source=cs.source, leaves=leaf_results,
         )
 
@@ -313,7 +312,7 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
                 else _match_or_none(catalog, m.treatment or m.name),
                 "drug": canonical_drug(m.drug, m.name),
             })
-            check_dose(m.drug, m.dose_mg, f"history → medications → item {i + 1} → dose_mg", source)
+            check_dose(m.drug, m.dose_mg, f"history.medications[{i}].dose_mg", source)
             meds.append(m)
         history = history.model_copy(update={"medications": tuple(meds)})
     requests = []
@@ -332,7 +331,7 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         if ingredients is not None:
             ingredients = tuple(generic_of(i) or i for i in ingredients)
         drug = canonical_drug(request.drug, titled)
-        check_dose(drug, request.dose_mg, f"requests → item {i + 1} → dose_mg", source)
+        check_dose(drug, request.dose_mg, f"requests[{i}].dose_mg", source)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
                                                    "planned_procedure": planned, "ingredients": ingredients,
                                                    "drug": drug}))

@@ -71,8 +71,18 @@ def citation_line(cs: CriteriaSet) -> str:
     return f"{cs.source} {cs.document}, {cs.citation.section}{where} [{cs.edition}]"
 
 
-def confidence_note(confidence: str) -> str:
-    return f"({CONFIDENCE_WORDS[confidence]})" if confidence == "U" else ""
+def unverified_note(findings: Sequence[Finding]) -> str:
+    """Said once per request, not after every sentence: which criteria rest on an unverified threshold."""
+    titles = [f.title for f in findings if f.confidence == "U"]
+    if not titles:
+        return ""
+    return (f"{CONFIDENCE_WORDS['U'].capitalize()}s (commonly applied, not yet checked against the guideline "
+            f"text): {'; '.join(titles)}.")
+
+
+def verdict(subject: str, prediction: str) -> str:
+    necessary = "medically necessary" if prediction == "overturn" else "not medically necessary"
+    return f"Therefore, the request for {subject} is {necessary}."
 
 
 def rationale(treatment_name: str, requested_as: str, prediction: str, basis: str, findings: Sequence[Finding],
@@ -98,7 +108,9 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
     parts.extend(f.message.rstrip(".") + "." for f in deciding)
     if prediction == "uphold" and not any(f.status == "unmet" for f in deciding):
         parts.append("The records do not document what the guideline requires.")
-    if any(f.confidence == "U" for f in deciding):
-        parts.append("Thresholds marked unverified are commonly applied but not yet checked against the guideline text.")
-    parts.append(f"Therefore, the request for {subject} is {necessary}.")
+    unverified = sum(f.confidence == "U" for f in deciding)
+    if unverified:
+        parts.append(f"Thresholds marked unverified ({unverified} of these criteria) are commonly applied but not yet "
+                     "checked against the guideline text.")
+    parts.append(verdict(subject, prediction))
     return " ".join(parts)

@@ -9,6 +9,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from engine.catalog import TreatmentCatalog, load_catalog
+from engine.criteria import cache
 from engine.criteria.loader import iter_criteria_files, load_set
 from engine.criteria.schema import CriteriaSet
 from engine.errors import CriteriaLoadError, InputError
@@ -98,7 +99,9 @@ def _relative(entry: Traversable | Path, root: Traversable | Path) -> str:
 
 @functools.cache
 def _bundled_loaded() -> tuple[tuple[CriteriaSet, str], ...]:
-    return tuple(load_sets(_bundled_files(), load_catalog()))
+    # Read once per installation, not per process (engine.criteria.cache says why it is safe).
+    return cache.load_or_build("bundled-sets", cache.fingerprint(bundled_criteria_root()),
+                               lambda: tuple(load_sets(_bundled_files(), load_catalog())))
 
 
 def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
