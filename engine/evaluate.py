@@ -196,10 +196,11 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
         dated, outside = [cs for cs in before if cs.effective_from == latest], True
     applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
     uses = []
+    dated_ids = {cs.id for cs in dated}  # by id: `in` on the sets themselves compares whole models
     for cs in candidates:
         if cs.id in applied_ids:
             reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
-        elif cs not in dated:
+        elif cs.id not in dated_ids:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
