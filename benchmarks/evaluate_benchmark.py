@@ -2,19 +2,25 @@
 
     .venv/bin/python benchmarks/evaluate_benchmark.py                  # 10,000 and 100,000 letters
     .venv/bin/python benchmarks/evaluate_benchmark.py --sizes 2000     # a quick look
+    .venv/bin/python benchmarks/evaluate_benchmark.py --sizes --letters ../shared/imr_archive/pdf
 
-It prints figures; it asserts nothing (speed is measured here, never in tests). Every rate is printed
-beside the raw durable-rules rate for the same facts measured in the same run: on a shared, noisy
-machine the absolute rates move, their ratio much less. In-process figures are CPU seconds of this
-process; `evaluate` runs are wall time (with 2 workers, wall time is the point).
+It prints figures; it asserts nothing (speed is measured here, never in tests). Every engine figure
+is printed beside raw durable-rules on the same facts measured in the same run, passes of the two
+alternating, in CPU seconds of this process: on a shared machine the absolute rates move, the ratio
+much less. `evaluate` runs are wall time (with 2 workers, wall time is the point) and CPU time.
 
-1. check: requests evaluated per second over the bundled examples; then the very same durable calls
-   (the facts and events each evaluation posted, captured once) replayed straight through the adapter.
-2. letters: parse + extract + predict per second in this process over a sample of the corpus, with
-   the same raw-durable replay.
+Raw durable-rules is the floor any engine built on it pays: the durable calls an evaluation made
+(captured once), their messages stamped and made JSON values before any clock starts, then posted
+with durable's own `post_batch` / `assert_facts` to the process's host and each session deleted.
+
+1. check: requests evaluated per second over the bundled examples, and engine / raw durable.
+2. letters: parse + extract + predict per second in this process over a sample of a folder (the
+   generated corpus, and any `--letters` folder of real .txt or .pdf letters), then engine / raw
+   durable on the cases those letters gave.
 3. evaluate: the real command (`imrcheck evaluate DIR --format json`) over generated corpora of each
-   size, with 1 and 2 workers: letters per second, and the peak resident memory of the main process
-   and of the largest worker (sampled from /proc), so 10k beside 100k shows whether memory is flat.
+   size, with 1 and 2 workers: letters per second, CPU seconds (the command and its workers), the
+   peak resident memory of the main process and of the largest worker (sampled from /proc), so 10k
+   beside 100k shows whether memory is flat; and two workers / one, by wall clock and by CPU.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -194,6 +201,15 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (from /proc; 0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -205,20 +221,26 @@ def bench_evaluate(folder: Path, files: int, workers: int, out: Path) -> dict[st
     imrcheck = Path(sys.executable).with_name("imrcheck")
     command = [str(imrcheck), "evaluate", str(folder), "--format", "json", "--out", str(out), "--workers", str(workers)]
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    main_peak, worker_peak = 0, 0
+    main_peak, worker_peak, main_cpu = 0, 0, 0.0
     while process.poll() is None:
         main_peak = max(main_peak, _rss_kb(process.pid))
         worker_peak = max([worker_peak, *(_rss_kb(c) for c in _children(process.pid))])
+        main_cpu = max(main_cpu, _cpu_seconds(process.pid))
         time.sleep(0.2)
     seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The command and its workers (reaped by it, so counted in its children's usage).
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if process.returncode != 0:
         said = process.stderr.read().decode()[-2000:] if process.stderr else ""
         raise SystemExit(f"imrcheck evaluate exited {process.returncode}: {said}")
     # Every file written is read (the report lists at most 10,000 skips, so count from the corpus).
     report = json.loads(out.read_text(encoding="utf-8"))
     return {"workers": workers, "files": files, "letters": report["letters"], "items": report["items"],
-            "seconds": seconds, "letters_per_second": files / seconds, "main_peak_rss_mb": main_peak / 1024,
+            "seconds": seconds, "letters_per_second": files / seconds, "cpu_seconds": cpu,
+            "main_cpu_seconds_sampled": main_cpu, "main_peak_rss_mb": main_peak / 1024,
             "worker_peak_rss_mb": worker_peak / 1024}
 
 
@@ -264,8 +286,18 @@ def main() -> None:
                 run["size"] = size
                 figures["evaluate"].append(run)
                 print(f"evaluate {size} files, {workers} worker(s): {run['seconds']:.1f} s, "
-                      f"{run['letters_per_second']:.0f} letters/s, main peak RSS {run['main_peak_rss_mb']:.0f} MB, "
+                      f"{run['letters_per_second']:.0f} letters/s, CPU {run['cpu_seconds']:.0f} s (main process "
+                      f"{run['main_cpu_seconds_sampled']:.0f} s), main peak RSS {run['main_peak_rss_mb']:.0f} MB, "
                       f"worker peak RSS {run['worker_peak_rss_mb']:.0f} MB", flush=True)
+            runs = {r["workers"]: r for r in figures["evaluate"] if r["size"] == size}
+            if 1 in runs and 2 in runs:
+                one, two = runs[1], runs[2]
+                # What two workers can reach on two free cores: one worker runs in one process on one
+                # core; two workers and the main process share two, so at best they take half their
+                # CPU in wall time. Beside it, what this run's wall clock gave on a shared machine.
+                reachable = 2 * one["cpu_seconds"] / two["cpu_seconds"]
+                print(f"two workers / one at {size}: wall {one['seconds'] / two['seconds']:.2f}x; "
+                      f"by CPU, reachable on two free cores {reachable:.2f}x", flush=True)
             shutil.rmtree(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -97,7 +97,9 @@ def _die_with(parent: int) -> None:
     A parent killed outright (SIGKILL, the out-of-memory killer) cannot shut its pool down, and
     the workers would otherwise live on, each holding a full evaluator, with the resource tracker
     waiting on them. On Linux the kernel sends this worker SIGKILL when its parent dies; elsewhere a
-    daemon thread notices the parent is gone. Checked after arming: the parent may already be gone."""
+    daemon thread notices the parent is gone. Checked after arming: the parent may already be gone.
+    (The kernel watches the thread that started the worker: `predict_all` starts its workers from the
+    thread iterating it, which outlives the pool.)"""
     armed = False
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
