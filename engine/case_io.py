@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from engine.errors import CaseValidationError, InputError
 from engine.models import Case
-from engine.resources import BoundedAliases, YamlAliasError
+from engine.resources import BoundedAliases, YamlAliasError, check_alias_expansion
 
 MAX_CASE_BYTES = 5 * 1024 * 1024  # a case is a few kilobytes; anything this large is not a case
 
@@ -125,6 +125,50 @@ def validate_case(data: Any, *, source: str) -> Case:
         errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in failing)]
         problems = [f"{describe_location(e['loc'])}: {_plain_message(e)}" for e in errors]
         raise CaseValidationError("; ".join(problems), source=source, problems=problems) from None
+
+
+def read_case_documents(path: Path) -> list[tuple[str, Any]]:
+    """Each case a file holds, with the source to name it by: one document, a YAML stream of several
+    ("---" between them, as `imrcheck extract` writes for several letters) or a JSON array of cases.
+    A file of several names each case `path#n`."""
+    text = read_text_file(path)
+    source = str(path)
+    if path.suffix.lower() == ".json":
+        data = _parse_document(text, source=source, json_only=True)
+        documents = data if isinstance(data, list) and data else [data]
+    else:
+        documents = _parse_stream(text, source=source)
+    if len(documents) == 1:
+        return [(source, documents[0])]
+    return [(f"{source}#{number}", document) for number, document in enumerate(documents, start=1)]
+
+
+def _parse_stream(text: str, *, source: str) -> list[Any]:
+    """The documents of a YAML stream, each read as `_parse_document` reads one."""
+    if not text.strip():
+        raise InputError("is empty; a case file describes the case and its requests", source=source)
+    try:
+        documents = [document for document in _load_all(text) if document is not None]
+    except (yaml.YAMLError, ValueError, RecursionError, YamlAliasError):
+        # The single-document reader words every such problem; it raises for the same text.
+        return [_parse_document(text, source=source, json_only=False)]
+    return documents or [None]
+
+
+def _load_all(text: str) -> list[Any]:
+    """yaml.load_all, with every document's alias expansion bounded before it is built (as one document's is)."""
+    loader = _CaseLoader(text)
+    try:
+        documents = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                break
+            check_alias_expansion(node)
+            documents.append(loader.construct_document(node))
+        return documents
+    finally:
+        loader.dispose()
 
 
 def load_case_file(path: Path) -> Case:

@@ -55,10 +55,19 @@ class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     categories: dict[str, str]
+    not_names: tuple[str, ...] = Field(
+        default=(),
+        description="Phrases that contain a treatment's short name but name no treatment ('RFA form', the "
+                    "request for authorization); they are blanked before a text is matched",
+    )
     treatments: tuple[Treatment, ...]
 
 
 _PERCENT_STRENGTH = re.compile(r"\d+(\.\d+)?\s*%")
+# A product with this many strengths in percent is a compounded (topical) product.
+_COMPOUND_STRENGTHS = 2
+# Words after an imaging name that make it the guidance of a procedure, not the thing requested.
+_GUIDANCE = re.compile(r" (?:guided|guidance)\b")
 
 
 def normalize_name(text: str) -> str:
@@ -70,8 +79,10 @@ def normalize_name(text: str) -> str:
 class TreatmentCatalog:
     """Lookup by id, by exact name (`resolve`) and inside free text (`match_title`)."""
 
-    def __init__(self, categories: dict[str, str], treatments: Iterable[Treatment]) -> None:
+    def __init__(self, categories: dict[str, str], treatments: Iterable[Treatment], not_names: Iterable[str] = ()) -> None:
         self.categories = dict(categories)
+        blanked = [normalize_name(name) for name in not_names]
+        self._not_names = _alternation(blanked) if blanked else None
         self.treatments: dict[str, Treatment] = {}
         self._by_name: dict[str, str] = {}
         for treatment in treatments:
@@ -111,16 +122,27 @@ class TreatmentCatalog:
 
     def match_title(self, text: str) -> TreatmentMatch | None:
         """The treatment named earliest in `text` (the longest name at that place); a drug named with a
-        product form some treatment declares (cream, gel) is that treatment."""
+        product form some treatment declares (cream, gel) is that treatment. A name that only guides
+        another ("ultrasound-guided", "fluoroscopically guided") gives way to a treatment named after it."""
         normalized = normalize_name(text)
+        if self._not_names is not None:
+            normalized = self._not_names.sub(lambda found: " " * len(found.group(0)), normalized)
         found = self._pattern.search(normalized)
         if found is None:
             return None
+        while _GUIDANCE.match(normalized, found.end()):
+            following = self._pattern.search(normalized, found.end())
+            if following is None:
+                break
+            found = following
         treatment = self.treatments[self._by_name[found.group(1)]]
         if treatment.category == "pharmaceutical" and not treatment.forms and self._form_pattern is not None:
             form = self._form_pattern.search(normalized)
             if form is not None:
                 treatment = self.treatments[self._by_form[form.group(1)]]
+            elif len(_PERCENT_STRENGTH.findall(text)) >= _COMPOUND_STRENGTHS:
+                # Several ingredients each in percent ("Flurbiprofen 10%/Lidocaine 5%") make a compound.
+                treatment = self.treatments[next(iter(self._by_form.values()))]
         return TreatmentMatch(
             treatment_id=treatment.id,
             category=treatment.category,
@@ -150,7 +172,7 @@ def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:
                 problems.append(f"{source}: {treatment.id!r} is a companion of unknown treatment {primary!r}")
     if problems:
         raise CriteriaLoadError(problems)
-    return TreatmentCatalog(parsed.categories, parsed.treatments)
+    return TreatmentCatalog(parsed.categories, parsed.treatments, parsed.not_names)
 
 
 @functools.cache

@@ -18,10 +18,12 @@ from engine.backtest.render import (
     GROUP_COLUMNS,
     GROUP_HEADINGS,
     ITEM_HEADINGS,
+    NOTE_HEADINGS,
     cell,
     counts_line,
     disagreement_cells,
     item_cells,
+    note_cells,
     percent,
 )
 
@@ -91,6 +93,7 @@ def render_html(report: dict[str, Any]) -> str:
     items = _table(ITEM_HEADINGS, [item_cells(r) for r in report["item_rows"]])
     disagreements = _table(DISAGREEMENT_HEADINGS, [disagreement_cells(r) for r in report["disagreements"]])
     skipped = _table(["source", "reason"], [[s["source"], s["reason"]] for s in report["skipped"]])
+    notes = _table(NOTE_HEADINGS, [note_cells(n) for n in report["notes"]])
     bars = "\n".join(_bars(name, group) for name, group in report["per_category"].items())
     legend = (f'<p class="legend">bars:<span style="background:{_OURS}"></span>imrcheck'
               f'<span style="background:{_BASE}"></span>always uphold</p>')
@@ -114,6 +117,8 @@ def render_html(report: dict[str, Any]) -> str:
 {items}
 <h2>Disagreements ({report["disagreements_total"]})</h2>
 {disagreements}
+<h2 id="notes">Notes on letters ({report["notes_total"]})</h2>
+{notes}
 <h2>Skipped ({report["skipped_total"]})</h2>
 {skipped}
 </body></html>

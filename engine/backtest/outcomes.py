@@ -50,6 +50,9 @@ class UnitResult(_Frozen):
     input: str
     items: tuple[ItemRow, ...] = ()
     skipped: tuple[Skip, ...] = ()
+    # What a reader must know about the input as a whole: the date it was judged by when that is not the
+    # letter's decision date, a letter cut off part-way through its decisions.
+    notes: tuple[str, ...] = ()
 
     @property
     def read(self) -> bool:

@@ -30,21 +30,34 @@ IMR_BEGAN = dt.date(2013, 1, 1)
 
 
 def letter_date(letter: Letter) -> dt.date | None:
-    """The date the letter's dispute is judged by: the UR denial, else the other process dates, else the
-    middle of the year its IMR case number names (CM14- → 2014-07-01), else the latest date its
-    clinical summary mentions (the request follows the last visit it reports) when that falls in
-    IMR's time; None when the letter gives none of these."""
+    """The date the letter's dispute is judged by (see `judged_date`)."""
+    return judged_date(letter)[0]
+
+
+def judged_date(letter: Letter) -> tuple[dt.date | None, str | None]:
+    """The date the letter's dispute is judged by, and a note when it is not the decision date.
+
+    IMR decides by the guidelines in force when it decides: the decision date, else the other process
+    dates (UR denial, application received, date assigned), else the middle of the year its IMR case
+    number names (CM14- → 2014-07-01), else the latest date its clinical summary mentions (the request
+    follows the last visit it reports) when that falls in IMR's time; None when the letter gives none."""
     header = letter.header
-    for value in (header.ur_denial_date, header.application_received, header.date_assigned, header.decision_date):
+    if isinstance(header.decision_date, dt.date):
+        return header.decision_date, None
+    for label, value in (("UR denial date", header.ur_denial_date), ("application date", header.application_received),
+                         ("date assigned", header.date_assigned)):
         if isinstance(value, dt.date):
-            return value
+            return value, f"no decision date was read; judged as of the letter's {label} ({value.isoformat()})"
     year = _CASE_YEAR.match(header.case_number or "")
     if year:
-        return dt.date(2000 + int(year.group(1)), 7, 1)
+        middle = dt.date(2000 + int(year.group(1)), 7, 1)
+        return middle, f"no date was read in the header; judged as of the middle of the year its case number names ({middle.isoformat()})"
     mentioned = [found.value for found in find_dates(letter.clinical_summary)]
     latest = max(mentioned, default=None)
     # An earlier date (the injury's, say) cannot be when an IMR dispute arose: IMR began with 2013.
-    return latest if latest is not None and latest >= IMR_BEGAN else None
+    if latest is not None and latest >= IMR_BEGAN:
+        return latest, f"no date was read in the header; judged as of the latest date the clinical summary mentions ({latest.isoformat()})"
+    return None, None
 
 
 def _deciding(request: RequestResult) -> tuple[str, ...]:
@@ -72,11 +85,23 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
     )
 
 
+def letter_notes(letter: Letter) -> list[str]:
+    """What a reader of the results must know about the letter itself (not about one item)."""
+    if letter.truncated:
+        return [f"the letter is cut off part-way through its decisions: only its first {len(letter.items)} item(s) "
+                "were read and counted"]
+    return []
+
+
 def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, edition: str | None = None) -> UnitResult:
     source = letter.source
     extraction = extract_case(letter.clinical_summary, [item.title for item in letter.items],
                               case_id=Path(source).stem, catalog=evaluator.catalog)
-    result = evaluator.evaluate(extraction.case, as_of=as_of or letter_date(letter), edition=edition, source=source)
+    when, note = (as_of, None) if as_of is not None else judged_date(letter)
+    result = evaluator.evaluate(extraction.case, as_of=when, edition=edition, source=source)
+    notes = [*letter_notes(letter)]
+    if as_of is None and (note is not None or when is None):
+        notes.append(note or f"no date was found in the letter; judged as of {result.as_of.isoformat()}")
     requests = {r.id: r for r in result.requests}
     rows: list[ItemRow] = []
     skipped: list[Skip] = []
@@ -90,7 +115,7 @@ def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, 
         else:
             rows.append(item_row(evaluator, result, number, item.title, request, item.decision,
                                  item.reviewer_guideline, item.citations))
-    return UnitResult(input=source, items=tuple(rows), skipped=tuple(skipped))
+    return UnitResult(input=source, items=tuple(rows), skipped=tuple(skipped), notes=tuple(notes))
 
 
 def predict_record(record: CaseRecord, unit: str, evaluator: Evaluator, as_of: dt.date | None,

@@ -107,6 +107,14 @@ def disagreement_cells(row: dict[str, Any]) -> list[str]:
             {True: "yes", False: "no", None: "–"}[row["same_guideline"]]]
 
 
+NOTE_HEADINGS = ("source", "note")
+
+
+def note_cells(note: dict[str, str]) -> list[str]:
+    """A per-letter note (the date it was judged by, a cut-off letter) as table cells."""
+    return [note["source"], note["note"]]
+
+
 def _short(cells: list[str]) -> list[str]:
     """A terminal is narrow: the file name stands for the path (the other formats keep the path)."""
     return [PurePath(cells[0]).name, *cells[1:]]
@@ -130,6 +138,11 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         more = f", the first {len(disagreements)}" if len(disagreements) < report["disagreements_total"] else ""
         console.print(_table(f"Disagreements ({report['disagreements_total']}{more})", DISAGREEMENT_HEADINGS,
                              [_short(disagreement_cells(r)) for r in disagreements]))
+    notes = report["notes"][:TABLE_SKIPS]
+    if notes:
+        console.print(_table(f"Notes on letters ({report['notes_total']})", NOTE_HEADINGS, [note_cells(n) for n in notes]))
+        if report["notes_total"] > len(notes):
+            console.print(Text(f"… and {report['notes_total'] - len(notes)} more notes (all are in the JSON report)"))
     skipped = report["skipped"][:TABLE_SKIPS]
     if skipped:
         rest = report["skipped_total"] - len(skipped)
@@ -163,6 +176,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         *_md_section("Items", ITEM_HEADINGS, [item_cells(row) for row in report["item_rows"]]),
         *_md_section(f"Disagreements ({report['disagreements_total']})", DISAGREEMENT_HEADINGS,
                      [disagreement_cells(r) for r in report["disagreements"]]),
+        *_md_section(f"Notes on letters ({report['notes_total']})", NOTE_HEADINGS, [note_cells(n) for n in report["notes"]]),
         *_md_section(f"Skipped ({report['skipped_total']})", ("source", "reason"),
                      [[s["source"], s["reason"]] for s in report["skipped"]]),
     ])

@@ -52,6 +52,8 @@ class Summary:
         self.guideline: Counter[str] = Counter()
         self.skipped: list[dict[str, str]] = []
         self.skipped_total = 0
+        self.notes: list[dict[str, str]] = []
+        self.notes_total = 0
         self.disagreements: list[ItemRow] = []
         self.disagreements_total = 0
         self.rows: list[ItemRow] = []
@@ -63,6 +65,10 @@ class Summary:
             self.skipped_total += 1
             if len(self.skipped) < self.limits[2]:
                 self.skipped.append({"source": skip.source, "reason": skip.reason})
+        for note in unit.notes:
+            self.notes_total += 1
+            if len(self.notes) < self.limits[2]:
+                self.notes.append({"source": unit.input, "note": note})
         for row in unit.items:
             self._add_row(row)
 
@@ -102,6 +108,8 @@ class Summary:
             "items": self.items,
             "skipped": list(self.skipped),
             "skipped_total": self.skipped_total,
+            "notes": list(self.notes),
+            "notes_total": self.notes_total,
             "metrics": figures(confusion),
             "baseline": figures(confusion.always_uphold()),
             "per_category": {k: _group(v) for k, v in sorted(self.per_category.items())},

@@ -69,7 +69,7 @@ _TREATMENTS = (
     _Treatment("Acupuncture {n} sessions for the lumbar spine", "Decision based on MTUS Acupuncture Medical Treatment Guidelines.",
                "She had 6 chiropractic visits for the low back last year and continues a daily home exercise program.", "",
                documented_counts=(3, 4, 6, 6)),
-    _Treatment("Ergonomic chair for home use", "Decision based on Non-MTUS Citation ACOEM Guidelines, Chapter 12, page 301.", "", ""),
+    _Treatment("Recliner chair for home use", "Decision based on Non-MTUS Citation ACOEM Guidelines, Chapter 12, page 301.", "", ""),
 )
 _OPENINGS = (
     "This invented worker is a {age}-year-old {job} who injured the low back on {injury} lifting boxes.",
@@ -148,7 +148,7 @@ def letter(rng: random.Random, number: int) -> GeneratedLetter:
         block, _, decision = _item(rng, treatment, supported)
         blocks.append(block)
         decisions.append(decision)
-        mapped.append(not treatment.title.startswith("Ergonomic"))
+        mapped.append(not treatment.title.startswith("Recliner"))
         documented.append(supported and bool(treatment.supportive))
     summary = " ".join(s for s in (
         rng.choice(_OPENINGS).format(age=rng.randint(25, 64), job=rng.choice(_JOBS), injury=_date(rng, year - 2)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from engine.case_io import load_case_file
+from engine.case_io import read_case_documents, validate_case
 from engine.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -57,11 +57,13 @@ def _evaluate_all(cases: list[Path], edition: str | None, as_of: str | None,
     evaluator, _ = make_evaluator(criteria or [], edition)
     batch = Batch()
 
-    def run(path: Path) -> CaseResult:
-        case = load_case_file(path)
-        return evaluator.evaluate(case, as_of=when, edition=edition, source=str(path))
+    def run(document: tuple[str, Any]) -> CaseResult:
+        source, data = document
+        return evaluator.evaluate(validate_case(data, source=source), as_of=when, edition=edition, source=source)
 
-    return batch.each(list(expand_paths(cases, CASE_SUFFIXES)), run), batch
+    # A file may hold several cases (a YAML stream, a JSON array): each is its own record of the batch.
+    files = batch.each(list(expand_paths(cases, CASE_SUFFIXES)), read_case_documents)
+    return batch.each([document for documents in files for document in documents], run), batch
 
 
 def _exit_code(results: list[CaseResult], batch: Batch) -> int:

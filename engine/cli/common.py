@@ -18,6 +18,7 @@ from engine.evaluate import Evaluator
 
 EXIT_OK, EXIT_UPHOLD, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 def fail_message(message: str) -> None:
@@ -51,7 +52,7 @@ class Batch:
 
     failures: int = 0
 
-    def each(self, paths: Sequence[Path], work: Callable[[Path], T]) -> list[T]:
+    def each(self, paths: Sequence[S], work: Callable[[S], T]) -> list[T]:
         done = []
         for path in paths:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from enum import StrEnum
@@ -11,10 +12,12 @@ from typing import Annotated
 import typer
 import yaml
 
+from engine.backtest.predict import letter_date
 from engine.cli.common import EXIT_BAD_INPUT, expand_paths
 from engine.cli.parse import LETTER_SUFFIXES
 from engine.errors import ExtractionError, ImrcheckError
 from engine.extract import extract_case
+from engine.letters import parse_letter_text
 from engine.letters.files import read_letter_text
 
 _SUMMARY = re.compile(r"CLINICAL CASE SUMMARY(.*?)IMR ISSUES, DECISIONS AND RATIONALES", re.DOTALL)
@@ -28,23 +31,24 @@ class Format(StrEnum):
 
 def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
     """The clinical summary and the disputed item titles of a letter's text."""
+    summary, titles, _ = letter_parts(text, source)
+    return summary, titles
+
+
+def letter_parts(text: str, source: str) -> tuple[str, list[str], dt.date | None]:
+    """The clinical summary, the disputed item titles and the date the letter is judged by (the one
+    `evaluate` uses, so that `check` on the extracted case picks the same guideline edition)."""
     try:
-        import engine.letters as letters
-    except ImportError:
-        letters = None  # type: ignore[assignment,unused-ignore]
-    parse = getattr(letters, "parse_letter_text", None)
-    if parse is not None:
-        try:
-            letter = parse(text, source=source)
-            summary = letter.clinical_summary
-            if isinstance(summary, str) and summary.strip():
-                return summary, [str(item.title) for item in letter.items]
-        except ImrcheckError:
-            pass
+        letter = parse_letter_text(text, source=source)
+    except ImrcheckError:
+        letter = None
+    if letter is not None and letter.clinical_summary.strip():
+        return letter.clinical_summary, [item.title for item in letter.items], letter_date(letter)
+    # A text the letter parser cannot take whole may still show its summary and titles plainly.
     match = _SUMMARY.search(text)
     if match is None:
         raise ExtractionError("no 'CLINICAL CASE SUMMARY' section followed by 'IMR ISSUES, DECISIONS AND RATIONALES'")
-    return match.group(1), [t.strip() for t in _TITLE.findall(text[match.end() :])]
+    return match.group(1), [t.strip() for t in _TITLE.findall(text[match.end() :])], None
 
 
 def _read(path: Path) -> str:
@@ -62,9 +66,10 @@ def register(app: typer.Typer) -> None:
         """Print the case each letter's clinical summary documents, to correct and check."""
         failed = False
         documents = []
-        for path in expand_paths(letters, LETTER_SUFFIXES):
+        paths = list(expand_paths(letters, LETTER_SUFFIXES))
+        for path in paths:
             try:
-                summary, titles = summary_and_titles(_read(path), str(path))
+                summary, titles, request_date = letter_parts(_read(path), str(path))
                 extraction = extract_case(summary, titles, case_id=path.stem)
             except ImrcheckError as exc:
                 typer.echo(f"imrcheck: {path}: {exc.message}", err=True)
@@ -73,10 +78,16 @@ def register(app: typer.Typer) -> None:
             # Notes say what was left out and why; they go to stderr so stdout stays one document stream.
             for note in extraction.notes:
                 typer.echo(f"imrcheck: {path}: note: {note}", err=True)
-            documents.append(extraction.case.model_dump(mode="json", exclude_none=True))
+            case = extraction.case
+            if request_date is not None and case.request_date is None:
+                case = case.model_copy(update={"request_date": request_date})
+            documents.append(case.model_dump(mode="json", exclude_none=True))
         if output is Format.json:
-            for document in documents:
-                typer.echo(json.dumps(document, indent=2))
+            # Several letters make one JSON array (one value, as `check` reads a .json file back).
+            if len(paths) > 1:
+                typer.echo(json.dumps(documents, indent=2))
+            elif documents:
+                typer.echo(json.dumps(documents[0], indent=2))
         elif documents:
             typer.echo(yaml.safe_dump_all(documents, sort_keys=False).rstrip())
         if failed:

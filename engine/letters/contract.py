@@ -26,6 +26,8 @@ def _item(item: LetterItem) -> dict[str, Any]:
     return {
         "title": item.title,
         "decision": item.decision,
+        "original_request": item.original_request,
+        "ur_certified": item.ur_certified,
         "treatment": item.treatment,
         "category": item.category,
         "mapped": item.mapped,
@@ -51,6 +53,7 @@ def to_contract(letter: Letter) -> dict[str, Any]:
         "header": {
             "case_number": header.case_number,
             "date_assigned": _when(header.date_assigned),
+            "date_of_injury": _when(header.date_of_injury),
             "decision_date": _when(header.decision_date),
             "ur_denial_date": _when(header.ur_denial_date),
             "application_received": _when(header.application_received),
@@ -62,5 +65,6 @@ def to_contract(letter: Letter) -> dict[str, Any]:
         },
         "clinical_summary": letter.clinical_summary,
         "items": [_item(item) for item in letter.items],
+        "truncated": letter.truncated,
         "warnings": list(letter.warnings),
     }

@@ -14,6 +14,7 @@ _NUMERIC_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
 _WORDED_DATE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}", re.IGNORECASE)
 _FIELDS = {
     "date assigned": "date_assigned",
+    "date of injury": "date_of_injury",
     "decision date": "decision_date",
     "ur denial date": "ur_denial_date",
     "date of ur decision": "ur_denial_date",
@@ -38,9 +39,13 @@ def parse_date(value: str) -> date | str | None:
 
 
 def parse_header(lines: Iterable[str]) -> LetterHeader:
-    """Case number and process dates from the lines before the first section (first value wins)."""
+    """Case number and process dates from the lines before the first section (first value wins).
+
+    Line by line first; then the lines joined, for a field whose label or value wrapped onto the next
+    line ("Application" / "Received:" / "12/16/2016" in the 2016-17 header block)."""
+    kept = list(lines)
     found: dict[str, date | str] = {}
-    for line in lines:
+    for line in [*kept, " ".join(line.strip() for line in kept)]:
         for label, value, kind in labelled_fields(line):
             if kind != "other":
                 continue

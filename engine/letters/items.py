@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.letters.models import Decision
+from engine.letters.partial import PARTIAL_MARK, extend_partial_lines, split_partial_title
 from engine.letters.text import Vocabulary, join_lines
 
 _DECISION_WORD = re.compile(
@@ -43,7 +44,7 @@ _NUMBERED_LABELS = (
 )
 _NUMBERED_START = re.compile(r"(?:item\s+)?(\d{1,2})\s*[.):]\s*(\S.*)", re.IGNORECASE)
 NECESSITY = re.compile(r"\s+(?:is|are|was|were)\s+(?P<negated>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?", re.IGNORECASE)
-_LEADING_NUMBER = re.compile(r"(?:item\s+)?\d{1,2}\s*[.):]\s+", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"^(?:item\s+)?\d{1,2}\s*[.):]\s+", re.IGNORECASE)
 _SENTENCE_END = (".", ":", ";", "!", "?")
 # A wrapped title rarely runs past three lines; looking further back would eat the rationale above.
 _MAX_TITLE_LINES = 3
@@ -60,6 +61,10 @@ class RawItem:
     reviewer_guideline: str | None
     rationale: str
     warnings: tuple[str, ...] = ()
+    original_request: str | None = None
+    ur_certified: str | None = None
+    # Whether the "Decision rationale:" label was there (a letter may print it with no text after it).
+    rationale_label: bool = True
 
 
 @dataclass
@@ -138,8 +143,12 @@ def _finish(draft: _Draft, vocabulary: Vocabulary) -> RawItem:
         warnings.append("no reviewer guideline was found")
     rationale = texts.get("rationale", "")
     warnings.extend(rationale_warnings(rationale))
+    partial = split_partial_title(clean_title(join_lines(draft.title_lines, vocabulary)))
     return RawItem(
-        title=clean_title(join_lines(draft.title_lines, vocabulary)),
+        title=partial.title,
+        original_request=partial.original_request,
+        ur_certified=partial.ur_certified,
+        rationale_label="rationale" in draft.fields,
         decision=draft.decision,
         claims_administrator_guideline=texts.get("ca") or None,
         reviewer_guideline=texts.get("reviewer") or None,
@@ -148,12 +157,26 @@ def _finish(draft: _Draft, vocabulary: Vocabulary) -> RawItem:
     )
 
 
+NO_RATIONALE = "no decision rationale was found; the letter may be cut off"
+RATIONALE_CUT = "the decision rationale stops mid-sentence; the letter may be cut off"
+
+
 def rationale_warnings(rationale: str) -> list[str]:
     if not rationale:
-        return ["no decision rationale was found; the letter may be cut off"]
+        return [NO_RATIONALE]
     if not ends_sentence(rationale):
-        return ["the decision rationale stops mid-sentence; the letter may be cut off"]
+        return [RATIONALE_CUT]
     return []
+
+
+def looks_cut_off(items: Sequence[RawItem]) -> bool:
+    """Whether the decisions stop part-way: the last item never reaches its "Decision rationale:" label,
+    or its rationale breaks off mid-sentence. A label with nothing after it is a rationale left blank
+    (as in letters prepared without the reviewer's reasons), not a cut."""
+    if not items:
+        return False
+    last = items[-1]
+    return not last.rationale_label or RATIONALE_CUT in last.warnings
 
 
 def _open_field(draft: _Draft, key: str, rest: str) -> list[str]:
@@ -182,6 +205,8 @@ def parse_labelled_items(lines: Sequence[str], vocabulary: Vocabulary) -> list[R
         found = decision_line(line)
         if found is not None:
             wrapped = _take_title_lines(collecting, protected, first_always=False)
+            if PARTIAL_MARK.search(" ".join([*wrapped, found[0]])):
+                wrapped = extend_partial_lines(collecting, protected, wrapped)
             drafts.append(_Draft([*wrapped, found[0]], found[1]))
             collecting, protected = drafts[-1].stray, 0
             continue

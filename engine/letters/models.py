@@ -59,6 +59,7 @@ class LetterHeader(_Frozen):
 
     case_number: str | None = None
     date_assigned: date | str | None = None
+    date_of_injury: date | str | None = None
     decision_date: date | str | None = None
     ur_denial_date: date | str | None = None
     application_received: date | str | None = None
@@ -69,6 +70,9 @@ class LetterItem(_Frozen):
 
     title: str
     decision: Decision | None
+    # Where UR certified part of the request, `title` is the IMR-eligible rest; these keep the whole.
+    original_request: str | None = None
+    ur_certified: str | None = None
     treatment: str | None = None
     category: str | None = None
     mapped: bool = False
@@ -90,4 +94,7 @@ class Letter(_Frozen):
     reviewer: Reviewer = Field(default_factory=Reviewer)
     clinical_summary: str = ""
     items: list[LetterItem]
+    # The text stops inside its decisions (the last item has no rationale, or it breaks off mid-sentence):
+    # items after the last one read, if there were any, are not in `items`.
+    truncated: bool = False
     warnings: list[str] = Field(default_factory=list)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from engine.errors import ImrcheckError, LetterParseError
 from engine.letters.citations import based_on_mtus, parse_citations
 from engine.letters.header import parse_header
-from engine.letters.items import RawItem, parse_items
+from engine.letters.items import RawItem, looks_cut_off, parse_items
 from engine.letters.layout_items import notice_items, professional_review_items
 from engine.letters.layouts import HEADINGS, Sections, detect_layout, split_sections
 from engine.letters.mapping import map_title
@@ -53,6 +53,8 @@ def _item(raw: RawItem, identifiers: Identifiers, source: str) -> LetterItem:
     return LetterItem(
         title=title,
         decision=raw.decision,
+        original_request=identifiers.scrub_optional(raw.original_request),
+        ur_certified=identifiers.scrub_optional(raw.ur_certified),
         treatment=treatment.treatment if treatment else None,
         category=treatment.category if treatment else None,
         mapped=treatment is not None,
@@ -95,6 +97,12 @@ def build_letter(text: str, source: str) -> Letter:
     summary = identifiers.scrub(_clinical_summary(sections.get("summary"), vocabulary))
     if not summary:
         warnings.append("no clinical case summary was found")
+    truncated = looks_cut_off(raw_items)
+    if truncated:
+        warnings.append(
+            f"the letter appears cut off part-way through its decisions: {len(raw_items)} item(s) read, the last without a "
+            "whole rationale; any items after it are missing"
+        )
     reviewer = parse_reviewer(_reviewer_lines(sections), vocabulary)
     if reviewer == Reviewer():
         warnings.append("the reviewer's qualifications were not found")
@@ -105,5 +113,6 @@ def build_letter(text: str, source: str) -> Letter:
         reviewer=reviewer,
         clinical_summary=summary,
         items=[_item(raw, identifiers, source) for raw in raw_items],
+        truncated=truncated,
         warnings=warnings,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from engine.backtest.guidelines import same_guideline
 from engine.backtest.inputs import LetterJob
-from engine.backtest.predict import letter_date
+from engine.backtest.predict import judged_date, letter_date
 from engine.backtest.worker import Predictor, Settings
 from engine.criteria.pack import CriteriaPack
 from engine.letters import parse_letter_text
@@ -36,9 +36,23 @@ def test_without_header_dates_the_latest_date_of_the_summary_in_imr_time_is_used
     assert letter_date(_letter("Injured on 6/29/2000; no later visit is dated.")) is None
 
 
-def test_a_fixture_letter_is_judged_by_its_ur_denial_date() -> None:
+def test_a_fixture_letter_is_judged_by_its_decision_date() -> None:
     letter = parse_letter_text((FIXTURES / "synthetic_header_layout.txt").read_text(encoding="utf-8"), source="f")
-    assert letter_date(letter) == dt.date(2014, 11, 25)
+    assert letter_date(letter) == dt.date(2015, 1, 20)
+    assert judged_date(letter) == (dt.date(2015, 1, 20), None)
+
+
+def test_the_decision_date_comes_first_and_any_other_date_is_noted() -> None:
+    assert judged_date(_letter(decision_date=dt.date(2015, 1, 20), ur_denial_date=dt.date(2014, 11, 25))) == (
+        dt.date(2015, 1, 20), None)
+    assert judged_date(_letter(ur_denial_date=dt.date(2014, 11, 25))) == (
+        dt.date(2014, 11, 25), "no decision date was read; judged as of the letter's UR denial date (2014-11-25)")
+    assert judged_date(_letter(case_number="CM15-0001234")) == (
+        dt.date(2015, 7, 1),
+        "no date was read in the header; judged as of the middle of the year its case number names (2015-07-01)")
+    assert judged_date(_letter("Seen on 9/3/2014.")) == (
+        dt.date(2014, 9, 3), "no date was read in the header; judged as of the latest date the clinical summary mentions (2014-09-03)")
+    assert judged_date(_letter()) == (None, None)
 
 
 @pytest.mark.parametrize(

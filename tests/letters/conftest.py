@@ -16,6 +16,7 @@ FIXTURES = LETTER_TESTS / "fixtures"
 # The real letters live in the `shared` folder beside the repository root, never inside it.
 REPO_ROOT = LETTER_TESTS.parents[1]
 REAL_LETTERS = REPO_ROOT.parent / "shared" / "letters"
+ARCHIVE = REPO_ROOT.parent / "shared" / "imr_archive"
 
 # A fixture line such as "Page 2 of 3" closes a page; the PDF puts it at the foot of that page.
 _PAGE_FOOTER = re.compile(r"Page \d+ of \d+")
@@ -28,6 +29,14 @@ def real_letters() -> Path:
     if not REAL_LETTERS.is_dir():
         pytest.skip(f"the real IMR letters are absent: {REAL_LETTERS} does not exist beside the repository")
     return REAL_LETTERS
+
+
+@pytest.fixture(scope="session")
+def archive() -> Path:
+    """The public archive sample (97 PDF letters and outcomes.csv), beside the repository."""
+    if not (ARCHIVE / "outcomes.csv").is_file():
+        pytest.skip(f"the public IMR archive sample is absent: {ARCHIVE / 'outcomes.csv'} does not exist beside the repository")
+    return ARCHIVE
 
 
 @pytest.fixture(scope="session")

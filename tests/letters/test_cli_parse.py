@@ -101,7 +101,7 @@ def test_table_shows_bracketed_text_literally(tmp_path: Path) -> None:
     text = (
         (FIXTURES / HEADER)
         .read_text(encoding="utf-8")
-        .replace("Ergonomic chair for home use:Upheld", "Ergonomic chair [bold]for[/bold] home use:Upheld")
+        .replace("Recliner chair for home use:Upheld", "Recliner chair [bold]for[/bold] home use:Upheld")
     )
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     run = run_parse(str(tmp_path / "a.txt"), expect=0)

@@ -12,10 +12,12 @@ from engine.letters import Citation, Layout, Letter, LetterItem, parse_letter_te
 
 Read = Callable[[str], str]
 
-LETTER_KEYS = {"source", "layout", "header", "reviewer", "clinical_summary", "items", "warnings"}
+LETTER_KEYS = {"source", "layout", "header", "reviewer", "clinical_summary", "items", "truncated", "warnings"}
 ITEM_KEYS = {
     "title",
     "decision",
+    "original_request",
+    "ur_certified",
     "treatment",
     "category",
     "mapped",
@@ -37,6 +39,7 @@ def test_contract_shape_and_values(fixture_text: Read) -> None:
     assert contract["header"] == {
         "case_number": "CM14-0009001",
         "date_assigned": "2014-12-08",
+        "date_of_injury": "2012-03-14",
         "decision_date": "2015-01-20",
         "ur_denial_date": "2014-11-25",
         "application_received": "2014-12-02",

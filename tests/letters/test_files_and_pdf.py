@@ -193,7 +193,7 @@ def test_an_item_without_a_decision_word_is_kept_with_a_warning(fixture_text: Re
     assert [(item.title, item.decision) for item in items] == [
         ("LUMBAR EPIDURAL STEROID INJECTION AT LEFT L4-L5 UNDER FLUOROSCOPIC GUIDANCE", "upheld"),
         ("Physical therapy, six additional visits for the lumbar spine", None),
-        ("Ergonomic chair for home use", "upheld"),
+        ("Recliner chair for home use", "upheld"),
     ]
     assert items[1].warnings == ["no decision word (Upheld or Overturned) was found for this item"]
     assert items[0].rationale.endswith("Therefore, the request is not medically necessary.")

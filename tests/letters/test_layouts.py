@@ -22,6 +22,7 @@ def test_header_layout_letter_fields(fixture_text: Read) -> None:
     assert letter.header == LetterHeader(
         case_number="CM14-0009001",
         date_assigned=date(2014, 12, 8),
+        date_of_injury=date(2012, 3, 14),
         decision_date=date(2015, 1, 20),
         ur_denial_date=date(2014, 11, 25),
         application_received=date(2014, 12, 2),
@@ -52,7 +53,7 @@ def test_header_layout_items(fixture_text: Read) -> None:
             True,
         ),
         ("Physical therapy, six additional visits for the lumbar spine", "overturned", "physical_therapy", "rehabilitation", True),
-        ("Ergonomic chair for home use", "upheld", None, None, False),
+        ("Recliner chair for home use", "upheld", None, None, False),
     ]
     first, second, third = items
     assert first.claims_administrator_guideline == (
@@ -161,7 +162,8 @@ def test_notice_2013_layout(fixture_text: Read) -> None:
     letter = parse_letter_text(fixture_text("notice_2013.txt"))
     assert letter.layout is Layout.NOTICE_2013
     assert letter.header == LetterHeader(
-        case_number="CM13-0005555", ur_denial_date=date(2013, 7, 30), application_received=date(2013, 8, 5)
+        case_number="CM13-0005555", date_of_injury=date(2011, 2, 11), ur_denial_date=date(2013, 7, 30),
+        application_received=date(2013, 8, 5),
     )
     assert letter.reviewer == Reviewer(specialty="Internal Medicine", subspecialty="Rheumatology", licensure=["California", "Arizona"])
     assert letter.clinical_summary == (
