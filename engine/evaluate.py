@@ -228,15 +228,17 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
     if not any(cs.kind == "clinical" for cs in dated):
         # Limits alone (a statutory cap) never judge a request: the nearest clinical edition does,
         # said in the output, unless its topic chose the base rate (docs/criteria.md says why).
-        nearest = _nearest_clinical([cs for cs in candidates if cs not in dated], when)
+        in_force = {cs.id for cs in dated}  # by id: `in` on the sets themselves compares whole models
+        nearest = _nearest_clinical([cs for cs in candidates if cs.id not in in_force], when)
         dated, outside = dated + nearest, {cs.id for cs in nearest}
     applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
     uses = []
+    dated_ids = {cs.id for cs in dated}
     for cs in candidates:
         if cs.id in applied_ids:
             reason = ("applied outside its dates: no clinical criteria in the pack govern this date"
                       if cs.id in outside else "applied")
-        elif cs not in dated:
+        elif cs.id not in dated_ids:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"

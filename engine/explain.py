@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -60,8 +61,21 @@ def render(template: str, *, request: Request, item: BaseModel | None = None, va
             return fallback if fallback is not None else ""
         return _month_year(found) if rest.endswith("date") else say(found)
 
-    text = _PLACEHOLDER.sub(fill, template)
-    return re.sub(r"\s{2,}", " ", text).replace(" ,", ",").strip()
+    if "{" not in template:  # most asks and messages name no placeholder: tidied once, not per finding
+        return _tidy_plain(template)
+    return _tidy(_PLACEHOLDER.sub(fill, template))
+
+
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _tidy(text: str) -> str:
+    return _SPACES.sub(" ", text).replace(" ,", ",").strip()
+
+
+@functools.lru_cache(maxsize=4096)  # keyed by the criteria's own template strings, a bounded set
+def _tidy_plain(template: str) -> str:
+    return _tidy(template)
 
 
 def citation_line(cs: CriteriaSet) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+import engine.durable_adapter as adapter
 from engine.catalog import TreatmentCatalog
 from engine.criteria.pack import CriteriaPack
 from engine.durable_adapter import DurableEngine, ruleset_name
@@ -142,3 +143,21 @@ def test_an_infinite_duration_is_refused_by_the_case_model() -> None:
     with pytest.raises(ValidationError):
         Case.model_validate({"history": {"injections": [{"treatment": "ESI", "relief_weeks": float("inf")}]},
                              "requests": [{"id": "1", "treatment": "ESI"}]})
+
+
+def test_an_exception_inside_an_action_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """durable stores an action's exception in the session state instead of raising it: the adapter
+    finds it in the state each call returns and raises, and the next run is unaffected."""
+    engine = DurableEngine()
+    rules = {"only": {"all": [{"m": {"leaf": "a"}}], "run": "met"}}
+    name = ruleset_name("failing_action_probe", rules)
+    engine.ensure(name, rules)
+
+    def broken(closure: object) -> dict[str, object]:
+        raise RuntimeError("probe failure")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(adapter, "_message_of", broken)
+        with pytest.raises(EngineError, match=r"an action failed: .*probe failure"):
+            engine.run(name, events=[{"leaf": "a"}])
+    assert [f.action for f in engine.run(name, events=[{"leaf": "a"}])] == ["met"]

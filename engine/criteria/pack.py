@@ -25,7 +25,17 @@ class CriteriaPack:
         return self.sets[set_id]
 
     def for_treatment(self, treatment_id: str) -> list[CriteriaSet]:
-        return [s for s in self.sets.values() if treatment_id in s.applies_to.treatments and s.status == "active"]
+        return list(self._by_treatment.get(treatment_id, ()))
+
+    @functools.cached_property
+    def _by_treatment(self) -> dict[str, tuple[CriteriaSet, ...]]:
+        """The active sets for each treatment, in pack order: every request asks, so it is built once."""
+        index: dict[str, list[CriteriaSet]] = {}
+        for s in self.sets.values():
+            if s.status == "active":
+                for treatment in dict.fromkeys(s.applies_to.treatments):
+                    index.setdefault(treatment, []).append(s)
+        return {treatment: tuple(found) for treatment, found in index.items()}
 
     @property
     def editions(self) -> list[str]:
