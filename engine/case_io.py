@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import CaseValidationError, InputError
 from engine.models import Case
+from engine.paths import field_type
 from engine.resources import BoundedAliases, YamlAliasError, check_alias_expansion
 
 MAX_CASE_BYTES = 5 * 1024 * 1024  # a case is a few kilobytes; anything this large is not a case
@@ -84,11 +87,39 @@ def _unreadable_value(exc: ValueError | RecursionError) -> str:
 
 
 def describe_location(loc: tuple[int | str, ...]) -> str:
-    """pydantic's location as a person reads it: requests → item 1 → visits."""
-    parts = []
+    """pydantic's location in the one way every message writes a field: requests[0].visits."""
+    text = ""
     for part in loc:
-        parts.append(f"item {part + 1}" if isinstance(part, int) else str(part))
-    return " → ".join(parts) or "the file"
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The case model that holds the field at `loc` (for the names it could have meant)."""
+    model: type[BaseModel] | None = Case
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        try:
+            model = field_type(info.annotation).model
+        except TypeError:
+            return None
+    return model
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """For a field the model does not have: the closest field names where it stands (`regoin` → region)."""
+    if not loc or not isinstance(loc[-1], str):
+        return ""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return ""
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    close = difflib.get_close_matches(loc[-1], names, n=2, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 
 _KIND: dict[type, str] = {str: "text", dict: "a mapping", list: "a list"}
@@ -101,7 +132,8 @@ def _plain_message(err: Any) -> str:
     # holds (a diagnosis, a name) and error lines end up in terminals and logs.
     shown = repr(given) if isinstance(given, int | float | bool) or given is None else _KIND.get(type(given), "a value")
     if kind == "extra_forbidden":
-        return "is not a case field (check the spelling; `imrcheck schema` lists the fields)"
+        hint = _did_you_mean(tuple(err["loc"]))
+        return f"is not a case field{hint or ' (check the spelling; `imrcheck schema` lists the fields)'}"
     if kind == "missing":
         return "is required"
     if kind == "too_short":
@@ -109,6 +141,22 @@ def _plain_message(err: Any) -> str:
     if kind.startswith("date"):
         return "must be a real date, written like 2014-03-10" + ("" if isinstance(given, str) else f" (got {shown})")
     return f"{err['msg'].rstrip('.')} (got {shown})"
+
+
+# What a field name looks like. An unknown key that does not (a sentence, a name) may be case content
+# typed in the wrong place, so it is not repeated: the message points at where it stands instead.
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}")
+
+
+def _problem(err: Any) -> str:
+    if not err["loc"] and err["type"] == "value_error":
+        # A check across fields (engine.models) names its own fields: its message is said as written.
+        return str(err["msg"]).removeprefix("Value error, ")
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden" and loc and not (isinstance(loc[-1], str) and _FIELD_NAME.fullmatch(loc[-1])):
+        where = f"in {describe_location(loc[:-1])}" if loc[:-1] else "at the top of the file"
+        return f"a key {where} is not a case field, nor spelt like one (its text is not repeated here)"
+    return f"{describe_location(loc)}: {_plain_message(err)}"
 
 
 def validate_case(data: Any, *, source: str) -> Case:
@@ -123,18 +171,22 @@ def validate_case(data: Any, *, source: str) -> Case:
         # A list whose items failed is also reported "too short" after dropping them: say only the cause.
         failing = {e["loc"][:1] for e in errors if len(e["loc"]) > 1}
         errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in failing)]
-        problems = [f"{describe_location(e['loc'])}: {_plain_message(e)}" for e in errors]
+        problems = [_problem(e) for e in errors]
         raise CaseValidationError("; ".join(problems), source=source, problems=problems) from None
 
 
 def read_case_documents(path: Path) -> list[tuple[str, Any]]:
     """Each case a file holds, with the source to name it by: one document, a YAML stream of several
-    ("---" between them, as `imrcheck extract` writes for several letters) or a JSON array of cases.
+    ("---" between them, as `imrcheck extract` writes for several letters), a JSON array of cases, or
+    the JSON envelope of `imrcheck extract --format json`.
     A file of several names each case `path#n`."""
     text = read_text_file(path)
     source = str(path)
     if path.suffix.lower() == ".json":
         data = _parse_document(text, source=source, json_only=True)
+        if isinstance(data, dict) and "schema_version" in data and isinstance(data.get("results"), list):
+            # The envelope `imrcheck extract --format json` writes: its results are the cases.
+            data = data["results"]
         documents = data if isinstance(data, list) and data else [data]
     else:
         documents = _parse_stream(text, source=source)

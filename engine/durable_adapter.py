@@ -95,9 +95,21 @@ class _RecordingHost(Host):  # type: ignore[misc]
         def record(c: Any) -> None:
             if self.sink is None:  # pragma: no cover - only if durable fires outside a run
                 raise RuntimeError("durable-rules fired outside an evaluation")
-            self.sink.append(Fired(action_name, _content(c.m)))
+            self.sink.append(Fired(action_name, _message_of(c)))
 
         return record
+
+
+def _message_of(closure: Any) -> dict[str, Any]:
+    """The message a rule fired on. durable hands a single-message rule the dict it has just parsed
+    from its own JSON (under "m"), which nothing else holds, so it is taken as it is; anything else
+    (a join's list of messages) goes through durable's Content wrapper."""
+    raw = closure._m
+    if isinstance(raw, dict):
+        single = raw.get("m")
+        if isinstance(single, dict):
+            return single
+    return _content(closure.m)
 
 
 def _content(payload: Any) -> dict[str, Any]:
@@ -144,24 +156,21 @@ class DurableEngine:
             return frozenset(_Process.registered)
 
     def run(self, name: str, events: Sequence[Json] = (), facts: Sequence[Json] = ()) -> list[Fired]:
-        """Post events and assert facts in a fresh session; return what fired. The session is deleted."""
+        """Post events and assert facts in a fresh session; return what fired. The session is deleted.
+
+        durable returns the session's state from each call, with an action's stored exception in it,
+        so that state is checked as it comes back rather than read again with `get_state` (one JSON
+        round trip of the whole state less per session)."""
         with _Process.lock, self._session(name) as (sid, fired):
+            host = self.host
             try:
                 if facts:
-                    self._check(self.host.assert_facts(name, [self._stamp(f, sid, i) for i, f in enumerate(facts)]), name)
+                    self._check(host.assert_facts(name, [_stamp(f, sid, i) for i, f in enumerate(facts)]), name)
                 if events:
-                    self._check(self.host.post_batch(name, [self._stamp(e, sid, i) for i, e in enumerate(events)]), name)
+                    self._check(host.post_batch(name, [_stamp(e, sid, i) for i, e in enumerate(events)]), name)
             except MessageNotHandledException as exc:
                 raise EngineError(f"ruleset {name}: no rule handles a message ({exc})") from None
-            state = self.host.get_state(name, sid)
-            self._check(state, name)
-            return list(fired)
-
-    @staticmethod
-    def _stamp(message: Json, sid: str, n: int) -> Json:
-        # A sequence number keeps two equal facts distinct: durable treats identical facts as one
-        # and raises when the second is asserted.
-        return {**{k: to_json_value(v) for k, v in message.items()}, "sid": sid, "seq": n}
+            return fired
 
     @staticmethod
     def _check(state: Any, name: str) -> None:
@@ -180,6 +189,20 @@ class DurableEngine:
             # A session that never got a message has no state to delete.
             with contextlib.suppress(Exception):
                 self.host.delete_state(name, sid)
+
+
+# Values durable's JSON takes as they are; anything else (dates, floats, lists) goes through
+# to_json_value. Checked by exact type: bool is a subclass of int, and both are plain.
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _stamp(message: Json, sid: str, n: int) -> Json:
+    # A sequence number keeps two equal facts distinct: durable treats identical facts as one
+    # and raises when the second is asserted.
+    stamped = {k: v if type(v) in _PLAIN_TYPES else to_json_value(v) for k, v in message.items()}
+    stamped["sid"] = sid
+    stamped["seq"] = n
+    return stamped
 
 
 def shared_engine() -> DurableEngine:

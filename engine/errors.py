@@ -39,8 +39,9 @@ class UnknownTreatmentError(ImrcheckError):
     def __init__(self, name: str, suggestions: list[str], *, source: str | Path | None = None) -> None:
         self.name = name
         self.suggestions = suggestions
+        # The name typed is case content and is not repeated (issue 17); the catalog's names are not.
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown treatment {name!r}{hint}", source=source)
+        super().__init__(f"unknown treatment (not a name the treatment catalog knows){hint}", source=source)
 
 
 class CriteriaLoadError(ImrcheckError):

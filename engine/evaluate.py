@@ -22,7 +22,7 @@ from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, N
 from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine, to_json_number
 from engine.errors import EngineError
-from engine.explain import citation_line, confidence_note, rationale, render, say
+from engine.explain import citation_line, rationale, render, say
 from engine.facts import Observation, Scope, observe
 from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
@@ -188,7 +188,6 @@ class Evaluator:
         seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, _, obs in leaves)
         confidence = criterion.confidence or cs.confidence
         message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
-        note = confidence_note(confidence)
         leaf_results = tuple(
             LeafResult(
                 path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
@@ -201,7 +200,7 @@ class Evaluator:
         return Finding(
             criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read,
             evidence=tuple(e for lr in leaf_results for e in lr.evidence),
-            citation=citation_line(cs), message=f"{message} {note}".strip(), confidence=confidence,
+            citation=citation_line(cs), message=message, confidence=confidence,
             source=cs.source, leaves=leaf_results,
         )
 
@@ -262,15 +261,17 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
     if not any(cs.kind == "clinical" for cs in dated):
         # Limits alone (a statutory cap) never judge a request: the nearest clinical edition does,
         # said in the output, unless its topic chose the base rate (docs/criteria.md says why).
-        nearest = _nearest_clinical([cs for cs in candidates if cs not in dated], when)
+        in_force = {cs.id for cs in dated}  # by id: `in` on the sets themselves compares whole models
+        nearest = _nearest_clinical([cs for cs in candidates if cs.id not in in_force], when)
         dated, outside = dated + nearest, {cs.id for cs in nearest}
     applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
     uses = []
+    dated_ids = {cs.id for cs in dated}
     for cs in candidates:
         if cs.id in applied_ids:
             reason = ("applied outside its dates: no clinical criteria in the pack govern this date"
                       if cs.id in outside else "applied")
-        elif cs not in dated:
+        elif cs.id not in dated_ids:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
@@ -346,7 +347,7 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
                 else _match_or_none(catalog, m.treatment or m.name),
                 "drug": canonical_drug(m.drug, m.name),
             })
-            check_dose(m.drug, m.dose_mg, f"history → medications → item {i + 1} → dose_mg", source)
+            check_dose(m.drug, m.dose_mg, f"history.medications[{i}].dose_mg", source)
             meds.append(m)
         history = history.model_copy(update={"medications": tuple(meds)})
     requests = []
@@ -365,7 +366,7 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
         if ingredients is not None:
             ingredients = tuple(generic_of(i) or i for i in ingredients)
         drug = canonical_drug(request.drug, titled)
-        check_dose(drug, request.dose_mg, f"requests → item {i + 1} → dose_mg", source)
+        check_dose(drug, request.dose_mg, f"requests[{i}].dose_mg", source)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
                                                    "planned_procedure": planned, "ingredients": ingredients,
                                                    "drug": drug}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -61,8 +62,21 @@ def render(template: str, *, request: Request, item: BaseModel | None = None, va
             return fallback if fallback is not None else ""
         return _month_year(found) if rest.endswith("date") else say(found)
 
-    text = _PLACEHOLDER.sub(fill, template)
-    return re.sub(r"\s{2,}", " ", text).replace(" ,", ",").strip()
+    if "{" not in template:  # most asks and messages name no placeholder: tidied once, not per finding
+        return _tidy_plain(template)
+    return _tidy(_PLACEHOLDER.sub(fill, template))
+
+
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _tidy(text: str) -> str:
+    return _SPACES.sub(" ", text).replace(" ,", ",").strip()
+
+
+@functools.lru_cache(maxsize=4096)  # keyed by the criteria's own template strings, a bounded set
+def _tidy_plain(template: str) -> str:
+    return _tidy(template)
 
 
 def citation_line(cs: CriteriaSet) -> str:
@@ -72,8 +86,18 @@ def citation_line(cs: CriteriaSet) -> str:
     return f"{cs.source} {cs.document}, {cs.citation.section}{where} [{cs.edition}]"
 
 
-def confidence_note(confidence: str) -> str:
-    return f"({CONFIDENCE_WORDS[confidence]})" if confidence == "U" else ""
+def unverified_note(findings: Sequence[Finding]) -> str:
+    """Said once per request, not after every sentence: which criteria rest on an unverified threshold."""
+    titles = [f.title for f in findings if f.confidence == "U"]
+    if not titles:
+        return ""
+    return (f"{CONFIDENCE_WORDS['U'].capitalize()}s (commonly applied, not yet checked against the guideline "
+            f"text): {'; '.join(titles)}.")
+
+
+def verdict(subject: str, prediction: str) -> str:
+    necessary = "medically necessary" if prediction == "overturn" else "not medically necessary"
+    return f"Therefore, the request for {subject} is {necessary}."
 
 
 def rationale(treatment_name: str, requested_as: str, prediction: str, basis: str, findings: Sequence[Finding],
@@ -102,11 +126,13 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
     parts.extend(f.message.rstrip(".") + "." for f in deciding)
     if not all_met and not any(f.status == "unmet" for f in deciding):
         parts.append("The records do not document what the guideline requires.")
-    if any(f.confidence == "U" for f in deciding):
-        parts.append("Thresholds marked unverified are commonly applied but not yet checked against the guideline text.")
+    unverified = sum(f.confidence == "U" for f in deciding)
+    if unverified:
+        parts.append(f"Thresholds marked unverified ({unverified} of these criteria) are commonly applied but not yet "
+                     "checked against the guideline text.")
     if not all_met and likelihood:
         parts.append(likelihood.strip())
-    parts.append(f"Therefore, the request for {subject} is predicted {necessary}.")
+    parts.append(verdict(subject, prediction))
     return " ".join(parts)
 
 

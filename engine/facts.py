@@ -8,6 +8,7 @@ do not document the fact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=1024)  # filter keys and paths come from the criteria: a small, fixed set
+def _steps(key: str) -> tuple[str, ...]:
+    return tuple(key.split("."))
+
+
 def _matches(record: BaseModel, key: str, wanted: Any, request: Request) -> bool:
     expected = [wanted] if not isinstance(wanted, list) else wanted
     resolved_expected = []
@@ -92,7 +98,7 @@ def _matches(record: BaseModel, key: str, wanted: Any, request: Request) -> bool
             if e is None:
                 return True  # the request does not say, so this filter cannot narrow
         resolved_expected.append(e)
-    actual = read(record, tuple(key.split(".")))
+    actual = read(record, _steps(key))
     # Compared with the request, a record that does not state the field is kept: records rarely
     # restate the region of every earlier injection, and dropping it would hide the history the
     # criterion is about. A literal filter (group: crps) needs the record to say so.
@@ -105,10 +111,12 @@ def _pick(path: str, resolved: ResolvedPath, collection: Any, select: Select, sc
     where = ".".join(resolved.before)
     if collection is None:
         return Observation(None, ((where, None),))
-    indexed = [
-        (i, r) for i, r in enumerate(collection)
-        if all(_matches(r, k, v, scope.request) for k, v in select.where.items())
-    ]
+    filters = select.where.items()
+    if filters:
+        indexed = [(i, r) for i, r in enumerate(collection)
+                   if all(_matches(r, k, v, scope.request) for k, v in filters)]
+    else:
+        indexed = list(enumerate(collection))
     undated_in_window = False
     if select.within_days is not None:
         kept = []

@@ -340,25 +340,27 @@ class Case(Fact):
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
-        # Messages name the item and field, never the ids themselves: they are what the user typed.
+        # Messages name the fields (requests[2].companion_of), never the ids themselves: they are what the
+        # user typed (issue 17).
         first: dict[str, int] = {}
         for i, request in enumerate(self.requests):
             if request.id in first:
-                raise ValueError(f"requests → item {i + 1} → id: repeats the id of item {first[request.id] + 1}; "
+                raise ValueError(f"requests[{i}].id: repeats the id of requests[{first[request.id]}]; "
                                  "request ids must be unique")
             first[request.id] = i
         for i, request in enumerate(self.requests):
             if request.companion_of is None:
                 continue
             if request.companion_of not in first:
-                raise ValueError(f"requests → item {i + 1} → companion_of: names no request id of this case")
+                raise ValueError(f"requests[{i}].companion_of: names no request of this case "
+                                 "(it takes the id of the primary request)")
             if request.companion_of == request.id:
-                raise ValueError(f"requests → item {i + 1} → companion_of: a request cannot be its own companion")
+                raise ValueError(f"requests[{i}].companion_of: a request cannot be its own companion")
         cycle = companion_cycle(self.requests)
         if cycle:
-            items = ", ".join(str(i + 1) for i in cycle)
-            raise ValueError(f"requests → item {cycle[0] + 1} → companion_of: the companions form a cycle "
-                             f"(items {items}); a chain of companions must end at a primary procedure")
+            items = ", ".join(f"requests[{i}]" for i in cycle)
+            raise ValueError(f"requests[{cycle[0]}].companion_of: the companions form a cycle "
+                             f"({items}); a chain of companions must end at a primary procedure")
         return self
 
     def request(self, request_id: str) -> Request:

@@ -17,7 +17,6 @@ from typing import Any
 
 from engine.drugs import load_drug_table
 from engine.errors import CaseValidationError
-from engine.extract.requests import drug_fields
 from engine.models import Medication, Request
 
 # The fields the text may fill on a request, and on a medication record (which has no quantity).
@@ -30,6 +29,10 @@ def read_text(text: str) -> dict[str, Any]:
     mention = load_drug_table().find(text)
     if mention is None:
         return {}
+    # Imported only when a drug is named: importing the extractor package compiles every letter
+    # pattern, which a `check` of a procedure never needs (issue 14, a fast start).
+    from engine.extract.requests import drug_fields
+
     return drug_fields(text, text[mention.start:mention.end])
 
 

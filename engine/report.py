@@ -4,58 +4,37 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console, Group
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
+from engine.explain import unverified_note
+from engine.report_plain import PREDICTION_WORDS, case_heading, closing, flip_lines, likelihood_line, request_heading
 from engine.results import CaseResult, RequestResult, to_contract
-from engine.silent import contradicted
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
 
 _STATUS_STYLE = {"met": "green", "unmet": "red", "missing": "yellow"}
-_PREDICTION_WORDS = {
-    "overturn": "OVERTURN — likely medically necessary",
-    "uphold": "UPHOLD — likely not medically necessary",
-}
 
 
-def render_json(results: Sequence[CaseResult]) -> str:
-    payload = [to_contract(r) for r in results]
-    return json.dumps(payload[0] if len(payload) == 1 else payload, indent=2)
-
-
-def flip_lines(request: RequestResult) -> list[str]:
-    """The to_overturn hints as lines, each with the criterion it serves (a companion points to its primary)."""
-    if request.basis == "companion" and request.companion_of is not None:
-        return [f"the primary request {request.companion_of!r} predicted overturn (see what would flip it)"]
-    return [f"{h.message}" + (f" [{h.criteria_set}/{h.criterion}]" if h.criteria_set else "")
-            for h in request.to_overturn]
-
-
-def likelihood_line(request: RequestResult) -> str:
-    """P(overturn), the basis and the strict verdict in words, the same in every format."""
-    if request.basis == "companion":
-        return f"Follows the primary request {request.companion_of!r}"
-    chance = f"P(overturn) {request.probability:.0%}" if request.probability is not None else "P(overturn) –"
-    if request.basis == "no_criteria":
-        return f"{chance}, from the base rate of its category ({request.category}): no criteria set covers it"
-    if any(contradicted(f) for f in request.findings):
-        strict = "a criterion the records show unmet decides it"
-    elif request.verdict == "overturn":
-        strict = "every criterion met"
-    else:
-        strict = "not every criterion met or documented"
-    return f"{chance}, from the criteria points; strict verdict: {request.verdict} ({strict})"
+def check_contract(result: CaseResult) -> dict[str, Any]:
+    """One case's result in the JSON envelope: the stable contract plus the file it came from."""
+    return {"source": result.source, **to_contract(result)}
 
 
 def _request_panel(request: RequestResult) -> Panel:
+    # rich is imported for a terminal only: files, pipes and JSON never pay for it (a fast start).
+    from rich import box
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     style = "green" if request.prediction == "overturn" else "red"
     table = Table(box=box.SIMPLE, show_edge=False, expand=True)
     table.add_column("criterion", ratio=3)
-    table.add_column("status", ratio=1)
+    table.add_column("status", no_wrap=True, min_width=7)  # "missing" whole, never "missi…"
     table.add_column("why", ratio=6)
     for finding in request.findings:
         table.add_row(
@@ -63,28 +42,31 @@ def _request_panel(request: RequestResult) -> Panel:
             Text(finding.status, style=_STATUS_STYLE[finding.status]),
             finding.message,
         )
-    parts: list[object] = [Text(_PREDICTION_WORDS[request.prediction], style=f"bold {style}")]
+    parts: list[object] = [Text(PREDICTION_WORDS[request.prediction], style=f"bold {style}")]
     parts.append(Text(likelihood_line(request), style="dim"))
     if request.findings:
         parts.append(table)
+    note = unverified_note(request.findings)
+    if note:
+        parts.append(Text(note, style="dim"))
     if request.missing_documentation:
         parts.append(Text("Documentation to add:", style="bold"))
         parts.extend(Text(f"  • {item}") for item in request.missing_documentation)
     if request.to_overturn:
         parts.append(Text("What would flip it:", style="bold"))
         parts.extend(Text(f"  → {line}") for line in flip_lines(request))
-    parts.append(Text(request.rationale, style="italic"))
+    parts.append(Text(closing(request), style="italic"))
     if request.citations:
         parts.append(Text("Citations: " + "; ".join(request.citations), style="dim"))
-    title = escape(f"{request.id}: {request.requested_as} [{request.treatment}, {request.category}]")
+    title = escape(request_heading(request))
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)  # type: ignore[arg-type]
 
 
 def print_table(results: Sequence[CaseResult], console: Console) -> None:
+    from rich.text import Text
+
     for result in results:
-        label = result.case_id or result.source or "case"
-        edition = f", edition {result.edition}" if result.edition else ""
-        console.print(f"[bold]{label}[/bold] — judged as of {result.as_of.isoformat()}{edition}")
+        console.print(Text(case_heading(result), style="bold"))
         for request in result.requests:
             console.print(_request_panel(request))
 
@@ -106,6 +88,9 @@ def render_markdown(results: Sequence[CaseResult]) -> str:
                 for f in r.findings:
                     lines.append(f"| {f.title} | {f.criteria_set} | {f.status} | {f.message.replace('|', '/')} |")
                 lines.append("")
+                note = unverified_note(r.findings)
+                if note:
+                    lines.extend([note, ""])
             if r.missing_documentation:
                 lines.append("Documentation to add:")
                 lines.extend(f"- [ ] {m}" for m in r.missing_documentation)
@@ -114,7 +99,7 @@ def render_markdown(results: Sequence[CaseResult]) -> str:
                 lines.append("What would flip it:")
                 lines.extend(f"- {line}" for line in flip_lines(r))
                 lines.append("")
-            lines.append(f"> {r.rationale}")
+            lines.append(f"> {closing(r)}")
             if r.citations:
                 lines.append("")
                 lines.append("Citations: " + "; ".join(r.citations))
@@ -143,16 +128,19 @@ def render_missing(results: Sequence[CaseResult], *, markdown: bool = False) -> 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def missing_contract(result: CaseResult) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "case_id": result.case_id,
+        "requests": [
+            {"id": q.id, "treatment": q.treatment, "prediction": q.prediction,
+             "missing_documentation": list(q.missing_documentation)}
+            for q in result.requests
+        ],
+    }
+
+
 def missing_json(results: Sequence[CaseResult]) -> str:
-    payload = [
-        {
-            "case_id": r.case_id,
-            "requests": [
-                {"id": q.id, "treatment": q.treatment, "prediction": q.prediction,
-                 "missing_documentation": list(q.missing_documentation)}
-                for q in r.requests
-            ],
-        }
-        for r in results
-    ]
+    """The web API's `/api/missing` body (one case: one object, without the CLI's envelope)."""
+    payload = [{k: v for k, v in missing_contract(r).items() if k != "source"} for r in results]
     return json.dumps(payload[0] if len(payload) == 1 else payload, indent=2)

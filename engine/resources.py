@@ -96,6 +96,20 @@ def load_yaml_with_lines(text: str) -> Any:
     return yaml.load(text, Loader=_LineLoader)
 
 
+def load_yaml_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """`load_yaml_with_lines`, and the composed document the values were built from (for line
+    numbers and repeated keys), from one parse of the text. The node is None when the text may hold
+    a merge key (`<<`, `!!merge`): building the values rewrites such a mapping's node, so a caller
+    that needs the document as written composes it again."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, (node if "<<" not in text and "merge" not in text else None)
+
+
 def strip_lines(data: Any) -> Any:
     """Remove the `__line__` markers added by `load_yaml_with_lines`."""
     if isinstance(data, dict):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -25,3 +27,23 @@ def run_cli(*args: str, expect: int) -> Run:
     assert result.exit_code == expect, f"exit {result.exit_code} != {expect}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
     assert "Traceback" not in run.stdout + run.stderr
     return run
+
+
+ENVELOPE_KEYS = {"schema_version", "tool", "results", "errors"}
+
+
+def envelope_of(stdout: str) -> dict[str, Any]:
+    """The JSON envelope every `--format json` prints, checked for its shape."""
+    document: dict[str, Any] = json.loads(stdout)
+    assert set(document) == ENVELOPE_KEYS, sorted(document)
+    assert document["schema_version"] == "1"
+    assert isinstance(document["results"], list) and isinstance(document["errors"], list)
+    return document
+
+
+def only_result(stdout: str) -> dict[str, Any]:
+    """The one result of a one-input `--format json` run."""
+    results = envelope_of(stdout)["results"]
+    assert len(results) == 1, f"{len(results)} results"
+    result: dict[str, Any] = results[0]
+    return result

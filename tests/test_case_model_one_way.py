@@ -4,14 +4,13 @@ free-text drug requests are read into their parts by the extractor's reader."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from cli_support import run_cli
+from cli_support import only_result, run_cli
 from engine.case_io import validate_case
 from engine.catalog import TreatmentCatalog
 from engine.errors import CaseValidationError
@@ -64,9 +63,9 @@ def test_the_free_text_dose_reaches_the_morphine_equivalent(evaluator: Evaluator
 
 
 @pytest.mark.parametrize(("where", "data"), [
-    ("requests → item 1 → dose_mg",
+    ("requests[0].dose_mg",
      {"requests": [{"id": "r", "treatment": "Norco", "drug": "hydrocodone", "dose_mg": 500, "doses_per_day": 4}]}),
-    ("history → medications → item 2 → dose_mg",
+    ("history.medications[1].dose_mg",
      {"history": {"medications": [{"name": "naproxen 500 mg", "dose_mg": 500},
                                   {"name": "Percocet", "dose_mg": 500, "current": True}]},
       "requests": [{"id": "r", "treatment": "Percocet"}]}),
@@ -115,7 +114,7 @@ def test_ongoing_norco_2019_is_judged_as_ongoing_in_the_cli(tmp_path: Path) -> N
         },
         "requests": [{"id": "norco", "treatment": "Norco 10/325 #120, 1 q6h prn", "repeat": False}],
     })
-    report = json.loads(run_cli("check", str(path), "--format", "json", expect=0).stdout)
+    report = only_result(run_cli("check", str(path), "--format", "json", expect=0).stdout)
     request = report["requests"][0]
     assert [u["criteria_set"] for u in request["criteria_sets"] if u["applied"]] == ["mtus_2017_opioids_ongoing"]
     assert request["prediction"] == "overturn"

@@ -28,7 +28,7 @@ import pytest
 import yaml
 from letters.conftest import write_text_pdf
 
-from cli_support import Run
+from cli_support import Run, envelope_of
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -169,25 +169,25 @@ CASES: dict[str, Bad] = {}
 for command in CHECK_LIKE:
     table = {
         f"{command}: nonexistent path": Bad((command, "nowhere.yaml"), ("nowhere.yaml",), "no such file"),
-        f"{command}: a directory with no cases": Bad((command, "a_folder"), ("a_folder",), "directory"),
+        f"{command}: a directory with no cases": Bad((command, "a_folder"), ("a_folder",), "the folder holds no case files"),
         f"{command}: empty file": Bad((command, "empty.yaml"), ("empty.yaml",), "is empty"),
         f"{command}: binary file": Bad((command, "binary.yaml"), ("binary.yaml",), "binary file"),
         f"{command}: not UTF-8": Bad((command, "latin1.yaml"), ("latin1.yaml",), "UTF-8"),
         f"{command}: YAML syntax error": Bad((command, "syntax.yaml"), ("syntax.yaml", "line 3"), "not valid YAML"),
         f"{command}: YAML list": Bad((command, "list.yaml"), ("list.yaml",), "mapping of case fields"),
         f"{command}: YAML scalar": Bad((command, "scalar.yaml"), ("scalar.yaml",), "mapping of case fields"),
-        f"{command}: JSON wrong type": Bad((command, "wrong_type.json"), ("wrong_type.json", "claimant → age"), "integer"),
+        f"{command}: JSON wrong type": Bad((command, "wrong_type.json"), ("wrong_type.json", "claimant.age"), "integer"),
         f"{command}: JSON syntax error": Bad((command, "broken.json"), ("broken.json", "line 2"), "not valid JSON"),
-        f"{command}: unknown field": Bad((command, "unknown_field.yaml"), ("unknown_field.yaml", "claimant → hobby"),
+        f"{command}: unknown field": Bad((command, "unknown_field.yaml"), ("unknown_field.yaml", "claimant.hobby"),
                                          "is not a case field"),
         f"{command}: unknown treatment": Bad((command, "unknown_treatment.yaml"),
                                              ("unknown_treatment.yaml", "requests[0].treatment", "'tfesi'"), "did you mean"),
-        f"{command}: impossible date": Bad((command, "bad_date.yaml"), ("bad_date.yaml", "injections → item 1 → date"),
+        f"{command}: impossible date": Bad((command, "bad_date.yaml"), ("bad_date.yaml", "injections[0].date"),
                                            "must be a real date"),
         f"{command}: free text for a date": Bad((command, "free_text_date.yaml"),
-                                                ("free_text_date.yaml", "injections → item 1 → date"), "must be a real date"),
-        f"{command}: negative number": Bad((command, "negative.yaml"), ("negative.yaml", "claimant → age"), "greater than"),
-        f"{command}: 1e400": Bad((command, "huge.yaml"), ("huge.yaml", "claimant → age"), "finite number"),
+                                                ("free_text_date.yaml", "injections[0].date"), "must be a real date"),
+        f"{command}: negative number": Bad((command, "negative.yaml"), ("negative.yaml", "claimant.age"), "greater than"),
+        f"{command}: 1e400": Bad((command, "huge.yaml"), ("huge.yaml", "claimant.age"), "finite number"),
         f"{command}: a 5000-digit number": Bad((command, "huge_int.yaml"), ("huge_int.yaml",), "thousands of digits"),
         f"{command}: alias bomb": Bad((command, "alias_bomb.yaml"), ("alias_bomb.yaml",), "aliases"),
         f"{command}: --as-of malformed": Bad((command, "good.yaml", "--as-of", "2019-13-01"), ("--as-of", "2019-13-01"),
@@ -255,8 +255,8 @@ CASES |= {
     "criteria validate: alias bomb": Bad(("criteria", "validate", "bomb_criteria"), ("bomb_criteria/bomb.yaml",), "1 problem in",
                                          report=("aliases",)),
     "criteria docs: --out in a missing folder": Bad(("criteria", "docs", "--out", "nowhere/c.md"), ("nowhere/c.md",),
-                                                    "cannot write"),
-    "new: unknown treatment": Bad(("new", "--treatment", "lumbar ESX"), ("lumbar ESX",), "did you mean"),
+                                                    "cannot be written"),
+    "new: unknown treatment": Bad(("new", "--treatment", "lumbar ESX"), ("treatment: unknown treatment",), "did you mean"),
     "new: --out in a missing folder": Bad(("new", "--treatment", "lumbar ESI", "--out", "nowhere/case.yaml"),
                                           ("nowhere/case.yaml",), "cannot be written"),
     "new: --out is a folder": Bad(("new", "--treatment", "lumbar ESI", "--out", "a_folder", "--force"), ("a_folder",),
@@ -350,15 +350,12 @@ def letter_batch(inputs: Path) -> Path:
     return folder
 
 
-def _json_documents(text: str) -> list[object]:
-    """Every JSON value printed one after another (a list counts as its items)."""
-    decoder, documents, at = json.JSONDecoder(), [], 0
-    while at < len(text.rstrip()):
-        value, at = decoder.raw_decode(text, at)
-        documents.extend(value if isinstance(value, list) else [value])
-        while at < len(text) and text[at].isspace():
-            at += 1
-    return documents
+def _json_results(text: str, errors: int) -> list[object]:
+    """The results of the one JSON envelope printed; its errors list one entry per bad input."""
+    document = envelope_of(text)
+    assert len(document["errors"]) == errors, document["errors"]
+    results: list[object] = document["results"]
+    return results
 
 
 def _assert_batch(run: Run, folder: Path, bad: tuple[str, ...], code: int) -> None:
@@ -374,7 +371,7 @@ def test_a_case_batch_keeps_every_good_result(command: str, case_batch: Path) ->
     run = imrcheck(command, case_batch.name, "--format", "json", cwd=case_batch.parent)
     _assert_batch(run, case_batch, BAD_CASES, code=2)
     assert all(f"{case_batch.name}/{name}" in run.stderr for name in BAD_CASES)
-    assert len(_json_documents(run.stdout)) == 3
+    assert len(_json_results(run.stdout, errors=len(BAD_CASES))) == 3
 
 
 @pytest.mark.parametrize("command", ["parse", "extract"])
@@ -382,7 +379,7 @@ def test_a_letter_batch_keeps_every_good_result(command: str, letter_batch: Path
     run = imrcheck(command, letter_batch.name, "--format", "json", cwd=letter_batch.parent)
     _assert_batch(run, letter_batch, BAD_LETTERS, code=2)
     assert all(f"{letter_batch.name}/{name}" in run.stderr for name in BAD_LETTERS)
-    assert len(_json_documents(run.stdout)) == 2
+    assert len(_json_results(run.stdout, errors=len(BAD_LETTERS))) == 2
 
 
 def test_an_evaluate_batch_counts_the_good_and_lists_the_skipped(letter_batch: Path) -> None:

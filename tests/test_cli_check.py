@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cli_support import run_cli
+from cli_support import envelope_of, only_result, run_cli
 from conftest import REPO
 
 EXAMPLES = REPO / "examples"
@@ -28,7 +28,7 @@ EXAMPLE_OUTCOMES = [
 
 @pytest.mark.parametrize(("example", "predictions", "code"), EXAMPLE_OUTCOMES)
 def test_examples_predict_as_documented(example: str, predictions: dict[str, str], code: int) -> None:
-    out = json.loads(run_cli("check", str(EXAMPLES / example), "--format", "json", expect=code).stdout)
+    out = only_result(run_cli("check", str(EXAMPLES / example), "--format", "json", expect=code).stdout)
     assert {r["id"]: r["prediction"] for r in out["requests"]} == predictions
 
 
@@ -38,18 +38,18 @@ def test_every_bundled_example_has_its_expected_outcome_pinned() -> None:
 
 
 def test_the_examples_name_what_decided_them() -> None:
-    ceiling = json.loads(run_cli("check", str(EXAMPLES / "opioids_above_morphine_ceiling.yaml"), "-f", "json", expect=1).stdout)
+    ceiling = only_result(run_cli("check", str(EXAMPLES / "opioids_above_morphine_ceiling.yaml"), "-f", "json", expect=1).stdout)
     (norco,) = ceiling["requests"]
     (hint,) = norco["to_overturn"]
     assert hint["criterion"] == "dose_within_ceiling" and hint["observed"] == 220 and hint["kind"] == "threshold"
-    soma = json.loads(run_cli("check", str(EXAMPLES / "carisoprodol_refill.yaml"), "-f", "json", expect=1).stdout)
+    soma = only_result(run_cli("check", str(EXAMPLES / "carisoprodol_refill.yaml"), "-f", "json", expect=1).stdout)
     assert [h["kind"] for h in soma["requests"][0]["to_overturn"]] == ["not_fixable"]
-    home = json.loads(run_cli("check", str(EXAMPLES / "home_health_after_surgery_2018.yaml"), "-f", "json", expect=0).stdout)
+    home = only_result(run_cli("check", str(EXAMPLES / "home_health_after_surgery_2018.yaml"), "-f", "json", expect=0).stdout)
     assert {u["edition"] for u in home["requests"][0]["criteria_sets"] if u["applied"]} == {"mtus_2017"}
 
 
 def test_json_contract_shape_and_every_uphold_says_why() -> None:
-    out = json.loads(run_cli("check", str(EXAMPLES / "repeat_esi_missing_relief.yaml"), "-f", "json", expect=1).stdout)
+    out = only_result(run_cli("check", str(EXAMPLES / "repeat_esi_missing_relief.yaml"), "-f", "json", expect=1).stdout)
     assert set(out) >= {"case_id", "as_of", "requests"}
     assert out["as_of"] == "2014-09-02"
     for request in out["requests"]:
@@ -91,10 +91,10 @@ def test_table_and_markdown_formats_name_the_prediction_and_citation() -> None:
 
 def test_as_of_and_edition_choose_the_criteria() -> None:
     path = str(EXAMPLES / "repeat_esi_meets_criteria.yaml")
-    later = json.loads(run_cli("check", path, "-f", "json", "--as-of", "2019-05-01", expect=0).stdout)
+    later = only_result(run_cli("check", path, "-f", "json", "--as-of", "2019-05-01", expect=0).stdout)
     sets = {f["criteria_set"] for f in later["requests"][0]["findings"]}
     assert sets == {"odg_esi_repeat"}, "after the 2009 MTUS lapsed, ODG governs repeat blocks"
-    pinned = json.loads(run_cli("check", path, "-f", "json", "--as-of", "2019-05-01", "--edition", "mtus_2009",
+    pinned = only_result(run_cli("check", path, "-f", "json", "--as-of", "2019-05-01", "--edition", "mtus_2009",
                                 expect=0).stdout)
     assert {f["criteria_set"] for f in pinned["requests"][0]["findings"]} == {"mtus_2009_esi_repeat"}
     assert pinned["edition"] == "mtus_2009"
@@ -119,21 +119,21 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     ("name", "content", "message"),
     [
     ("bad.yaml", "requests: [{id: r1, treatment: PT\n", "line 2, column 1: not valid YAML"),
-    ("type.yaml", "requests: [{id: r1, treatment: PT, visits: many}]", "requests → item 1 → visits"),
+    ("type.yaml", "requests: [{id: r1, treatment: PT, visits: many}]", "requests[0].visits"),
     ("unknown.yaml", "requests: [{id: r1, treatment: PT, vists: 3}]",
-         "requests → item 1 → vists: is not a case field"),
+         "requests[0].vists: is not a case field; did you mean 'visits'?"),
     ("date.yaml", "request_date: 2014-13-40\nrequests: [{id: r1, treatment: PT}]",
          "request_date: must be a real date, written like 2014-03-10"),
     ("negative.yaml", "requests: [{id: r1, treatment: PT, visits: -3}]",
          "visits: Input should be greater than or equal to 0"),
     ("treatment.yaml", "requests: [{id: r1, treatment: epidurl steroid injection}]",
-         "unknown treatment 'epidurl steroid injection'; did you mean 'epidural steroid injection'"),
+         "unknown treatment (not a name the treatment catalog knows); did you mean 'epidural steroid injection'"),
     ("empty.yaml", "", "is empty"),
     ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "is a binary file"),
     ("list.yaml", "- 1\n- 2\n", "must hold a mapping of case fields"),
     ("norequests.yaml", "case_id: x\nrequests: []\n", "requests: must list at least one item"),
     ("history.yaml", "history: {injections: [{treatment: moonbeam therapy}]}\nrequests: [{id: r1, treatment: PT}]",
-         "history.injections[0].treatment: unknown treatment 'moonbeam therapy'"),
+         "history.injections[0].treatment: unknown treatment (not a name the treatment catalog knows)"),
     ],
 )
 def test_bad_case_files_get_one_clear_message_and_exit_2(tmp_path: Path, name: str, content: str | bytes,
@@ -146,19 +146,21 @@ def test_bad_case_files_get_one_clear_message_and_exit_2(tmp_path: Path, name: s
 
 def test_a_directory_without_cases_is_reported(tmp_path: Path) -> None:
     run = run_cli("check", str(tmp_path), expect=2)
-    assert "is a directory" in run.stderr
+    assert run.stderr == f"imrcheck: {tmp_path}: the folder holds no case files (.yaml, .yml or .json)\n"
 
 
 def test_a_bad_file_does_not_stop_the_good_ones(tmp_path: Path) -> None:
     bad = _write(tmp_path, "a_bad.yaml", "requests: [")
     run = run_cli("check", str(bad), str(EXAMPLES / "mri_with_red_flag.yaml"), "-f", "json", expect=2)
-    assert json.loads(run.stdout)["case_id"] == "example-mri-red-flag"
+    document = envelope_of(run.stdout)
+    assert [r["case_id"] for r in document["results"]] == ["example-mri-red-flag"]
+    assert [e["source"] for e in document["errors"]] == [str(bad)]
     assert "a_bad.yaml" in run.stderr
 
 
 def test_folder_of_cases_is_checked_in_order() -> None:
     run = run_cli("check", str(EXAMPLES), "-f", "json", expect=1)
-    ids = [c["case_id"] for c in json.loads(run.stdout)]
+    ids = [c["case_id"] for c in envelope_of(run.stdout)["results"]]
     in_file_order = [yaml.safe_load(p.read_text())["case_id"] for p in sorted(EXAMPLES.glob("*.yaml"))]
     assert ids == in_file_order and len(ids) == len(EXAMPLE_OUTCOMES)
 

@@ -54,7 +54,7 @@ def test_list_filters_by_a_treatment_name(pack: CriteriaPack) -> None:
 
 def test_list_with_an_unknown_treatment_suggests_names() -> None:
     err = run_cli("criteria", "list", "--treatment", "acupunture", expect=2).stderr
-    assert "unknown treatment 'acupunture'; did you mean 'acupuncture'" in err
+    assert "unknown treatment (not a name the treatment catalog knows); did you mean 'acupuncture'" in err
 
 
 def test_show_prints_the_set_and_each_leaf_in_words(pack: CriteriaPack) -> None:
@@ -207,7 +207,9 @@ def test_docs_names_every_set_and_citation_and_out_writes_the_same(pack: Criteri
     out = tmp_path / "criteria.md"
     assert run_cli("criteria", "docs", "--out", str(out), expect=0).stdout == ""
     assert out.read_text() == text
-    assert "cannot write the reference" in run_cli("criteria", "docs", "-o", str(tmp_path / "no" / "x.md"), expect=2).stderr
+    missing_folder = tmp_path / "no" / "x.md"
+    assert run_cli("criteria", "docs", "-o", str(missing_folder), expect=2).stderr == (
+        f"imrcheck: {missing_folder}: cannot be written (No such file or directory)\n")
 
 
 def test_list_table_prints_a_user_title_as_written(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from cli_support import run_cli
+from cli_support import only_result, run_cli
 from engine.case_io import load_case_file, parse_case_text
 from engine.criteria.pack import CriteriaPack
 from engine.evaluate import Evaluator
@@ -57,7 +57,8 @@ def test_the_skeleton_holds_exactly_the_questions(tmp_path: Path) -> None:
                      "history.injections.date"}
     assert "# Percent pain relief after the most recent injection (at least 50% is needed)" in text
     assert "# (number) for mtus_2009_esi_repeat/prior_relief_percent" in text
-    assert "# cites MTUS Chronic Pain Medical Treatment Guidelines, Epidural steroid injections (ESIs), p. 46" in text
+    citation = "MTUS Chronic Pain Medical Treatment Guidelines, Epidural steroid injections (ESIs), p. 46 [mtus_2009]"
+    assert text.count(citation) == 1 and f"# Cites: {citation}\n" in text
     assert "how many injections in this region in the past year?" in text
 
 
@@ -65,7 +66,7 @@ def test_the_empty_skeleton_is_a_case_that_checks_upheld_with_the_questions_miss
     out = tmp_path / "case.yaml"
     run_cli(*ESI_ARGS, "--out", str(out), expect=0)
     load_case_file(out)  # valid as written
-    checked = json.loads(run_cli("check", str(out), "--format", "json", expect=1).stdout)
+    checked = only_result(run_cli("check", str(out), "--format", "json", expect=1).stdout)
     (request,) = checked["requests"]
     assert request["prediction"] == "uphold"
     assert "Percent pain relief after the most recent injection (at least 50% is needed)" in \
@@ -79,10 +80,10 @@ def test_the_filled_skeleton_checks_overturned(tmp_path: Path) -> None:
     filled = _fill(out.read_text(), {"date": "2014-11-10", "relief_pct": "60", "relief_weeks": "8",
                                      "medication_reduction": "true", "functional_improvement": "true"})
     out.write_text(filled)
-    checked = json.loads(run_cli("check", str(out), "--format", "json", expect=0).stdout)
+    checked = only_result(run_cli("check", str(out), "--format", "json", expect=0).stdout)
     assert checked["requests"][0]["prediction"] == "overturn"
     out.write_text(filled.replace("relief_pct: 60", "relief_pct: 40"))
-    upheld = json.loads(run_cli("check", str(out), "--format", "json", expect=1).stdout)["requests"][0]
+    upheld = only_result(run_cli("check", str(out), "--format", "json", expect=1).stdout)["requests"][0]
     assert [h["message"] for h in upheld["to_overturn"]] == [
         "percent relief after the last injection documented 40%; 50% or more needed"]
 
@@ -126,7 +127,7 @@ def test_it_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 def test_bad_input_exits_2_with_a_message() -> None:
     unknown = run_cli("new", "--treatment", "acupunture", expect=2)
-    assert "unknown treatment 'acupunture'; did you mean 'acupuncture'" in unknown.stderr
+    assert "unknown treatment (not a name the treatment catalog knows); did you mean 'acupuncture'" in unknown.stderr
     assert "--region" in run_cli("new", "--treatment", "ESI", "--region", "lumbr", expect=2).stderr
     assert "--date" in run_cli("new", "--treatment", "ESI", "--date", "March 2015", expect=2).stderr
 
@@ -138,3 +139,28 @@ def test_json_prints_the_questionnaire() -> None:
     assert [q["id"] for q in contract["questions"]] == [
         "history.injections.relief_pct", "history.injections.relief_weeks", "history.injections.medication_reduction",
         "history.injections.functional_improvement", "history.injections"]
+
+
+def test_each_citation_is_said_once_however_many_fields_it_bears_on() -> None:
+    text = run_cli("new", "-t", "Norco 10/325", "--date", "2018-03-01", expect=0).stdout
+    cites = [line for line in text.splitlines() if "Opioids" in line and "pp." in line]
+    assert len(cites) == 1 and cites[0].startswith("# Cites: ")
+
+
+def test_a_drug_named_in_the_treatment_fills_the_drug_fields() -> None:
+    data = yaml.safe_load(run_cli("new", "-t", "Norco 10/325", "--date", "2018-03-01", expect=0).stdout)
+    assert data["requests"][0]["drug"] == "hydrocodone"
+    opioid_records = [m for m in data["history"]["medications"] if m.get("treatment") == data["requests"][0]["treatment"]]
+    assert [m["drug"] for m in opioid_records] == ["hydrocodone"]
+
+
+def test_new_reads_extra_criteria_like_every_command(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    run = run_cli("new", "-t", "TFESI", "--criteria", str(missing), expect=2)
+    assert run.stderr == f"imrcheck: {missing}: no such criteria file or folder\n"
+
+
+def test_an_example_record_names_its_kind_not_its_place() -> None:
+    text = run_cli("new", "-t", "chiropractic", "--region", "lumbar", "--date", "2015-03-01", expect=0).stdout
+    assert '#   text: "carpal tunnel"  # in your words\n' in text
+    assert '#   region: "lumbar"\n' in text

@@ -68,8 +68,8 @@ def test_a_cycle_is_refused_naming_the_field(name: str) -> None:
     with pytest.raises(CaseValidationError) as caught:
         validate_case(_chain_case(*CYCLES[name]), source="cycle.yaml")
     message = str(caught.value)
-    first = 1 if name == "two" else 2
-    assert f"requests → item {first} → companion_of: the companions form a cycle" in message
+    first = 0 if name == "two" else 1
+    assert f"requests[{first}].companion_of: the companions form a cycle" in message
     assert "secret" not in message
 
 
@@ -84,11 +84,11 @@ def test_cli_refuses_a_cycle_with_exit_2(tmp_path: Path, command: str) -> None:
 
 def test_unknown_or_repeated_ids_are_named_without_their_values() -> None:
     unknown = _chain_case(ESI, {"id": "f", "treatment": "fluoroscopy", "companion_of": "zz-secret"})
-    with pytest.raises(CaseValidationError, match=r"item 2 → companion_of: names no request id") as caught:
+    with pytest.raises(CaseValidationError, match=r"requests\[1\]\.companion_of: names no request of this case") as caught:
         validate_case(unknown, source="c.yaml")
     assert "secret" not in str(caught.value)
     repeated = _chain_case({**ESI, "id": "yy-secret"}, {"id": "yy-secret", "treatment": "fluoroscopy"})
-    with pytest.raises(CaseValidationError, match=r"item 2 → id: repeats the id of item 1") as caught:
+    with pytest.raises(CaseValidationError, match=r"requests\[1\]\.id: repeats the id of requests\[0\]") as caught:
         validate_case(repeated, source="c.yaml")
     assert "secret" not in str(caught.value)
 

@@ -8,6 +8,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
+import engine.durable_adapter as adapter
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.criteria.pack import CriteriaPack, load_pack
 from engine.durable_adapter import DurableEngine, ruleset_name
@@ -184,3 +185,21 @@ def test_the_contract_gives_the_probability_the_basis_and_the_strict_verdict(eva
     expected = "overturn" if score.probability >= evaluator.scoring.threshold else "uphold"
     assert request["prediction"] == expected
     assert "Whether the worker has had this therapy before for this body region" in request["missing_documentation"]
+
+
+def test_an_exception_inside_an_action_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """durable stores an action's exception in the session state instead of raising it: the adapter
+    finds it in the state each call returns and raises, and the next run is unaffected."""
+    engine = DurableEngine()
+    rules = {"only": {"all": [{"m": {"leaf": "a"}}], "run": "met"}}
+    name = ruleset_name("failing_action_probe", rules)
+    engine.ensure(name, rules)
+
+    def broken(closure: object) -> dict[str, object]:
+        raise RuntimeError("probe failure")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(adapter, "_message_of", broken)
+        with pytest.raises(EngineError, match=r"an action failed: .*probe failure"):
+            engine.run(name, events=[{"leaf": "a"}])
+    assert [f.action for f in engine.run(name, events=[{"leaf": "a"}])] == ["met"]

@@ -5,13 +5,12 @@ edition, said in every output format."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from cli_support import run_cli
+from cli_support import only_result, run_cli
 from criteria_support import all_cases
 from engine.catalog import TreatmentCatalog
 from engine.criteria.pack import CriteriaPack
@@ -65,7 +64,7 @@ def test_2019_knee_requests_upheld_with_the_clinical_reason_in_every_format(
         tmp_path: Path, treatment: str, reason: str) -> None:
     path = tmp_path / "knee.yaml"
     path.write_text(yaml.safe_dump(_knee(treatment, "2019-03-04")))
-    report = json.loads(run_cli("check", str(path), "--format", "json", expect=1).stdout)
+    report = only_result(run_cli("check", str(path), "--format", "json", expect=1).stdout)
     request = report["requests"][0]
     assert (request["prediction"], request["basis"]) == ("uphold", "criteria")
     assert reason in request["rationale"]

@@ -5,14 +5,13 @@ prescription from a continuation."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from cli_support import run_cli
+from cli_support import only_result, run_cli
 from engine.evaluate import Evaluator
 from engine.models import Case
 from engine.results import RequestResult
@@ -119,13 +118,13 @@ def _write_case(tmp_path: Path, request_date: str) -> str:
 
 def test_the_output_names_the_edition_used(tmp_path: Path) -> None:
     path = _write_case(tmp_path, "2019-05-01")
-    by_date = json.loads(run_cli("check", path, "-f", "json", expect=0).stdout)
+    by_date = only_result(run_cli("check", path, "-f", "json", expect=0).stdout)
     request = by_date["requests"][0]
     assert [(u["criteria_set"], u["edition"]) for u in request["criteria_sets"] if u["applied"]] == [
         ("mtus_2017_opioids_ongoing", "mtus_2017")]
     assert all(c.endswith("[mtus_2017]") for c in request["citations"])
     assert by_date["edition"] is None  # chosen by date, named per set and citation
-    pinned = json.loads(run_cli("check", path, "-f", "json", "--edition", "mtus_2009", expect=0).stdout)
+    pinned = only_result(run_cli("check", path, "-f", "json", "--edition", "mtus_2009", expect=0).stdout)
     assert pinned["edition"] == "mtus_2009"
     assert all(c.endswith("[mtus_2009]") for c in pinned["requests"][0]["citations"])
     table = run_cli("check", path, "--edition", "mtus_2009", expect=0).stdout

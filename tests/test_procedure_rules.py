@@ -5,14 +5,13 @@ planned procedure judged by that procedure's criteria; citations of texts that h
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from cli_support import run_cli
+from cli_support import only_result, run_cli
 from engine.catalog import TreatmentCatalog
 from engine.criteria.loader import load_set
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
@@ -64,10 +63,10 @@ def test_the_request_date_picks_the_edition_and_edition_overrides_it(
 def test_the_cli_names_the_edition_it_judged_by(tmp_path: Path) -> None:
     path = tmp_path / "home_care.yaml"
     path.write_text(yaml.safe_dump({**HOME_CARE, "request_date": "2019-06-01"}), encoding="utf-8")
-    by_date = json.loads(run_cli("check", str(path), "-f", "json", expect=0).stdout)
+    by_date = only_result(run_cli("check", str(path), "-f", "json", expect=0).stdout)
     uses = by_date["requests"][0]["criteria_sets"]
     assert [(u["criteria_set"], u["edition"]) for u in uses if u["applied"]] == [("mtus_2017_home_health_care", "mtus_2017")]
-    pinned = json.loads(run_cli("check", str(path), "-f", "json", "--edition", "mtus_2009", expect=1).stdout)
+    pinned = only_result(run_cli("check", str(path), "-f", "json", "--edition", "mtus_2009", expect=1).stdout)
     assert pinned["edition"] == "mtus_2009"
     assert {f["citation"].rsplit(" ", 1)[-1] for f in pinned["requests"][0]["findings"]} == {"[mtus_2009]"}
     table = run_cli("check", str(path), "--edition", "mtus_2009", expect=1).stdout

@@ -8,10 +8,16 @@ order, and memory stays flat however long the input is.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import itertools
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -73,11 +79,42 @@ class Predictor:
 _predictor: Predictor | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
     global _predictor
+    _die_with(parent)
     # Ctrl-C is the parent's to handle: it stops the pool and keeps what --details already holds.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _predictor = Predictor(settings)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_WATCH_SECONDS = 0.5
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends.
+
+    A parent killed outright (SIGKILL, the out-of-memory killer) cannot shut its pool down, and
+    the workers would otherwise live on, each holding a full evaluator, with the resource tracker
+    waiting on them. On Linux the kernel sends this worker SIGKILL when its parent dies; elsewhere a
+    daemon thread notices the parent is gone. Checked after arming: the parent may already be gone.
+    (The kernel watches the thread that started the worker: `predict_all` starts its workers from the
+    thread iterating it, which outlives the pool.)"""
+    armed = False
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch, args=(parent,), name="imrcheck-parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
 
 
 def _run_chunk(jobs: list[Job]) -> list[UnitResult]:
@@ -93,7 +130,7 @@ def predict_all(jobs: Iterable[Job], settings: Settings, workers: int = 1) -> It
             yield predictor.run(job)
         return
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(settings,))
+                               initializer=_start_worker, initargs=(settings, os.getpid()))
     pending: deque[Future[list[UnitResult]]] = deque()
     iterator = iter(jobs)
     chunks = iter(lambda: list(itertools.islice(iterator, CHUNK)), [])

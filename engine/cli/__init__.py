@@ -1,12 +1,20 @@
 """The `imrcheck` command: a thin typer app; the work lives in the library.
 
 Exit codes: 0 every request is predicted to meet its criteria (overturn); 1 at least one request is
-predicted upheld; 2 bad input or usage (any file that could not be read); 3 an internal error.
+predicted upheld (as `--fail-on` chooses); 2 bad input or usage (any file that could not be read, a
+report that could not be written); 3 an internal error.
+
+Every subcommand module is imported here to build the help, so each imports at its top only typer,
+the standard library and engine.errors; the engine, the letter reader, the extractor, the web server
+are imported inside the command that uses them (`tests/test_cli_startup.py` holds that boundary).
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+from typing import Annotated, Any
 
 import typer
 
@@ -17,7 +25,9 @@ from engine.cli import extract as extract_command
 from engine.cli import new as new_command
 from engine.cli import parse as parse_command
 from engine.cli import serve as serve_command
-from engine.cli.common import EXIT_INTERNAL, fail_message
+from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, fail_message
+from engine.cli.help import TidyGroup
+from engine.cli.output import STDOUT_NAME, describe_os_error, silence_stdout
 
 app = typer.Typer(
     name="imrcheck",
@@ -26,7 +36,32 @@ app = typer.Typer(
     add_completion=False,
     # Rich tracebacks print local variables, which would put case contents on the screen.
     pretty_exceptions_enable=False,
+    cls=TidyGroup,
 )
+
+
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from engine.cli.common import make_evaluator
+    from engine.cli.envelope import version_line
+
+    _, pack = make_evaluator([], None)
+    typer.echo(version_line(pack))
+    raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
+                                          help="Print the version and the criteria pack's version and hash")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the output (as NO_COLOR=1 does)")] = False,
+) -> None:
+    """Predict and explain California workers' compensation IMR decisions from the guidelines."""
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # rich reads it for every console made after this point
+
+
 check_commands.register(app)
 parse_command.register(app)
 extract_command.register(app)
@@ -35,14 +70,37 @@ criteria_commands.register(app)
 new_command.register(app)
 serve_command.register(app)
 
+# The command typer builds from the app (its help tidied by TidyGroup), built once for main().
+cli: Any = typer.main.get_command(app)
+
+
+# What a failed write to standard output raises (a full disk, a closed pipe, a quota); other OSErrors
+# that reach main() were not foreseen and stay internal errors.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
 
 def main() -> None:
+    # pydantic looks for plugins by scanning every installed package's entry points when the first
+    # model is built; imrcheck uses none, and the scan is a visible part of a start (issue 14).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        app()
+        try:
+            cli(prog_name="imrcheck")
+        finally:
+            sys.stdout.flush()  # here, so that a full disk is reported now and not lost at exit
     except SystemExit:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            fail_message(f"internal error ({exc.__class__.__name__}); please report it with the command you ran")
+            sys.exit(EXIT_INTERNAL)
+        silence_stdout()
+        if exc.errno == errno.EPIPE:
+            sys.exit(EXIT_BAD_INPUT)
+        fail_message(f"{STDOUT_NAME}: cannot be written ({describe_os_error(exc)})")
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         fail_message(f"internal error ({exc.__class__.__name__}); please report it with the command you ran")
         sys.exit(EXIT_INTERNAL)

@@ -7,14 +7,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from engine.catalog import load_catalog
-from engine.criteria.pack import CriteriaPack, load_pack
 from engine.errors import ImrcheckError
-from engine.evaluate import Evaluator
+
+if TYPE_CHECKING:
+    from engine.cli.envelope import Errors
+    from engine.criteria.pack import CriteriaPack
+    from engine.evaluate import Evaluator
 
 EXIT_OK, EXIT_UPHOLD, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 T = TypeVar("T")
@@ -51,8 +53,10 @@ class Batch:
     """Runs `work` on every path; one bad file is reported and counted, the rest still run."""
 
     failures: int = 0
+    errors: Errors | None = None  # where the reported problems are also kept (the JSON envelope's `errors`)
 
-    def each(self, paths: Sequence[S], work: Callable[[S], T]) -> list[T]:
+    def each(self, paths: Sequence[S], work: Callable[[S], T], name: Callable[[S], str] = str) -> list[T]:
+        """`name` says which input a problem belongs to (never its contents: a case's data is health information)."""
         done = []
         for path in paths:
             try:
@@ -60,10 +64,18 @@ class Batch:
             except ImrcheckError as exc:
                 self.failures += 1
                 fail_message(str(exc))
+                if self.errors is not None:
+                    self.errors.add(exc, name(path))
         return done
 
 
 def make_evaluator(criteria: Sequence[Path], edition: str | None) -> tuple[Evaluator, CriteriaPack]:
+    # Imported here, not at the top: every subcommand module is imported to build the help, and only
+    # the commands that evaluate should pay for the engine (issue 14: a fast start).
+    from engine.catalog import load_catalog
+    from engine.criteria.pack import load_pack
+    from engine.evaluate import Evaluator
+
     try:
         pack = load_pack(tuple(criteria))
     except ImrcheckError as exc:

@@ -8,26 +8,24 @@ or override bundled ones by id), exactly as `check` does. Exit codes: 0 done; 2 
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from engine.catalog import TreatmentCatalog, load_catalog
 from engine.cli.common import EXIT_BAD_INPUT, fail_message
-from engine.criteria import describe
-from engine.criteria.docs import render_reference
-from engine.criteria.pack import CriteriaPack, load_pack
-from engine.criteria.schema import CriteriaSet
-from engine.criteria.validation import FileReport, validate_paths
+from engine.cli.help import epilog
+from engine.cli.output import write_report
 from engine.errors import ImrcheckError
-from engine.explain import citation_line
+
+if TYPE_CHECKING:
+    from engine.catalog import TreatmentCatalog
+    from engine.criteria.pack import CriteriaPack
+    from engine.criteria.schema import CriteriaSet
+    from engine.criteria.validation import FileReport
 
 app = typer.Typer(
     name="criteria",
@@ -54,6 +52,8 @@ CriteriaOpt = Annotated[
 
 
 def _pack(criteria: list[Path] | None) -> CriteriaPack:
+    from engine.criteria.pack import load_pack
+
     try:
         return load_pack(tuple(criteria or ()))
     except ImrcheckError as exc:
@@ -66,13 +66,19 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-@app.command("list")
+_EXITS = ("0 done", "2 bad input or usage (an unknown set or treatment, a criteria file with problems)", "3 an internal error")
+
+
+@app.command("list", epilog=epilog(("imrcheck criteria list --treatment TFESI", "imrcheck criteria list --format json"), _EXITS))
 def list_sets(
     format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
     treatment: Annotated[str | None, typer.Option(help="Only sets for this treatment (a name, brand or id)")] = None,
     criteria: CriteriaOpt = None,
 ) -> None:
     """List every criteria set: id, title, source, edition, dates, treatments and citation."""
+    from engine.catalog import load_catalog
+    from engine.criteria import describe
+
     pack, catalog = _pack(criteria), load_catalog()
     sets = sorted(pack.sets.values(), key=lambda cs: cs.id)
     if treatment is not None:
@@ -85,20 +91,37 @@ def list_sets(
     if format is ListFormat.json:
         typer.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
         return
-    table = Table(title=f"{len(rows)} criteria set{'' if len(rows) == 1 else 's'}")
-    for column in ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf.", "C/Q/U"):
-        table.add_column(column, overflow="fold", no_wrap=column == "Id")
+    title = f"{len(rows)} criteria set{'' if len(rows) == 1 else 's'}"
+    columns = ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf.", "C/Q/U")
+    cells = []
     for cs, row in zip(sets, rows, strict=True):
-        until = row.effective_to.isoformat() if row.effective_to else "…"
-        cells = (row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} – {until}",
-                 ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""),
-                 "/".join(str(row.confidence_counts[mark]) for mark in ("C", "Q", "U"))
-                 + (" limit" if row.kind == "limit" else ""))
-        table.add_row(*(Text(cell) for cell in cells))  # Text: a "[...]" in a user's title is not rich markup
+        until = row.effective_to.isoformat() if row.effective_to else "open"
+        cells.append((row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} to {until}",
+                      ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""),
+                      "/".join(str(row.confidence_counts[mark]) for mark in ("C", "Q", "U"))
+                      + (" limit" if row.kind == "limit" else "")))
+    if not sys.stdout.isatty():
+        # A file or a pipe gets a Markdown table: whole words, never folded to 80 columns.
+        lines = [title, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines.extend("| " + " | ".join(cell.replace("|", "/") for cell in row_cells) + " |" for row_cells in cells)
+        typer.echo("\n".join(lines))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column == "Id")
+    for row_cells in cells:
+        table.add_row(*(Text(cell) for cell in row_cells))  # Text: a "[...]" in a user's title is not rich markup
     Console(soft_wrap=False).print(table)
 
 
 def _show_text(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog) -> str:
+    from engine.criteria import describe
+    from engine.explain import citation_line
+
     facts = [
         ("source", f"{cs.source}, {cs.document}, edition {cs.edition}"),
         ("citation", citation_line(cs) + (f" <{cs.citation.url}>" if cs.citation.url else "")),
@@ -123,7 +146,9 @@ def _show_text(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog) -
     return "\n".join(lines)
 
 
-@app.command()
+@app.command(epilog=epilog(("imrcheck criteria show mtus_2009_esi_repeat",
+                            "imrcheck criteria show mtus_2009_esi_repeat -f yaml > my_criteria/mtus_2009_esi_repeat.yaml"),
+                           _EXITS))
 def show(
     set_id: Annotated[str, typer.Argument(metavar="ID", help="A set id (or one of its aliases)")],
     format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
@@ -132,6 +157,11 @@ def show(
     """Show one set: metadata, citation, what it applies to and each criterion in plain words.
 
     `--format yaml` prints it as a criteria file, a starting point for your own version."""
+    import yaml
+
+    from engine.catalog import load_catalog
+    from engine.criteria import describe
+
     pack = _pack(criteria)
     cs = describe.find_set(pack, set_id)
     if cs is None:
@@ -158,12 +188,15 @@ def _file_line(report: FileReport) -> str:
     return line
 
 
-@app.command()
+@app.command(epilog=epilog(("imrcheck criteria validate my_criteria/",), _EXITS))
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Criteria files or folders of them")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Criteria files or folders of them")],
     criteria: CriteriaOpt = None,
 ) -> None:
     """Check your own criteria files strictly, listing every problem with file and line."""
+    from engine.catalog import load_catalog
+    from engine.criteria.validation import validate_paths
+
     report = validate_paths(paths, _pack(criteria), load_catalog())
     for file in report.files:
         typer.echo(_file_line(file))
@@ -178,20 +211,16 @@ def validate(
         raise _fail(f"{count} problem{'s' if count > 1 else ''} in {where} (listed above, each with its line)")
 
 
-@app.command()
+@app.command(epilog=epilog(("imrcheck criteria docs --out docs/criteria.md",), _EXITS))
 def docs(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the Markdown here instead of printing it")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the Markdown to FILE instead of printing it")] = None,
     criteria: CriteriaOpt = None,
 ) -> None:
     """Generate the Markdown reference of every criteria set, with its citations and criteria in words."""
-    text = render_reference(_pack(criteria), load_catalog())
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"{out}: cannot write the reference ({exc.strerror or exc.__class__.__name__})") from None
+    from engine.catalog import load_catalog
+    from engine.criteria.docs import render_reference
+
+    write_report(out, render_reference(_pack(criteria), load_catalog()))
 
 
 def register(root: typer.Typer) -> None:

@@ -6,22 +6,19 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from engine.backtest import Settings, Summary, UnitResult, run_backtest
-from engine.backtest.html import render_html
-from engine.backtest.render import CsvRows, print_report, render_markdown
 from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail_message, parse_date_option
-from engine.criteria.pack import load_pack
+from engine.cli.help import epilog
+from engine.cli.output import output, refuse_input_as_output, report_write_error
 from engine.errors import ImrcheckError
+
+if TYPE_CHECKING:
+    from engine.backtest import Settings, Summary, UnitResult
 
 HELP = """Back-test: predict every disputed item of real IMR letters and compare with the reviewer's decision.
 
@@ -31,11 +28,16 @@ accuracy, balanced accuracy, overturn precision/recall/F1 and the confusion matr
 always-uphold baseline, per treatment category and per criteria set, and the disagreements.
 
 A letter that cannot be read is counted and listed under "skipped" and never stops the run.
-
-Exit codes: 0 the run finished, even when some letters or items were skipped (they are listed);
-2 bad input or usage (a PATH that does not exist, nothing readable at all, invalid --criteria);
-3 an internal error (what --details holds is kept: run again with --resume).
 """
+EXAMPLES = (
+    "imrcheck evaluate ../shared/letters",
+    "imrcheck evaluate archive/ --workers 2 --details run.jsonl --resume --format html --out report.html",
+)
+EXIT_CODES = (
+    "0 the run finished, even when some letters or items were skipped (they are listed)",
+    "2 bad input or usage (a PATH that does not exist, nothing readable at all, invalid --criteria, a report that cannot be written)",
+    "3 an internal error (what --details holds is kept: run again with --resume)",
+)
 
 # When nothing could be read, this many of the reasons are repeated on stderr.
 LISTED_ON_FAILURE = 20
@@ -51,30 +53,31 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-@contextlib.contextmanager
-def _output(out: Path | None) -> Iterator[IO[str]]:
-    if out is None:
-        yield sys.stdout
-        return
-    try:
-        handle = out.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        fail_message(f"{out}: cannot be written: {exc.strerror or type(exc).__name__}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    with handle:
-        yield handle
+def count_inputs(paths: list[Path]) -> int | None:
+    """How many letters the run will read, for the progress total; None where only reading can tell
+    (a .jsonl or .yaml file of records). Walking folders costs a directory listing, not a read."""
+    from engine.backtest.inputs import iter_jobs
+    from engine.backtest.records import RECORD_SUFFIXES
+
+    if any(p.is_file() and p.suffix.lower() in RECORD_SUFFIXES for p in paths):
+        return None
+    return sum(1 for _ in iter_jobs(paths))
 
 
 class _Progress:
-    """A progress line on a terminal's stderr, shown only once the run has lasted a moment."""
+    """A progress line on a terminal's stderr ("letters 345/1200"), shown only once the run has lasted a moment."""
 
-    def __init__(self) -> None:
+    def __init__(self, paths: list[Path]) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         console = Console(stderr=True)
         self.enabled = console.is_terminal
         self.started = time.monotonic()
         self.bar = Progress(SpinnerColumn(), TextColumn("letters"), MofNCompleteColumn(), BarColumn(),
                             TextColumn("{task.fields[items]} items"), TimeElapsedColumn(), console=console, transient=True)
-        self.task = self.bar.add_task("evaluate", total=None, items=0)
+        total = count_inputs(paths) if self.enabled else None
+        self.task = self.bar.add_task("evaluate", total=total, items=0)
         self.live = False
         self.items = 0
 
@@ -101,6 +104,9 @@ def _check_paths(paths: list[Path]) -> None:
 
 
 def _settings(criteria: list[Path], as_of: str | None, edition: str | None) -> Settings:
+    from engine.backtest import Settings
+    from engine.criteria.pack import load_pack
+
     when = parse_date_option(as_of, "--as-of")
     try:
         pack = load_pack(tuple(criteria))  # checked here, so a bad criteria file fails once, before any worker starts
@@ -113,6 +119,11 @@ def _settings(criteria: list[Path], as_of: str | None, edition: str | None) -> S
 
 
 def _render(summary: Summary, fmt: ReportFormat, handle: IO[str]) -> None:
+    from rich.console import Console
+
+    from engine.backtest.html import render_html
+    from engine.backtest.render import print_report, render_markdown
+
     report = summary.report()
     if fmt is ReportFormat.json:
         handle.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -130,7 +141,7 @@ def evaluate(
                                                 metavar="PATH", show_default=False)],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, csv (per-item rows), markdown or html")]
     = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file instead of stdout")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to FILE instead of standard output")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes to spread the letters over")] = 1,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Judge every item as of this date (default: the letter's UR date)")]
     = None,
@@ -144,32 +155,58 @@ def evaluate(
     if resume and details is None:
         raise typer.BadParameter("--resume reads the --details file of the interrupted run; name it", param_hint="--resume")
     _check_paths(paths)
+    from engine.backtest.inputs import LETTER_SUFFIXES
+    from engine.backtest.records import RECORD_SUFFIXES
+
+    for written in (out, details):
+        refuse_input_as_output(written, paths, suffixes=LETTER_SUFFIXES + RECORD_SUFFIXES)
     settings = _settings(criteria or [], as_of, edition)
-    progress = _Progress()
-    with _output(out) as handle:
-        csv_rows = CsvRows(handle) if fmt is ReportFormat.csv else None
+    summary = _run(paths, settings, fmt, out, workers=workers, details=details, resume=resume)
+    if summary.letters == 0:
+        # A short message, not a report of zeros; the reasons are listed here since nothing else is printed.
+        for skip in summary.skipped[:LISTED_ON_FAILURE]:
+            fail_message(f"{skip['source']}: {skip['reason']}")
+        more = summary.skipped_total - min(len(summary.skipped), LISTED_ON_FAILURE)
+        fail_message("no letter or record could be read" + (f" ({more} more not listed)" if more > 0 else ""))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(EXIT_OK)
+
+
+def _run(paths: list[Path], settings: Settings, fmt: ReportFormat, out: Path | None, *, workers: int,
+         details: Path | None, resume: bool) -> Summary:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from engine.backtest import Summary, run_backtest
+    from engine.backtest.render import CsvRows
+
+    progress = _Progress(paths)
+    # The report is built in memory (it is small) and written once the run is over, so a run that read
+    # nothing leaves no empty report behind; only CSV streams its rows as letters finish.
+    with contextlib.ExitStack() as stack:
+        csv_handle = stack.enter_context(output(out)) if fmt is ReportFormat.csv else None
+        csv_rows = CsvRows(csv_handle) if csv_handle is not None else None
         listeners = [progress] + ([lambda unit: csv_rows.write(unit.items)] if csv_rows is not None else [])
+        summary = Summary()
         try:
-            summary = run_backtest(paths, settings, workers=workers, details=details, resume=resume, listeners=listeners)
+            run_backtest(paths, settings, workers=workers, details=details, resume=resume, listeners=listeners,
+                         summary=summary)
         except ImrcheckError as exc:
             fail_message(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except BrokenProcessPool:
             fail_message("a worker process stopped unexpectedly; what --details holds is kept (run again with --resume)")
             raise typer.Exit(EXIT_INTERNAL) from None
+        except OSError as exc:
+            if details is None or csv_handle is not None:
+                raise  # the CSV stream's own write error, said by output()
+            raise report_write_error(str(details), exc) from None
         finally:
             progress.stop()
-        _render(summary, fmt, handle)
-    if summary.letters == 0:
-        # The report may have gone to --out: say here, too, which inputs failed and why.
-        for skip in summary.skipped[:LISTED_ON_FAILURE]:
-            fail_message(f"{skip['source']}: {skip['reason']}")
-        more = summary.skipped_total - min(len(summary.skipped), LISTED_ON_FAILURE)
-        fail_message("no letter or record could be read" + (f" ({more} more in the skipped list)" if more > 0 else ""))
-        raise typer.Exit(EXIT_BAD_INPUT)
-    raise typer.Exit(EXIT_OK)
-
+    if summary.letters and fmt is not ReportFormat.csv:
+        with output(out) as handle:
+            _render(summary, fmt, handle)
+    return summary
 
 
 def register(app: typer.Typer) -> None:
-    app.command("evaluate", help=HELP)(evaluate)
+    app.command("evaluate", help=HELP, epilog=epilog(EXAMPLES, EXIT_CODES))(evaluate)

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
-from engine.backtest.predict import letter_date
 from engine.cli.common import EXIT_BAD_INPUT, expand_paths
+from engine.cli.help import epilog
+from engine.cli.output import output, refuse_input_as_output
 from engine.cli.parse import LETTER_SUFFIXES
 from engine.errors import ExtractionError, ImrcheckError
-from engine.extract import extract_case
-from engine.letters import parse_letter_text
-from engine.letters.files import read_letter_text
 
 _SUMMARY = re.compile(r"CLINICAL CASE SUMMARY(.*?)IMR ISSUES, DECISIONS AND RATIONALES", re.DOTALL)
 _TITLE = re.compile(r"^[ \t]*(\S[^\n]{0,300}?)[ \t]*:[ \t]*(?:Upheld|Overturned)\b", re.MULTILINE | re.IGNORECASE)
@@ -27,6 +23,7 @@ _TITLE = re.compile(r"^[ \t]*(\S[^\n]{0,300}?)[ \t]*:[ \t]*(?:Upheld|Overturned)
 class Format(StrEnum):
     yaml = "yaml"
     json = "json"
+    jsonl = "jsonl"
 
 
 def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
@@ -38,6 +35,9 @@ def summary_and_titles(text: str, source: str) -> tuple[str, list[str]]:
 def letter_parts(text: str, source: str) -> tuple[str, list[str], dt.date | None]:
     """The clinical summary, the disputed item titles and the date the letter is judged by (the one
     `evaluate` uses, so that `check` on the extracted case picks the same guideline edition)."""
+    from engine.backtest.predict import letter_date
+    from engine.letters import parse_letter_text
+
     try:
         letter = parse_letter_text(text, source=source)
     except ImrcheckError:
@@ -52,28 +52,42 @@ def letter_parts(text: str, source: str) -> tuple[str, list[str], dt.date | None
 
 
 def _read(path: Path) -> str:
+    from engine.letters.files import read_letter_text
+
     if path.is_dir():  # what expand_paths yields for a folder with no letter in it
         raise ExtractionError("the folder holds no .txt or .pdf letters")
     return read_letter_text(path)  # a PDF's text layer; empty, binary and non-PDF ".pdf" files refused
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("extract")
+    @app.command("extract", epilog=epilog(
+        ("imrcheck extract letter.txt", "imrcheck extract letters/ --format json --out cases.json"),
+        ("0 every letter gave a case", "2 a letter could not be read (the others still are), or the output cannot be written",
+         "3 an internal error"),
+    ))
     def extract(
         letters: Annotated[list[Path], typer.Argument(help="Letters (.txt or .pdf) or folders of them")],
-        output: Annotated[Format, typer.Option("--format", help="yaml or json")] = Format.yaml,
+        output_format: Annotated[Format, typer.Option(
+            "--format", help="yaml (a stream of documents), json (one envelope) or jsonl (a case per line)")]
+        = Format.yaml,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to FILE instead of standard output")] = None,
     ) -> None:
         """Print the case each letter's clinical summary documents, to correct and check."""
-        failed = False
+        import yaml
+
+        from engine.cli.envelope import Errors, envelope, json_lines
+        from engine.extract import extract_case
+
+        refuse_input_as_output(out, letters, suffixes=LETTER_SUFFIXES)
+        errors = Errors()
         documents = []
-        paths = list(expand_paths(letters, LETTER_SUFFIXES))
-        for path in paths:
+        for path in expand_paths(letters, LETTER_SUFFIXES):
             try:
                 summary, titles, request_date = letter_parts(_read(path), str(path))
                 extraction = extract_case(summary, titles, case_id=path.stem)
             except ImrcheckError as exc:
                 typer.echo(f"imrcheck: {path}: {exc.message}", err=True)
-                failed = True
+                errors.add(exc, str(path))
                 continue
             # Notes say what was left out and why; they go to stderr so stdout stays one document stream.
             for note in extraction.notes:
@@ -82,13 +96,12 @@ def register(app: typer.Typer) -> None:
             if request_date is not None and case.request_date is None:
                 case = case.model_copy(update={"request_date": request_date})
             documents.append(case.model_dump(mode="json", exclude_none=True))
-        if output is Format.json:
-            # Several letters make one JSON array (one value, as `check` reads a .json file back).
-            if len(paths) > 1:
-                typer.echo(json.dumps(documents, indent=2))
+        with output(out) as handle:
+            if output_format is Format.json:
+                handle.write(envelope(documents, errors, None))
+            elif output_format is Format.jsonl:
+                handle.write(json_lines(documents))
             elif documents:
-                typer.echo(json.dumps(documents[0], indent=2))
-        elif documents:
-            typer.echo(yaml.safe_dump_all(documents, sort_keys=False).rstrip())
-        if failed:
+                handle.write(yaml.safe_dump_all(documents, sort_keys=False).rstrip() + "\n")
+        if errors:
             raise typer.Exit(EXIT_BAD_INPUT)

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from engine.cli.common import EXIT_BAD_INPUT, fail_message, make_evaluator, parse_date_option
+from engine.cli.help import epilog
+from engine.cli.output import report_write_error
 from engine.errors import ImrcheckError
-from engine.questionnaire import QuestionnaireRequest, build_questionnaire, questionnaire_contract
-from engine.questionnaire.skeleton import render_skeleton
 
 
 class NewFormat(StrEnum):
@@ -31,8 +30,15 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists")] = False,
     format: Annotated[NewFormat, typer.Option("--format", "-f", help="yaml: the case skeleton; json: the questions")]
     = NewFormat.yaml,
+    criteria: Annotated[list[Path] | None, typer.Option("--criteria", help="Extra criteria files or folders (repeatable)")]
+    = None,
 ) -> None:
     """Write a case file skeleton: the questions the criteria for TREATMENT need, as commented empty fields."""
+    from pydantic import ValidationError
+
+    from engine.questionnaire import QuestionnaireRequest, build_questionnaire, questionnaire_contract
+    from engine.questionnaire.skeleton import render_skeleton
+
     when = parse_date_option(date, "--date")
     try:
         request = QuestionnaireRequest(treatment=treatment, region=region, repeat=repeat or None, request_date=when,
@@ -40,7 +46,7 @@ def new(
     except ValidationError as exc:
         err = exc.errors()[0]
         raise typer.BadParameter(err["msg"], param_hint=f"--{err['loc'][0]}") from None
-    evaluator, _ = make_evaluator([], edition)
+    evaluator, _ = make_evaluator(criteria or [], edition)
     try:
         questionnaire = build_questionnaire(evaluator, request)
     except ImrcheckError as exc:
@@ -60,12 +66,16 @@ def new(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail_message(f"{out}: cannot be written ({exc.strerror})")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise report_write_error(str(out), exc) from None
     asked = sum(q.status == "ask" for q in questionnaire.questions)
     typer.echo(f"wrote {out}: {asked} questions for {questionnaire.treatment_name} "
                f"({', '.join(questionnaire.criteria_sets) or 'no criteria cover it'})", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(new)
+    app.command(epilog=epilog(
+        ('imrcheck new --treatment "lumbar ESI" --region lumbar --repeat --out case.yaml',
+         'imrcheck new -t "Norco 10/325" --format json'),
+        ("0 written", "2 bad input or usage (an unknown treatment, --out exists without --force, cannot be written)",
+         "3 an internal error"),
+    ))(new)

@@ -7,15 +7,13 @@ log (method, path and status only: bodies are never logged) and without a Server
 
 from __future__ import annotations
 
-import errno
-import ipaddress
-import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from engine.cli.common import EXIT_BAD_INPUT, fail_message
+from engine.cli.help import epilog
 from engine.errors import ImrcheckError
 
 # uvicorn's exit code when the server cannot start (config.STARTUP_FAILURE).
@@ -24,6 +22,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress  # here, not at the top: every command imports this module for the help
+
     if host.lower() in LOOPBACK_NAMES:
         return True
     try:
@@ -74,6 +74,9 @@ def serve(
 
 def _listen_problem(host: str, port: int) -> str | None:
     """Why the server cannot listen on host:port, in words; None when it can."""
+    import errno
+    import socket
+
     where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
@@ -94,4 +97,8 @@ def _listen_problem(host: str, port: int) -> str | None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    app.command(epilog=epilog(
+        ("imrcheck serve", "imrcheck serve --port 0 --criteria my_criteria/"),
+        ("0 stopped (Ctrl-C)", "2 cannot start (invalid --criteria, the port in use, an address this machine lacks)",
+         "3 an internal error"),
+    ))(serve)

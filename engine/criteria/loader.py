@@ -29,7 +29,7 @@ from engine.errors import CriteriaLoadError
 from engine.models import Request
 from engine.operators import OPERATORS
 from engine.paths import PathError, ResolvedPath, resolve_path, resolve_path_in
-from engine.resources import YamlAliasError, load_yaml_with_lines, strip_lines
+from engine.resources import YamlAliasError, load_yaml_with_nodes, strip_lines
 
 REQUEST_REF = "$request."
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?[^}]*)?\}")
@@ -46,8 +46,10 @@ Loc = tuple[Any, ...]  # a place in the file: mapping keys and list indexes
 class _Lines:
     """Where each key and item of the file is, so a problem names the line to change."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, root: yaml.Node | None = None) -> None:
         self.text = text
+        if root is not None:  # already composed while loading: the file is parsed once
+            self.__dict__["root"] = root
 
     @functools.cached_property
     def root(self) -> yaml.Node | None:
@@ -118,10 +120,11 @@ def _unknown_operator(name: Any) -> str:
     return f"unknown operator {name!r}; {hint}the operators are {', '.join(OPERATORS)}"
 
 
-def _read_yaml(text: str, source: str) -> dict[str, Any]:
-    """The file as a mapping with line markers; a file YAML cannot read is one problem (parsing stops there)."""
+def _read_yaml(text: str, source: str) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The file as a mapping with line markers, and its composed document when reusable (see
+    `load_yaml_with_nodes`); a file YAML cannot read is one problem (parsing stops there)."""
     try:
-        raw = load_yaml_with_lines(text)
+        raw, root = load_yaml_with_nodes(text)
     except YamlAliasError as exc:
         raise CriteriaLoadError([f"{source}: {exc}"]) from None
     except yaml.MarkedYAMLError as exc:
@@ -134,7 +137,7 @@ def _read_yaml(text: str, source: str) -> dict[str, Any]:
         raise CriteriaLoadError([f"{source}: the file is empty; a criteria file holds one mapping (id, title, criteria, ...)"])
     if not isinstance(raw, dict):
         raise CriteriaLoadError([f"{source}: a criteria file holds one mapping (id, title, criteria, ...)"])
-    return raw
+    return raw, root
 
 
 def _stand_in() -> Criterion:
@@ -360,7 +363,8 @@ def _raw_leaves(raw_node: Any, at: Loc = ()) -> Iterator[tuple[Loc, dict[str, An
 
 def load_set(text: str, *, source: str, stem: str, catalog: TreatmentCatalog) -> CriteriaSet:
     """One criteria file, strictly: raises CriteriaLoadError listing every problem found in it."""
-    checker = _Checker(source, _read_yaml(text, source), _Lines(text), catalog)
+    raw, root = _read_yaml(text, source)
+    checker = _Checker(source, raw, _Lines(text, root), catalog)
     cs = checker.check(stem)
     if cs is None:
         raise CriteriaLoadError(checker.problems)

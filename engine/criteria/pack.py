@@ -9,6 +9,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from engine.catalog import TreatmentCatalog, load_catalog
+from engine.criteria import cache
 from engine.criteria.loader import iter_criteria_files, load_set
 from engine.criteria.schema import CriteriaSet
 from engine.errors import CriteriaLoadError, InputError
@@ -24,7 +25,17 @@ class CriteriaPack:
         return self.sets[set_id]
 
     def for_treatment(self, treatment_id: str) -> list[CriteriaSet]:
-        return [s for s in self.sets.values() if treatment_id in s.applies_to.treatments and s.status == "active"]
+        return list(self._by_treatment.get(treatment_id, ()))
+
+    @functools.cached_property
+    def _by_treatment(self) -> dict[str, tuple[CriteriaSet, ...]]:
+        """The active sets for each treatment, in pack order: every request asks, so it is built once."""
+        index: dict[str, list[CriteriaSet]] = {}
+        for s in self.sets.values():
+            if s.status == "active":
+                for treatment in dict.fromkeys(s.applies_to.treatments):
+                    index.setdefault(treatment, []).append(s)
+        return {treatment: tuple(found) for treatment, found in index.items()}
 
     @property
     def editions(self) -> list[str]:
@@ -98,7 +109,9 @@ def _relative(entry: Traversable | Path, root: Traversable | Path) -> str:
 
 @functools.cache
 def _bundled_loaded() -> tuple[tuple[CriteriaSet, str], ...]:
-    return tuple(load_sets(_bundled_files(), load_catalog()))
+    # Read once per installation, not per process (engine.criteria.cache says why it is safe).
+    return cache.load_or_build("bundled-sets", cache.fingerprint(bundled_criteria_root()),
+                               lambda: tuple(load_sets(_bundled_files(), load_catalog())))
 
 
 def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:

@@ -300,6 +300,9 @@ def filter_values(where: Mapping[str, Any], request: Mapping[str, Any]) -> dict[
     return fixed
 
 
+_PLACE_FIELDS = frozenset({"region", "side", "levels", "level"})
+
+
 def complete_record(data: dict[str, Any], model: type[BaseModel], treatment: str) -> None:
     """Fill the required fields the criteria do not read (a study's modality, a diagnosis's text): the
     requested treatment, the first allowed value, or the filter's values in words."""
@@ -310,7 +313,8 @@ def complete_record(data: dict[str, Any], model: type[BaseModel], treatment: str
             data[name] = treatment
             continue
         allowed = field_type(info.annotation).allowed
-        words = ", ".join(say(v) for v in data.values() if not isinstance(v, dt.date))
+        # The record's kind in words ("carpal tunnel"); where it is (region, side) is its own field.
+        words = ", ".join(say(v) for k, v in data.items() if not isinstance(v, dt.date) and k not in _PLACE_FIELDS)
         data[name] = allowed[0] if allowed else (words or "recorded in the questionnaire")
 
 

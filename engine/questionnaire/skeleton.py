@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.drugs import generic_of
 from engine.models import Case, Request
 from engine.paths import REQUEST_ROOT, field_type, resolve_path
 from engine.questionnaire.answers import REQUEST_ID, complete_record, filter_values
@@ -66,7 +67,12 @@ def render_skeleton(questionnaire: Questionnaire) -> str:
     # in (a medication taken for years is ongoing, not an initiation); left out, it is inferred.
     if req.repeat:
         request.fields["repeat"] = _Field(True, inline="the questions above are for this; change it and run `new` again")
-    resolved_request = {"treatment": questionnaire.treatment, "region": req.region, "repeat": req.repeat}
+    # A drug named in the treatment ("Norco 10/325") is the request's drug, and the drug of its own
+    # medication record, so the user does not type it again.
+    drug = generic_of(req.treatment)
+    if drug is not None:
+        request.fields["drug"] = _Field(drug, inline="read from the treatment as given")
+    resolved_request = {"treatment": questionnaire.treatment, "region": req.region, "repeat": req.repeat, "drug": drug}
     records: dict[tuple[str, str], _Map] = {}
     for q in questionnaire.questions:
         resolved = resolve_path(q.field)
@@ -91,17 +97,23 @@ def _header(q: Questionnaire) -> list[str]:
         "# Fill in what the records document; leave a field empty (null) when they do not say.",
         "# Then: imrcheck check <this file>",
     ]
+    # Each citation once, here, rather than on every field it bears on (22 times for opioids).
+    cited = list(dict.fromkeys(c for question in q.questions for c in question.citations))
+    lines.extend(f"# Cites: {c}" for c in cited)
     return lines
 
 
 def _describe(q: Question) -> list[str]:
     kind = q.answer_type if not q.choices else f"{q.answer_type}: {', '.join(q.choices)}"
-    return [q.prompt, f"({kind}) for {', '.join(q.feeds)}", *(f"cites {c}" for c in q.citations)]
+    return [q.prompt, f"({kind}) for {', '.join(q.feeds)}"]
 
 
 def _add_plain(target: _Map, steps: Sequence[str], q: Question, value: Any) -> None:
     for name in steps[:-1]:
         target = target.child(name)
+    held = target.fields.get(steps[-1])
+    if value is None and isinstance(held, _Field):  # a value known already (the drug the treatment names)
+        value = held.value
     target.fields[steps[-1]] = _Field(value, _describe(q))
 
 
@@ -136,6 +148,9 @@ def _add_to_record(root: _Map, records: dict[tuple[str, str], _Map], q: Question
         # A field the record cannot be without (a medication's name) keeps its placeholder, to be
         # replaced, so that the unfilled skeleton still checks.
         keep = held.value if isinstance(held, _Field) and inside is record and _required(resolved.records, name) else None
+        treatment = record.fields.get("treatment")
+        if name == "drug" and isinstance(treatment, _Field) and treatment.value == request["treatment"]:
+            keep = request.get("drug")
         inside.fields[name] = _Field(keep, _describe(q))
     if q.within_days is not None and "date" not in record.fields:
         record.fields["date"] = _Field(None, [f"The date: only entries within {q.within_days} days before the "

@@ -69,8 +69,13 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_nothing_readable_exits_2_and_lists_why(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Not a letter at all.\n", encoding="utf-8")
     run = run_cli("evaluate", str(tmp_path), "--format", "json", expect=2)
-    assert "no letter or record could be read" in run.stderr
-    assert '"reason": "not an IMR Final Determination Letter' in run.stdout
+    # A short message naming each input and why, not a report of zeros (issue 16).
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [
+        f"imrcheck: {tmp_path / 'a.txt'}: not an IMR Final Determination Letter: none of the section headings of a "
+        "known layout was found",
+        "imrcheck: no letter or record could be read",
+    ]
 
 
 def test_an_empty_folder_is_listed_as_skipped(tmp_path: Path, shared_letters: Path, evaluate_json: Callable[..., Any]) -> None:

@@ -59,7 +59,7 @@ def test_a_yaml_list_of_records_names_each_bad_record_by_line(tmp_path: Path, ev
     (skip,) = report["skipped"]
     line = skip["source"].rsplit(":", 1)[1]
     assert path.read_text(encoding="utf-8").splitlines()[int(line) - 1].startswith("- source:")
-    assert "case → requests" in skip["reason"]
+    assert "case.requests" in skip["reason"]
 
 
 def test_a_request_without_an_outcome_is_skipped_alone(tmp_path: Path, evaluate_json: Callable[..., Any]) -> None:

@@ -36,7 +36,11 @@ def test_yaml_and_json(tmp_path: Path) -> None:
     case = yaml.safe_load(out)
     assert case["claimant"] == {"age": 50, "sex": "male"} and case["requests"][0]["visits"] == 6
     out, _ = _run([str(path), "--format", "json"], 0)
-    assert json.loads(out)["injury"]["date"] == "2015-04-20"
+    document = json.loads(out)
+    assert document["schema_version"] == "1" and document["errors"] == []
+    assert [case["injury"]["date"] for case in document["results"]] == ["2015-04-20"]
+    out, _ = _run([str(path), str(path), "--format", "jsonl"], 0)
+    assert [json.loads(line) for line in out.splitlines()] == document["results"] * 2
 
 
 def test_bad_file_is_reported_and_the_batch_continues(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from cli_support import envelope_of, only_result
 from engine.cli.parse import register
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -60,9 +61,9 @@ def letters(tmp_path: Path, text_pdf: Callable[[str, Path], Path]) -> Path:
     return folder
 
 
-def test_json_for_one_file_is_one_object(letters: Path) -> None:
+def test_json_for_one_file_is_the_envelope_with_one_result(letters: Path) -> None:
     run = run_parse(str(letters / HEADER), "--format", "json", expect=0)
-    document = json.loads(run.stdout)
+    document = only_result(run.stdout)
     assert document["source"] == str(letters / HEADER)
     assert document["layout"] == "maximus_2014_header"
     assert [item["decision"] for item in document["items"]] == ["upheld", "overturned", "upheld"]
@@ -71,7 +72,7 @@ def test_json_for_one_file_is_one_object(letters: Path) -> None:
 
 def test_json_for_a_directory_is_a_sorted_list_of_its_letters(letters: Path) -> None:
     run = run_parse(str(letters), "--format", "json", expect=0)
-    document = json.loads(run.stdout)
+    document = envelope_of(run.stdout)["results"]
     assert [Path(letter["source"]).name for letter in document] == ["c_review.pdf", NOTICE, HEADER]
     assert [letter["layout"] for letter in document] == [
         "medical_professional_review",
@@ -125,17 +126,21 @@ def test_json_for_several_files_lists_only_the_good_ones(letters: Path, tmp_path
     junk = tmp_path / "junk.txt"
     junk.write_text("Shopping list: eggs, milk", encoding="utf-8")
     run = run_parse(str(junk), str(letters / NOTICE), "--format", "json", expect=2)
-    assert [letter["layout"] for letter in json.loads(run.stdout)] == ["notice_2013"]
+    document = envelope_of(run.stdout)
+    assert [letter["layout"] for letter in document["results"]] == ["notice_2013"]
+    assert [error["source"] for error in document["errors"]] == [str(junk)]
     assert run.stderr == (
         f"imrcheck: {junk}: not an IMR Final Determination Letter: none of the section headings of a known layout was found\n"
     )
 
 
-def test_one_bad_file_in_json_prints_no_data(tmp_path: Path) -> None:
+def test_one_bad_file_in_json_prints_no_result(tmp_path: Path) -> None:
     path = tmp_path / "binary.txt"
     path.write_bytes(bytes(range(256)))
     run = run_parse(str(path), "--format", "json", expect=2)
-    assert run.stdout == ""
+    document = envelope_of(run.stdout)
+    assert document["results"] == []
+    assert document["errors"] == [{"source": str(path), "message": "a binary file, not a text or PDF letter"}]
     assert run.stderr == f"imrcheck: {path}: a binary file, not a text or PDF letter\n"
 
 
@@ -169,7 +174,7 @@ def test_a_damaged_pdf_gets_one_error_line_and_no_library_chatter(tmp_path: Path
 
 def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:
     run = run_parse(str(tmp_path), "--format", "json", expect=2)
-    assert json.loads(run.stdout) == []
+    assert envelope_of(run.stdout)["results"] == []
     assert run.stderr == f"imrcheck: {tmp_path}: the directory holds no .txt or .pdf files\n"
 
 

@@ -102,24 +102,27 @@ def test_extract_writes_the_date_evaluate_judges_by_and_check_reads_the_stream_b
         ("a_whole", "2017-01-02"), ("b_no_decision_date", "2016-11-20")]
     stream_file = tmp_path / "cases.yaml"
     stream_file.write_text(stream, encoding="utf-8")
-    checked = json.loads(run_cli("check", str(stream_file), "--format", "json", expect=1).stdout)
+    checked = json.loads(run_cli("check", str(stream_file), "--format", "json", expect=1).stdout)["results"]
     assert [(result["case_id"], result["as_of"]) for result in checked] == [
         ("a_whole", "2017-01-02"), ("b_no_decision_date", "2016-11-20")]
 
 
-def test_extract_json_of_several_letters_is_one_array_that_check_reads(tmp_path: Path) -> None:
+def test_extract_json_of_several_letters_is_one_envelope_that_check_reads(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     out = run_cli("extract", str(folder / "a_whole.txt"), str(folder / "b_no_decision_date.txt"), "--format", "json",
                   expect=0).stdout
-    array = json.loads(out)
+    array = json.loads(out)["results"]
     assert [case["case_id"] for case in array] == ["a_whole", "b_no_decision_date"]
-    single = json.loads(run_cli("extract", str(folder / "a_whole.txt"), "--format", "json", expect=0).stdout)
-    assert single == array[0]
-    array_file = tmp_path / "cases.json"
-    array_file.write_text(out, encoding="utf-8")
-    checked = json.loads(run_cli("check", str(array_file), "--format", "json", expect=1).stdout)
-    assert [(result["case_id"], result["as_of"]) for result in checked] == [
-        ("a_whole", "2017-01-02"), ("b_no_decision_date", "2016-11-20")]
+    single = json.loads(run_cli("extract", str(folder / "a_whole.txt"), "--format", "json", expect=0).stdout)["results"]
+    assert single == array[:1]
+    envelope_file = tmp_path / "cases.json"
+    envelope_file.write_text(out, encoding="utf-8")
+    plain_array = tmp_path / "array.json"
+    plain_array.write_text(json.dumps(array), encoding="utf-8")
+    for readable in (envelope_file, plain_array):
+        checked = json.loads(run_cli("check", str(readable), "--format", "json", expect=1).stdout)["results"]
+        assert [(result["case_id"], result["as_of"]) for result in checked] == [
+            ("a_whole", "2017-01-02"), ("b_no_decision_date", "2016-11-20")]
 
 
 def test_a_bad_case_in_a_stream_costs_only_itself(tmp_path: Path) -> None:
@@ -127,6 +130,7 @@ def test_a_bad_case_in_a_stream_costs_only_itself(tmp_path: Path) -> None:
     stream.write_text("case_id: good\nrequests: [{id: r1, treatment: MRI}]\n---\ncase_id: bad\nrequests: 7\n",
                       encoding="utf-8")
     run = run_cli("check", str(stream), "--format", "json", expect=2)
-    # One result is printed as one object.
-    assert json.loads(run.stdout)["case_id"] == "good"
+    report = json.loads(run.stdout)
+    assert [result["case_id"] for result in report["results"]] == ["good"]
+    assert [error["source"] for error in report["errors"]] == [f"{stream}#2"]
     assert f"{stream}#2" in run.stderr and "requests" in run.stderr

@@ -1,0 +1,52 @@
+"""CPU time of a start: `imrcheck check examples/<one>.yaml` beside a bare interpreter importing pydantic and PyYAML.
+
+    .venv/bin/python benchmarks/startup_benchmark.py              # 7 runs of each, medians
+    .venv/bin/python benchmarks/startup_benchmark.py --runs 15
+
+It prints figures; it asserts nothing (speed is measured here, never in tests; the import boundary
+that keeps a start fast is a test, tests/test_cli_process.py). Both commands run as fresh processes,
+interleaved, in the same run, and the CPU time (user + system, from the kernel's accounting of the
+child) is what is compared, so the ratio holds on a shared, noisy machine better than either time.
+Targets (issue 14): check at most 0.35 s of CPU, or at most 3x the bare interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "xray_without_red_flag.yaml"
+BARE = [sys.executable, "-c", "import pydantic, yaml"]
+CHECK = [str(Path(sys.executable).with_name("imrcheck")), "check", str(EXAMPLE)]
+
+
+def cpu_seconds(command: list[str]) -> float:
+    """User + system CPU of one run of `command` as a child process (its output discarded)."""
+    before = os.times()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=ROOT)
+    after = os.times()
+    return (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each command (medians are reported)")
+    args = parser.parse_args()
+    cpu_seconds(CHECK)  # a first run warms the file cache and writes any bytecode
+    bare, check = [], []
+    for _ in range(args.runs):
+        bare.append(cpu_seconds(BARE))
+        check.append(cpu_seconds(CHECK))
+    bare_s, check_s = statistics.median(bare), statistics.median(check)
+    print(f"bare interpreter importing pydantic and PyYAML: {bare_s:.3f} s CPU (median of {args.runs})")
+    print(f"imrcheck check {EXAMPLE.relative_to(ROOT)}: {check_s:.3f} s CPU (median of {args.runs})")
+    print(f"ratio check / bare: {check_s / bare_s:.2f}x (target: at most 3x, or at most 0.35 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Help text: real placeholders, exit codes and an example for every command, pinned by snapshots.
+
+The snapshots in tests/snapshots/help/ are the help as printed at 100 columns. After an intended
+change, regenerate them with `IMRCHECK_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_cli_help.py`
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "help"
+COMMANDS = [("check",), ("missing",), ("schema",), ("parse",), ("extract",), ("evaluate",), ("new",), ("serve",),
+            ("criteria", "list"), ("criteria", "show"), ("criteria", "validate"), ("criteria", "docs")]
+
+
+def _help(*command: str) -> str:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    assert result.exit_code == 0, result.output
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_has_plain_placeholders_examples_and_exit_codes(command: tuple[str, ...]) -> None:
+    text = _help(*command)
+    placeholders = re.findall(r"<[a-zA-Z_\[\]|]+>", text)
+    assert placeholders == [], f"Python type names as placeholders: {placeholders}"
+    assert "Examples:" in text and f"$ imrcheck {' '.join(command)}" in text
+    assert "Exit codes:" in text and re.search(r"^\s+2 ", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_matches_its_snapshot(command: tuple[str, ...]) -> None:
+    snapshot = SNAPSHOTS / f"{'_'.join(command)}.txt"
+    text = _help(*command)
+    if os.environ.get("IMRCHECK_UPDATE_SNAPSHOTS"):
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(text, encoding="utf-8")
+    assert snapshot.exists(), f"no snapshot {snapshot.name}; run with IMRCHECK_UPDATE_SNAPSHOTS=1 once"
+    assert text == snapshot.read_text(encoding="utf-8")
+
+
+def test_the_root_help_lists_version_and_no_color() -> None:
+    text = _help()
+    assert "--version" in text and "--no-color" in text
+    assert re.findall(r"<[a-zA-Z_\[\]|]+>", text) == []
