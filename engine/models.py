@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from collections import Counter
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Limits that keep the work for one case bounded (docs/architecture.md, "Limits"). An IMR dispute
+# has a handful of items, rarely twenty; a text field is a diagnosis, a reason or a finding.
+MAX_REQUESTS = 200
+MAX_TEXT_CHARS = 10_000
+MAX_CASE_ID_CHARS = 200
+# Any other list (diagnoses, injections, medications, levels...): far beyond a real file, small enough
+# that every request reading every record stays quick.
+MAX_LIST_ITEMS = 1_000
 
 Region = Literal[
     "lumbar", "cervical", "thoracic", "sacroiliac", "shoulder", "elbow", "wrist_hand", "hip", "knee",
@@ -61,9 +71,21 @@ def ingredient_name(text: str) -> str:
 
 
 class Fact(BaseModel):
-    """Base of every case part: closed (unknown keys are errors) and immutable."""
+    """Base of every case part: closed (unknown keys are errors), immutable and bounded in size."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT_CHARS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_bounded(cls, data: Any) -> Any:
+        # Checked before the items are validated, so an enormous list costs nothing. `requests` has its
+        # own, smaller cap on the field.
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key != "requests" and isinstance(value, list | tuple) and len(value) > MAX_LIST_ITEMS:
+                    field = key if key in cls.model_fields else "a list"
+                    raise ValueError(f"{field} lists {len(value):,} items; at most {MAX_LIST_ITEMS:,} are allowed")
+        return data
 
 
 class Claimant(Fact):
@@ -304,7 +326,7 @@ class Request(Fact):
 
 
 class Case(Fact):
-    case_id: str | None = None
+    case_id: Annotated[str, Field(max_length=MAX_CASE_ID_CHARS)] | None = None
     request_date: dt.date | None = Field(default=None, description="Date of the request for authorization")
     claimant: Claimant | None = None
     injury: Injury | None = None
@@ -316,17 +338,28 @@ class Case(Fact):
     red_flags: tuple[RedFlag, ...] | None = None
     history: History | None = None
     functional_status: FunctionalStatus | None = None
-    requests: Annotated[tuple[Request, ...], Field(min_length=1)]
+    requests: Annotated[tuple[Request, ...], Field(min_length=1, max_length=MAX_REQUESTS)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _requests_bounded(cls, data: Any) -> Any:
+        # Before the requests are validated one by one: 20,000 of them are refused at once.
+        requests = data.get("requests") if isinstance(data, dict) else None
+        if isinstance(requests, list | tuple) and len(requests) > MAX_REQUESTS:
+            raise ValueError(f"requests lists {len(requests):,} items; at most {MAX_REQUESTS:,} are allowed per case "
+                             "(split the requests over several cases)")
+        return data
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
         ids = [r.id for r in self.requests]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
         if duplicates:
             raise ValueError(f"request ids must be unique; repeated: {', '.join(duplicates)}")
+        known = set(ids)
         for request in self.requests:
             if request.companion_of is not None:
-                if request.companion_of not in ids:
+                if request.companion_of not in known:
                     raise ValueError(
                         f"request {request.id!r} is companion_of {request.companion_of!r}, which is not a request id"
                     )

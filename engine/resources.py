@@ -62,6 +62,34 @@ def check_alias_expansion(root: yaml.Node, limit: int = MAX_ALIAS_EXPANSION) -> 
         stack.extend((child, False) for child in _children(node))
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key written twice in one mapping: YAML keeps the last silently, so half of what was meant is lost."""
+
+
+class UniqueKeys:
+    """Loader mixin: a key written twice in one mapping is an error, not the silent loss of the first.
+
+    `known_keys` are the field names a message may repeat; any other key is what the file holds (it may
+    be case contents), so the message says only where it is."""
+
+    known_keys: frozenset[str] = frozenset()
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            # Checked before merge keys (<<) are flattened: a key overriding a merged one is intended.
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            if key.value in first:
+                name = repr(key.value) if key.value in self.known_keys else "a key"
+                raise DuplicateKeyError(problem=f"{name} is written twice in the same mapping (first on line "
+                                                f"{first[key.value]}); YAML would keep only the last",
+                                        problem_mark=key.start_mark)
+            first[key.value] = key.start_mark.line + 1
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return mapping
+
+
 class BoundedAliases:
     """Loader mixin: the composed document is checked by `check_alias_expansion` before any object is built."""
 
@@ -77,23 +105,23 @@ class BoundedAliases:
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(BoundedAliases, _SafeBase):  # type: ignore[valid-type,misc]
+class LineLoader(BoundedAliases, _SafeBase):  # type: ignore[valid-type,misc]
     """A safe loader that records the line of every mapping, so load errors can name it."""
 
 
-def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping_with_line(loader: LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     # The line is 1-based for humans.
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
 
 
-def load_yaml_with_lines(text: str) -> Any:
+def load_yaml_with_lines(text: str, loader: type[LineLoader] = LineLoader) -> Any:
     """Parse YAML safely; every mapping carries its 1-based line under the key `__line__`."""
-    return yaml.load(text, Loader=_LineLoader)
+    return yaml.load(text, Loader=loader)
 
 
 def strip_lines(data: Any) -> Any:
