@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import CaseValidationError, InputError
-from engine.models import MAX_REQUESTS, MAX_TEXT_CHARS, Case
+from engine.models import MAX_TEXT_CHARS, Case
 from engine.resources import BoundedAliases, DuplicateKeyError, UniqueKeys, YamlAliasError
 
 # A case is a few kilobytes (MAX_REQUESTS requests of a few lines each, with their history); a
