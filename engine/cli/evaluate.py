@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from engine.backtest import Settings, Summary, UnitResult, run_backtest
 from engine.backtest.html import render_html
+from engine.backtest.inputs import check_outputs_apart
 from engine.backtest.render import CsvRows, print_report, render_markdown
 from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail_message, parse_date_option
 from engine.criteria.pack import load_pack
@@ -144,6 +145,11 @@ def evaluate(
     if resume and details is None:
         raise typer.BadParameter("--resume reads the --details file of the interrupted run; name it", param_hint="--resume")
     _check_paths(paths)
+    try:
+        check_outputs_apart(paths, {"--out": out, "--details": details})  # before --out is opened (and emptied)
+    except ImrcheckError as exc:
+        fail_message(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     settings = _settings(criteria or [], as_of, edition)
     progress = _Progress()
     with _output(out) as handle:
