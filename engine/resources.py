@@ -24,8 +24,30 @@ def bundled_criteria_root() -> Traversable:
 MAX_ALIAS_EXPANSION = 100_000
 
 
+# No file imrcheck reads nests deeper than a dozen levels; a deeper one would exhaust the reader's stack.
+MAX_YAML_DEPTH = 64
+
+
 class YamlAliasError(yaml.YAMLError):
     """The document's aliases expand far beyond its text, or an alias refers to the node holding it."""
+
+
+class YamlDepthError(YamlAliasError):
+    """The document nests far deeper than any file imrcheck reads (caught with the alias errors: both are
+    documents shaped to exhaust the reader, refused before anything is built)."""
+
+
+def check_depth(root: yaml.Node, limit: int = MAX_YAML_DEPTH) -> None:
+    """Refuse a document nesting lists and mappings more than `limit` levels, naming the line where it does.
+
+    Run after `check_alias_expansion`, so shared nodes are walked a bounded number of times."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise YamlDepthError(f"line {node.start_mark.line + 1}: lists and mappings nest more than {limit} levels "
+                                 "deep here; no imrcheck file nests that deep")
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -97,6 +119,7 @@ class BoundedAliases:
         node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
         if node is not None:
             check_alias_expansion(node)
+            check_depth(node)
         return node
 
 
@@ -116,7 +139,27 @@ def _construct_mapping_with_line(loader: LineLoader, node: yaml.MappingNode) -> 
     return mapping
 
 
+def _construct_timestamp(loader: LineLoader, node: yaml.ScalarNode) -> Any:
+    # An impossible date (2009-02-30) stays text, so the model names its field and line instead of the
+    # reader failing on it.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:  # Python reads integers of at most 4,300 digits; no threshold or count is one
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number {len(node.value):,} characters long cannot be read; numbers here are at most "
+                        "a few digits", node.start_mark) from None
+
+
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def load_yaml_with_lines(text: str, loader: type[LineLoader] = LineLoader) -> Any:
