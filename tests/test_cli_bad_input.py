@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bad_input_corpus import case_text
 from letters.conftest import write_text_pdf
 
 from cli_support import Run
@@ -70,11 +71,7 @@ def assert_no_case_contents(run: Run) -> None:
 # ---- the bad files, each in its own words ---------------------------------------------------
 
 def _case_text(**replace: str) -> str:
-    text = GOOD_CASE.read_text(encoding="utf-8").replace("lumbar radiculopathy", f"{MARKER} radiculopathy")
-    for old, new in replace.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return case_text(MARKER, **replace)
 
 
 def _alias_bomb(top: str) -> str:

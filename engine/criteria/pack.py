@@ -121,8 +121,7 @@ def _unknown_editions(sets: dict[str, CriteriaSet], sources: dict[str, str], ove
     known = sorted({cs.edition for set_id, cs in sets.items() if set_id not in overridable and cs.source in PAGED_SOURCES})
     if not known:
         return []
-    return [f"{sources[set_id]}: edition {cs.edition!r} is not an edition of the {cs.source} guidelines imrcheck "
-            f"knows; they are {', '.join(known)}"
+    return [f"{sources[set_id]}: edition names none of the {cs.source} editions imrcheck knows ({', '.join(known)})"
             for set_id, cs in sets.items() if set_id in overridable and cs.source in PAGED_SOURCES and cs.edition not in known]
 
 
