@@ -396,7 +396,7 @@ def test_a_bad_record_line_costs_only_that_record(inputs: Path) -> None:
                                        "requests": [{"id": "r1", "treatment": "TFESI", "region": "lumbar"}]},
             "outcomes": {"r1": "upheld"}}
     lines = [json.dumps(good), f"{{not json {MARKER}", json.dumps({**good, "source": "CM-2", "outcomes": {"r9": "upheld"}}),
-             json.dumps({**good, "source": "CM-3"})]
+             json.dumps({**good, "source": "CM-3", "case": {**good["case"], "case_id": "c3"}})]  # a case_id of its own
     (inputs / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = imrcheck("evaluate", "records.jsonl", "--format", "json", cwd=inputs)
     assert run.code == 0, run.stderr
