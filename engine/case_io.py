@@ -173,11 +173,19 @@ def _parse_document(text: str, *, source: str, json_only: bool) -> Any:
     return data
 
 
-def _check_line_lengths(text: str, source: str) -> None:
+def line_too_long(text: str, limit: int) -> tuple[int, int] | None:
+    """(line number, length) of the first line longer than `limit` characters, if any."""
     for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_YAML_LINE:
-            raise InputError(f"line {number} is {len(line):,} characters long; a case file's lines are at most "
-                             f"{MAX_YAML_LINE:,} (no text field may exceed {MAX_TEXT_CHARS:,} characters)", source=source)
+        if len(line) > limit:
+            return number, len(line)
+    return None
+
+
+def _check_line_lengths(text: str, source: str) -> None:
+    found = line_too_long(text, MAX_YAML_LINE)
+    if found is not None:
+        raise InputError(f"line {found[0]} is {found[1]:,} characters long; a case file's lines are at most "
+                         f"{MAX_YAML_LINE:,} (no text field may exceed {MAX_TEXT_CHARS:,} characters)", source=source)
 
 
 def _unreadable_value(exc: ValueError | RecursionError) -> str:

@@ -134,6 +134,7 @@ def _record_files() -> dict[str, str]:
         "repeats.jsonl": "\n".join(json.dumps(r) for r in repeats) + "\n",
         "dup_key.jsonl": "\n".join([json.dumps(good[0]), dup_key, json.dumps(good[1])]) + "\n",
         "dup_key_records.yaml": yaml.safe_dump([good[0]]) + "  source: again\n",
+        "four_megabyte_records.yaml": "- source: " + MARKER * (4_000_000 // len(MARKER)) + "\n",
     }
 
 

@@ -83,6 +83,8 @@ CASES: dict[str, Bad] = {
                                   "must be a real date"),
     "JSON 200 deep": Bad(("check", "deep.json"), ("deep.json",), "more than 64 levels"),
     "YAML 100 deep": Bad(("check", "deep.yaml"), ("deep.yaml", "line "), "nest more than 64 levels"),
+    "4 MB one-line record file": Bad(("evaluate", "four_megabyte_records.yaml"), ("four_megabyte_records.yaml", "line 1"),
+                                     "longer than 1,000,000 characters"),
     "--details onto an input letter": Bad(("evaluate", "letters", "--details", "letters/000.txt"),
                                           ("letters/000.txt", "--details"), "inside the input folder"),
     "--out onto an input": Bad(("evaluate", "letters/001.txt", "--out", "./letters/../letters/001.txt"), ("--out",),

@@ -21,7 +21,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine.backtest.metrics import Decision
 from engine.backtest.outcomes import Skip
-from engine.case_io import CASE_FIELDS, MAX_NESTING, describe_location, json_problem, load_json, nesting_depth, read_text_file
+from engine.case_io import (
+    CASE_FIELDS,
+    MAX_NESTING,
+    describe_location,
+    json_problem,
+    line_too_long,
+    load_json,
+    nesting_depth,
+    read_text_file,
+)
 from engine.errors import CaseValidationError, ImrcheckError
 from engine.models import Case
 from engine.resources import LineLoader, UniqueKeys, YamlAliasError, load_yaml_with_lines, strip_lines
@@ -135,7 +144,13 @@ def _jsonl(path: Path) -> Iterator[RecordJob | Skip]:
 
 def _yaml(path: Path) -> Iterator[RecordJob | Skip]:
     try:
-        loaded = load_yaml_with_lines(read_text_file(path, what="record file", limit=200 * 1024 * 1024), _RecordLoader)
+        text = read_text_file(path, what="record file", limit=200 * 1024 * 1024)
+        long_line = line_too_long(text, MAX_RECORD_CHARS)
+        if long_line is not None:  # refused before parsing, as a .jsonl line of that length is
+            yield Skip(source=str(path), reason=f"line {long_line[0]} is longer than {MAX_RECORD_CHARS:,} characters; "
+                                                "not a record file")
+            return
+        loaded = load_yaml_with_lines(text, _RecordLoader)
     except ImrcheckError as exc:
         yield Skip(source=str(path), reason=exc.message)
         return
