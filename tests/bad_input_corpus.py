@@ -147,6 +147,7 @@ def write_corpus(folder: Path) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     os.mkfifo(folder / "fifo.yaml")
+    os.mkfifo(folder / "fifo_criteria.yaml")
     shutil.copy(GOOD_CASE, folder / "good.yaml")
     letters = folder / "letters"
     letters.mkdir()

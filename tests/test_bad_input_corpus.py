@@ -106,6 +106,9 @@ CASES: dict[str, Bad] = {
     "unknown MTUS edition": _validate("edition", ("edition/edition.yaml", "edition"), "none of the MTUS editions"),
     "150 criteria": _validate("criteria_150", ("criteria_150/criteria_150.yaml:20", "criteria"), "at most 100"),
     "10,000 criteria": _validate("criteria_10000", ("criteria_10000/criteria_10000.yaml",), "a criteria file is at most"),
+    "criteria validate a pipe": _validate("fifo_criteria.yaml", ("fifo_criteria.yaml",), "not a regular file"),
+    "check --criteria a pipe": Bad(("check", "good.yaml", "--criteria", "fifo_criteria.yaml"), ("fifo_criteria.yaml",),
+                                   "not a regular file"),
     "check --criteria .inf": Bad(("check", "good.yaml", "--criteria", "infinite"), ("infinite/infinite.yaml:34",), "finite"),
 }
 
@@ -170,6 +173,18 @@ def test_resume_keys_inputs_by_resolved_path(in_corpus: Path) -> None:
     resumed = _evaluate(str((in_corpus / "letters").resolve()), "--details", "resume.jsonl", "--resume")
     assert (resumed["letters"], resumed["items"]) == (whole["letters"], whole["items"]) == (3, 6)
     assert len(details.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_resume_keys_records_by_resolved_path(in_corpus: Path) -> None:
+    whole = _evaluate("deep.jsonl")
+    details = in_corpus / "resume_records.jsonl"
+    lines = (in_corpus / "deep.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (in_corpus / "part.jsonl").write_text("".join(lines[:2]), encoding="utf-8")
+    _evaluate("part.jsonl", "--details", str(details))
+    (in_corpus / "part.jsonl").write_text("".join(lines), encoding="utf-8")  # the rest of the file arrived
+    resumed = _evaluate(str(in_corpus / "part.jsonl"), "--details", "resume_records.jsonl", "--resume")
+    assert (resumed["letters"], resumed["items"], resumed["skipped_total"]) == (
+        whole["letters"], whole["items"], whole["skipped_total"]) == (3, 3, 1)
 
 
 def test_an_input_named_twice_is_counted_once(in_corpus: Path) -> None:

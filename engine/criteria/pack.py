@@ -34,6 +34,8 @@ class CriteriaPack:
 # A criteria set is a few kilobytes (the largest bundled one is under 20 KB): a far larger file is
 # refused before it is parsed, so an enormous set costs nothing.
 MAX_CRITERIA_FILE_BYTES = 256 * 1024
+# A pipe or device named as criteria would block the reader: criteria are read from files.
+NOT_REGULAR = "is not a regular file (a pipe, socket or device); criteria are read from YAML files"
 
 
 def _read(entry: Traversable | Path, label: str) -> str:
@@ -153,6 +155,8 @@ def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
             user_files.extend((f, str(f)) for f in iter_criteria_files(path))
         elif path.is_file():
             user_files.append((path, str(path)))
+        elif path.exists():
+            raise InputError(NOT_REGULAR, source=path)
         else:
             raise InputError("no such criteria file or folder", source=path)
     user = load_sets(user_files, load_catalog())
