@@ -153,4 +153,6 @@ def write_corpus(folder: Path) -> Path:
     letters.mkdir()
     for number in range(3):
         shutil.copy(GOOD_LETTER, letters / f"{number:03}.txt")
+    os.link(letters / "000.txt", folder / "hard_link.html")  # the same file (inode) under another name
+    (folder / "sym_link.html").symlink_to(letters / "001.txt")
     return folder

@@ -70,16 +70,37 @@ def check_outputs_apart(paths: Iterable[Path], outputs: Mapping[str, Path | None
             if _same_file(out, path):
                 raise InputError(f"{option} names an input of this run; writing there would destroy it, so name "
                                  "another file", source=out)
-            if path.is_dir() and out.suffix.lower() in LETTER_SUFFIXES and _inside(out, path):
+            if path.is_dir() and (_letter_inside(out, path) or _linked_into(out, path)):
                 raise InputError(f"{option} names a letter file inside the input folder {path}; writing there would "
                                  "replace or add a letter, so name a file elsewhere (or not ending .txt/.pdf)", source=out)
 
 
-def _inside(out: Path, folder: Path) -> bool:
+def _letter_inside(out: Path, folder: Path) -> bool:
+    """Whether `out`, once symbolic links are followed, is a letter the walk of `folder` would read."""
     try:
-        return out.resolve().is_relative_to(folder.resolve())
+        real = out.resolve()
+        return real.suffix.lower() in LETTER_SUFFIXES and real.is_relative_to(folder.resolve())
     except (OSError, RuntimeError):
         return False
+
+
+def _linked_into(out: Path, folder: Path) -> bool:
+    """Whether `out` is a hard link to a file under `folder` (looked for only when the file has other names)."""
+    try:
+        info = out.stat()
+    except OSError:
+        return False
+    if info.st_nlink < 2:
+        return False
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                other = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+                return True
+    return False
 
 
 def _walk(folder: Path) -> Iterator[Path | Skip]:
