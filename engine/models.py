@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # Limits that keep the work for one case bounded (docs/architecture.md, "Limits"). An IMR dispute
 # has a handful of items, rarely twenty; a text field is a diagnosis, a reason or a finding.
@@ -75,17 +75,16 @@ class Fact(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT_CHARS)
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _lists_bounded(cls, data: Any) -> Any:
-        # Checked before the items are validated, so an enormous list costs nothing. `requests` has its
-        # own, smaller cap on the field.
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if key != "requests" and isinstance(value, list | tuple) and len(value) > MAX_LIST_ITEMS:
-                    field = key if key in cls.model_fields else "a list"
-                    raise ValueError(f"{field} lists {len(value):,} items; at most {MAX_LIST_ITEMS:,} are allowed")
-        return data
+    def _lists_bounded(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked before the items are validated, so an enormous list costs nothing; `requests` has a
+        # smaller cap of its own.
+        cap = MAX_REQUESTS if info.field_name == "requests" else MAX_LIST_ITEMS
+        if isinstance(value, list | tuple) and len(value) > cap:
+            more = " per case (split the requests over several cases)" if info.field_name == "requests" else ""
+            raise ValueError(f"lists {len(value):,} items; at most {cap:,} are allowed{more}")
+        return value
 
 
 class Claimant(Fact):
@@ -339,16 +338,6 @@ class Case(Fact):
     history: History | None = None
     functional_status: FunctionalStatus | None = None
     requests: Annotated[tuple[Request, ...], Field(min_length=1, max_length=MAX_REQUESTS)]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _requests_bounded(cls, data: Any) -> Any:
-        # Before the requests are validated one by one: 20,000 of them are refused at once.
-        requests = data.get("requests") if isinstance(data, dict) else None
-        if isinstance(requests, list | tuple) and len(requests) > MAX_REQUESTS:
-            raise ValueError(f"requests lists {len(requests):,} items; at most {MAX_REQUESTS:,} are allowed per case "
-                             "(split the requests over several cases)")
-        return data
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
