@@ -32,15 +32,31 @@ class DerivedFact:
     kind: FactKind
     description: str
     reads: tuple[str, ...]
-    compute: Callable[[Case, Request], Derivation]
+    compute: Callable[[Case, Request, str | None], Derivation]  # (case, request, primary's prediction)
     # Which records of a collection it reads (the current opioids among the medications), so that a
     # questionnaire asks about those records and no others.
     record_filters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
-def _morphine_equivalent(case: Case, request: Request) -> Derivation:
+def _morphine_equivalent(case: Case, request: Request, primary: str | None) -> Derivation:
     med = morphine_equivalent(case, request)
     return Derivation(med.total, (*med.evidence(), (f"{DERIVED_ROOT}.morphine_equivalent_mg_per_day", med.total)))
+
+
+def _injury_year(case: Case, request: Request, primary: str | None) -> Derivation:
+    # Statutes start on 1 January (Labor Code 4604.5: injuries on or after 2004-01-01), so the year
+    # is the whole comparison; a date compared by year keeps thresholds plain numbers for durable.
+    date = case.injury.date if case.injury is not None else None
+    year = date.year if date is not None else None
+    return Derivation(year, (("injury.date", date), (f"{DERIVED_ROOT}.injury_year", year)))
+
+
+def _primary_necessary(case: Case, request: Request, primary: str | None) -> Derivation:
+    # A companion the guidelines judge on its own terms (sedation) still needs its procedure to be
+    # necessary: the primary's predicted outcome is one of its criteria. No primary: not documented.
+    value = None if primary is None else primary == "overturn"
+    return Derivation(value, (("request.companion_of", request.companion_of),
+                              (f"{DERIVED_ROOT}.primary_procedure_necessary", value)))
 
 
 DERIVED_FACTS: dict[str, DerivedFact] = {
@@ -59,6 +75,21 @@ DERIVED_FACTS: dict[str, DerivedFact] = {
             ),
             compute=_morphine_equivalent,
             record_filters={"history.medications": {"treatment": "opioid"}},
+        ),
+        DerivedFact(
+            name="injury_year",
+            kind="number",
+            description="The year of the date of injury (for rules that govern injuries from 1 January of a year)",
+            reads=("injury.date",),
+            compute=_injury_year,
+        ),
+        DerivedFact(
+            name="primary_procedure_necessary",
+            kind="bool",
+            description="For a companion request (sedation): whether the procedure it serves is predicted medically "
+                        "necessary; not documented when the request names no primary procedure",
+            reads=("request.companion_of",),
+            compute=_primary_necessary,
         ),
     )
 }

@@ -33,6 +33,10 @@ class Drug(BaseModel):
 
     generic: str = Field(pattern=r"^[a-z][a-z0-9 ]*$")
     family: str = Field(min_length=1, description="Catalog treatment id, e.g. opioid, muscle_relaxant")
+    max_dose_mg: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False,
+        description="The most one dose can hold (largest strength sold, or two units): a bound on what a dose can mean",
+    )
     names: tuple[str, ...] = ()
 
     @field_validator("names")

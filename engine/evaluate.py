@@ -26,6 +26,7 @@ from engine.flip import to_overturn
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
+from engine.prescriptions import check_dose, completed_medication, completed_request
 from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
 from rules.decision import DECISION_RULES, OUTCOMES
 from rules.decision import NAME_BASE as DECISION_BASE
@@ -63,8 +64,9 @@ class Evaluator:
         canonical = canonicalize(case, self.catalog, source=source)
         prepared = self._prepare(case, canonical)
         outcomes: dict[str, RequestResult] = {}
-        # Primaries first, so a companion can follow its primary's outcome.
-        for item in sorted(prepared, key=lambda p: p.primary is not None):
+        # Primaries first, so a companion can follow its primary's outcome (also along a chain:
+        # sedation for the fluoroscopy of an ESI, whatever order they are listed in).
+        for item in _primaries_first(prepared):
             outcomes[item.request.id] = self._judge(canonical, item, when, edition, outcomes)
         return CaseResult(
             case_id=case.case_id, source=source, as_of=when, edition=edition,
@@ -77,7 +79,10 @@ class Evaluator:
             primary = request.companion_of
             treatment = self.catalog.get(request.treatment)
             if primary is None and treatment.is_companion:
-                primary = next((r.id for r in case.requests if r.treatment in treatment.companion_of), None)
+                # Only a request that serves no other can be inferred as a primary: with the model's
+                # check that stated links form no cycle, the links then never form one.
+                primary = next((r.id for r in case.requests
+                                if r.treatment in treatment.companion_of and r.companion_of is None), None)
             prepared.append(_Prepared(request, raw.treatment, primary))
         return prepared
 
@@ -89,13 +94,25 @@ class Evaluator:
         if judged is not request and not uses:
             judged = request  # no criteria for the planned procedure: the visit's own criteria judge it
             uses, applied = choose_sets(self.pack, request, when, edition)
-        scope = Scope(case=case, request=judged, as_of=when)
-        findings = [f for cs in applied for f in self._findings(cs, scope)]
         follows = done[item.primary].prediction if item.primary is not None else "none"
-        prediction, basis = self._decide(findings, bool(applied), follows)
+        scope = Scope(case=case, request=judged, as_of=when, primary_prediction=None if follows == "none" else follows)
+        findings = [f for cs in applied for f in self._findings(cs, scope)]
+        outside = [u.criteria_set for u in uses if u.applied and u.reason.startswith("applied outside")]
+        if outside:
+            # Said on every finding too, so every format that shows a finding (tables, checklists) says it.
+            findings = [f.model_copy(update={"message": f"{f.message} [{f.criteria_set}: applied outside its dates]"})
+                        if f.criteria_set in outside else f for f in findings]
+        # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
+        # the request is predicted like one no criteria cover (its limits still listed as findings).
+        # A limit that is not met still upholds the request on its own terms.
+        judged_by_criteria = any(cs.kind == "clinical" for cs in applied) or any(f.status != "met" for f in findings)
+        prediction, basis = self._decide(findings, judged_by_criteria, follows)
         treatment = self.catalog.get(request.treatment)
         missing_docs = _missing_documentation(findings)
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary)
+        if outside:
+            text = (f"No clinical criteria in the pack govern {when.isoformat()}: judged by {', '.join(outside)}, "
+                    f"applied outside its dates. {text}")
         if judged is not request:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
@@ -176,6 +193,28 @@ class Evaluator:
         return OUTCOMES[fired[0].action]
 
 
+def _primaries_first(prepared: Sequence[_Prepared]) -> list[_Prepared]:
+    """Every request after its primary (and its primary's primary), otherwise in the order listed.
+    Linear in the number of requests; the case model refuses cycles before evaluation starts."""
+    by_id = {p.request.id: p for p in prepared}
+    placed: set[str] = set()
+    ordered: list[_Prepared] = []
+    for item in prepared:
+        chain: list[_Prepared] = []
+        on_chain: set[str] = set()
+        current: _Prepared | None = item
+        while current is not None and current.request.id not in placed:
+            if current.request.id in on_chain:
+                raise EngineError("companion requests form a cycle")  # unreachable past the case model
+            chain.append(current)
+            on_chain.add(current.request.id)
+            current = by_id.get(current.primary) if current.primary is not None else None
+        for link in reversed(chain):
+            placed.add(link.request.id)
+            ordered.append(link)
+    return ordered
+
+
 def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
                 edition: str | None) -> tuple[list[SetUse], list[CriteriaSet]]:
     """The sets considered for a (canonical) request and the ones that apply: in force on the date (or
@@ -186,25 +225,39 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
         dated = [cs for cs in candidates if cs.edition == edition or (cs.source != "MTUS" and cs.in_force(when))]
     else:
         dated = [cs for cs in candidates if cs.in_force(when)]
-    outside = False
-    if not dated and candidates:
-        # Nothing governs this date in the pack: use the nearest edition rather than say nothing,
-        # and say so in the output.
-        before = [cs for cs in candidates if cs.effective_from <= when] or candidates
-        latest = max(cs.effective_from for cs in before) if before is not candidates else min(
-            cs.effective_from for cs in candidates)
-        dated, outside = [cs for cs in before if cs.effective_from == latest], True
+    outside: set[str] = set()
+    if not any(cs.kind == "clinical" for cs in dated):
+        # Limits alone (a statutory cap) never judge a request: the nearest clinical edition does,
+        # said in the output, unless its topic chose the base rate (docs/criteria.md says why).
+        nearest = _nearest_clinical([cs for cs in candidates if cs not in dated], when)
+        dated, outside = dated + nearest, {cs.id for cs in nearest}
     applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
     uses = []
     for cs in candidates:
         if cs.id in applied_ids:
-            reason = "applied outside its dates: no criteria in the pack govern this date" if outside else "applied"
+            reason = ("applied outside its dates: no clinical criteria in the pack govern this date"
+                      if cs.id in outside else "applied")
         elif cs not in dated:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
         uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
     return uses, [cs for cs in dated if cs.id in applied_ids]
+
+
+def _nearest_clinical(sets: Sequence[CriteriaSet], when: dt.date) -> list[CriteriaSet]:
+    """Per topic, the clinical edition nearest the date: the latest one that started before it, or else
+    the earliest one to come. Sets whose topic chose the base rate are left out."""
+    by_topic: dict[str, list[CriteriaSet]] = {}
+    for cs in sets:
+        if cs.kind == "clinical" and cs.outside_dates == "nearest_edition":
+            by_topic.setdefault(cs.topic, []).append(cs)
+    chosen: list[CriteriaSet] = []
+    for group in by_topic.values():
+        before = [cs for cs in group if cs.effective_from <= when]
+        start = max(cs.effective_from for cs in before) if before else min(cs.effective_from for cs in group)
+        chosen.extend(cs for cs in group if cs.effective_from == start)
+    return chosen
 
 
 def _fits(cs: CriteriaSet, request: Request) -> bool:
@@ -252,30 +305,37 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
             "therapy_courses": _canonical_records(history.therapy_courses, catalog, "history.therapy_courses", source),
         })
     if history is not None and history.medications:
-        meds = tuple(
-            m.model_copy(update={
+        meds = []
+        for i, m in enumerate(history.medications):
+            m = completed_medication(m)
+            m = m.model_copy(update={
                 "treatment": m.treatment if m.treatment is not None and m.treatment in catalog
                 else _match_or_none(catalog, m.treatment or m.name),
                 "drug": canonical_drug(m.drug, m.name),
             })
-            for m in history.medications
-        )
-        history = history.model_copy(update={"medications": meds})
+            check_dose(m.drug, m.dose_mg, f"history → medications → item {i + 1} → dose_mg", source)
+            meds.append(m)
+        history = history.model_copy(update={"medications": tuple(meds)})
     requests = []
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
         planned = request.planned_procedure
         if planned is not None:
             planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
-        repeat = _continues_medication(treatment, _infer_repeat(treatment, request, history, catalog), history, catalog)
+        repeat = _continues_medication(treatment, request, _infer_repeat(treatment, request, history, catalog),
+                                       history, catalog)
         # Only a medication's title names its drug: "lidocaine" in an injection's title is not a prescription.
         titled = request.treatment if catalog.get(treatment).category == "pharmaceutical" else None
+        if titled is not None:
+            request = completed_request(request)  # "Norco 10/325 #120, 1 q6h prn" into its fields
         ingredients = request.ingredients
         if ingredients is not None:
             ingredients = tuple(generic_of(i) or i for i in ingredients)
+        drug = canonical_drug(request.drug, titled)
+        check_dose(drug, request.dose_mg, f"requests → item {i + 1} → dose_mg", source)
         requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
                                                    "planned_procedure": planned, "ingredients": ingredients,
-                                                   "drug": canonical_drug(request.drug, titled)}))
+                                                   "drug": drug}))
     return case.model_copy(update={"history": history, "requests": tuple(requests)})
 
 
@@ -290,14 +350,21 @@ def _infer_repeat(treatment: str, request: Request, history: History | None, cat
     )
 
 
-def _continues_medication(treatment: str, repeat: bool | None, history: History | None,
+def _continues_medication(treatment: str, request: Request, repeat: bool | None, history: History | None,
                           catalog: TreatmentCatalog) -> bool | None:
-    """For a medication not stated to be a repeat: whether the worker still takes one of the same
-    family (a continuation, judged by the ongoing-use criteria) rather than starting it."""
-    if repeat is not None or catalog.get(treatment).category != "pharmaceutical":
+    """For a medication: whether the worker still takes one of the same family (a continuation, judged
+    by the ongoing-use criteria) rather than starting it. A medication the history lists as current is
+    ongoing whatever `repeat` says (a form's default must not turn years of use into an initiation);
+    only a request stated to be a new start is judged as one."""
+    if catalog.get(treatment).category != "pharmaceutical":
         return repeat
+    if request.new_start:
+        return False
     meds = (history.medications if history is not None else None) or ()
-    return any(m.treatment == treatment and m.current is not False for m in meds)
+    # Only a medication documented as current continues (one listed without saying is not evidence).
+    if any(m.treatment == treatment and m.current is True for m in meds):
+        return True
+    return repeat
 
 
 def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, source: str | None) -> Any:

@@ -32,6 +32,7 @@ class Scope:
     case: Case
     request: Request
     as_of: dt.date
+    primary_prediction: str | None = None  # for a companion: its primary's predicted outcome
 
 
 def observe(leaf: Leaf, scope: Scope) -> Observation:
@@ -49,7 +50,7 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
 def _observe_reference(path: str, select: Select | None, scope: Scope) -> Observation:
     resolved = resolve_path(path)
     if resolved.root == "derived":
-        derived = DERIVED_FACTS[resolved.before[1]].compute(scope.case, scope.request)
+        derived = DERIVED_FACTS[resolved.before[1]].compute(scope.case, scope.request, scope.primary_prediction)
         return Observation(derived.value, derived.evidence)
     start: Any = scope.request if resolved.root == "request" else scope.case
     steps = resolved.before[1:] if resolved.root == "request" else resolved.before

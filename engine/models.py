@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -175,14 +174,22 @@ class TherapyCourse(Fact):
 
 
 class OpioidMonitoring(Fact):
-    """The '4 A's' and related monitoring for ongoing opioid use, as documented."""
+    """The '4 A's' and related monitoring for ongoing opioid use, as documented. Urine drug screens are
+    not here: they are one record each in `history.urine_drug_screens`, which every edition reads."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _screens_live_in_history(cls, data: object) -> object:
+        if isinstance(data, dict) and "urine_drug_screen_consistent" in data:
+            raise ValueError("urine_drug_screen_consistent: record each urine drug screen under "
+                             "history.urine_drug_screens (date, consistent) instead")
+        return data
 
     analgesia_documented: bool | None = None
     activities_of_daily_living_documented: bool | None = None
     adverse_effects_documented: bool | None = None
     aberrant_behavior_assessed: bool | None = None
     aberrant_behavior_found: bool | None = None
-    urine_drug_screen_consistent: bool | None = None
     cures_checked: bool | None = Field(
         default=None, description="The state prescription monitoring database (CURES) was checked for other prescriptions"
     )
@@ -250,6 +257,10 @@ class History(Fact):
         default=None, description="Significant postoperative or acute pain limits exercise or physical therapy"
     )
     hospital_discharge_date: dt.date | None = Field(default=None, description="The latest discharge from hospital")
+    procedural_anxiety: bool | None = Field(
+        default=None,
+        description="Anxiety about a procedure, or an inability to tolerate it awake, is documented (a reason for sedation)",
+    )
     interferential_trial_benefit: bool | None = Field(
         default=None, description="A one-month interferential trial gave more function, less pain and less medication"
     )
@@ -284,7 +295,15 @@ class Request(Fact):
     visits: NonNegInt | None = None
     weeks: NonNegFloat | None = None
     frequency_per_week: NonNegFloat | None = None
-    repeat: bool | None = Field(default=None, description="A repeat of the same procedure; inferred when absent")
+    repeat: bool | None = Field(
+        default=None,
+        description="A repeat of the same procedure; inferred when absent. A medication the history lists as "
+        "current is a continuation whatever this says, unless new_start is true",
+    )
+    new_start: bool | None = Field(
+        default=None,
+        description="A medication started anew (judged as an initiation) although one of its family is in the history",
+    )
     companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
@@ -341,20 +360,48 @@ class Case(Fact):
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:
-        ids = [r.id for r in self.requests]
-        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
-        if duplicates:
-            raise ValueError(f"request ids must be unique; repeated: {', '.join(duplicates)}")
-        known = set(ids)
-        for request in self.requests:
-            if request.companion_of is not None:
-                if request.companion_of not in known:
-                    raise ValueError(
-                        f"request {request.id!r} is companion_of {request.companion_of!r}, which is not a request id"
-                    )
-                if request.companion_of == request.id:
-                    raise ValueError(f"request {request.id!r} cannot be its own companion")
+        # Messages name the item and field, never the ids themselves: they are what the user typed.
+        first: dict[str, int] = {}
+        for i, request in enumerate(self.requests):
+            if request.id in first:
+                raise ValueError(f"requests → item {i + 1} → id: repeats the id of item {first[request.id] + 1}; "
+                                 "request ids must be unique")
+            first[request.id] = i
+        for i, request in enumerate(self.requests):
+            if request.companion_of is None:
+                continue
+            if request.companion_of not in first:
+                raise ValueError(f"requests → item {i + 1} → companion_of: names no request id of this case")
+            if request.companion_of == request.id:
+                raise ValueError(f"requests → item {i + 1} → companion_of: a request cannot be its own companion")
+        cycle = companion_cycle(self.requests)
+        if cycle:
+            items = ", ".join(str(i + 1) for i in cycle)
+            raise ValueError(f"requests → item {cycle[0] + 1} → companion_of: the companions form a cycle "
+                             f"(items {items}); a chain of companions must end at a primary procedure")
         return self
 
     def request(self, request_id: str) -> Request:
         return next(r for r in self.requests if r.id == request_id)
+
+
+def companion_cycle(requests: tuple[Request, ...]) -> list[int]:
+    """The positions of the first cycle of `companion_of` links (each a request's primary), or [].
+
+    Each request has at most one primary, so following links from every request once (marking what
+    is finished) finds any cycle in time linear in the number of requests."""
+    position = {r.id: i for i, r in enumerate(requests)}
+    finished: set[int] = set()
+    for start in range(len(requests)):
+        path: list[int] = []
+        on_path: set[int] = set()
+        current: int | None = start
+        while current is not None and current not in finished:
+            if current in on_path:
+                return path[path.index(current):]
+            path.append(current)
+            on_path.add(current)
+            primary = requests[current].companion_of
+            current = position.get(primary) if primary is not None else None
+        finished.update(path)
+    return []

@@ -17,7 +17,7 @@ from engine.explain import citation_line
 
 KNOWN = "mtus_2009_esi_repeat"
 LIST_KEYS = {"id", "title", "source", "document", "edition", "effective_from", "effective_to", "treatments", "categories",
-             "citation"}
+             "citation", "kind", "confidence_counts"}
 
 
 def test_list_json_is_the_contract_for_every_set(pack: CriteriaPack, catalog: TreatmentCatalog) -> None:
@@ -29,6 +29,9 @@ def test_list_json_is_the_contract_for_every_set(pack: CriteriaPack, catalog: Tr
         assert dt.date.fromisoformat(row["effective_from"]) == cs.effective_from
         assert row["effective_to"] is None or dt.date.fromisoformat(row["effective_to"]) == cs.effective_to
         assert row["treatments"] == list(cs.applies_to.treatments)
+        assert row["kind"] == cs.kind
+        marks = [c.confidence or cs.confidence for c in cs.criteria]
+        assert row["confidence_counts"] == {m: marks.count(m) for m in ("C", "Q", "U")}
         assert row["categories"] == sorted({catalog.get(t).category for t in cs.applies_to.treatments})
         assert row["citation"] == citation_line(cs)
         assert all(isinstance(row[k], str) for k in ("id", "title", "source", "document", "edition", "citation"))

@@ -129,12 +129,13 @@ _VALUES = {
 
 DERIVED_FACTS_BY_PATH = {f"{DERIVED_ROOT}.{name}": fact for name, fact in DERIVED_FACTS.items()}
 
-# A derived fact's hint is met by documenting what it is computed from: one hydrocodone 5 mg twice a
-# day, current and requested (10 mg morphine-equivalent a day, under every ceiling).
+# A derived fact's hint is met by documenting what it is computed from: hydrocodone 5 mg twice a day
+# requested, the Norco in the history stopped (10 mg morphine-equivalent a day, under every ceiling;
+# a current Norco would make the request a continuation, judged by other criteria than asked).
 _REGIMEN = {
     "derived.morphine_equivalent_mg_per_day": {
         "history.medications.name": "Norco", "history.medications.drug": "hydrocodone",
-        "history.medications.current": True, "history.medications.dose_mg": 5, "history.medications.doses_per_day": 2,
+        "history.medications.current": False, "history.medications.dose_mg": 5, "history.medications.doses_per_day": 2,
         "request.drug": "hydrocodone", "request.dose_mg": 5, "request.doses_per_day": 2,
     },
 }
@@ -164,6 +165,10 @@ def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_:
     for x in q.questions:
         if data.draw(st.booleans()):
             strategy = _VALUES[x.answer_type] if x.answer_type in _VALUES else st.sampled_from(x.choices or ("",))
+            if x.field == "history.medications.current":
+                # A medication documented as taken now makes the request a continuation, judged by
+                # other criteria than the ones this (first-request) questionnaire asks for.
+                strategy = st.just(False)
             answers[x.id] = data.draw(strategy)
     result = evaluator.evaluate(case_from_answers(q, answers)).requests[0]
     if result.prediction == "overturn":

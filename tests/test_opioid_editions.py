@@ -26,7 +26,7 @@ REFILL: dict[str, Any] = {
             "name": "Norco 10/325", "current": True, "date": "2017-10-01",
             "monitoring": {"analgesia_documented": True, "activities_of_daily_living_documented": True,
                            "adverse_effects_documented": True, "aberrant_behavior_assessed": True,
-                           "aberrant_behavior_found": False, "urine_drug_screen_consistent": True,
+                           "aberrant_behavior_found": False,
                            "cures_checked": True, "improved_function": True, "improved_pain": True},
         }],
     },
@@ -95,7 +95,8 @@ def test_the_same_dose_meets_one_edition_and_not_the_other(evaluator: Evaluator)
     ("medications", "repeat", "stage"),
     [
         ([{"name": "Norco 10/325", "current": True}], None, "ongoing"),
-        ([{"name": "Percocet"}], None, "ongoing"),  # listed and not said to be stopped
+        ([{"name": "Percocet"}], None, "initiation"),  # listed without saying it is taken now: not evidence of use
+        ([{"name": "Norco 10/325", "current": True}], False, "ongoing"),  # current whatever `repeat` says
         ([{"name": "Norco 10/325", "current": False}], None, "initiation"),  # stopped: a restart is a new trial
         ([{"name": "naproxen 550 mg", "current": True}], None, "initiation"),
         (None, None, "initiation"),
@@ -130,3 +131,28 @@ def test_the_output_names_the_edition_used(tmp_path: Path) -> None:
     table = run_cli("check", path, "--edition", "mtus_2009", expect=0).stdout
     assert "edition mtus_2009" in table
     assert "[mtus_2009]" in table.replace("\n", "")
+
+
+def test_a_current_opioid_requested_again_is_ongoing_unless_a_new_start(evaluator: Evaluator) -> None:
+    """Issue 13: Norco taken since 2013 with `repeat: false` (a form's default) is judged as ongoing use,
+    never by the initiation criteria; only a request stated to be a new start is an initiation."""
+    history = {"medications": [{"name": "Norco 10/325", "current": True, "start_date": "2013-02-01"}]}
+    ongoing = _judge(evaluator, {"history": history, "requests": [{"id": "r", "treatment": "Norco", "repeat": False}]},
+                     as_of="2019-06-01")
+    assert _applied(ongoing) == [("mtus_2017_opioids_ongoing", "mtus_2017")]
+    assert not any("before the opioid is started" in m for m in ongoing.missing_documentation)
+    restart = _judge(evaluator, {"history": history, "requests": [{"id": "r", "treatment": "Norco", "new_start": True}]},
+                     as_of="2019-06-01")
+    assert _applied(restart) == [("mtus_2017_opioids_initiation", "mtus_2017")]
+
+
+def test_screens_in_one_place_serve_both_editions(evaluator: Evaluator) -> None:
+    """Issue 13: one urine-screen location, read by the 2009 and the 2017 ongoing sets alike."""
+    for when, set_id in (("2015-06-01", "mtus_2009_opioids_ongoing"), ("2019-06-01", "mtus_2017_opioids_ongoing")):
+        data = {"history": {"urine_drug_screens": [{"date": when[:4] + "-03-01", "consistent": True}],
+                            "medications": [{"name": "Norco 10/325", "current": True}]},
+                "requests": [{"id": "r", "treatment": "Norco"}]}
+        request = _judge(evaluator, data, as_of=when)
+        statuses = {f.criterion: f.status for f in request.findings if f.criteria_set == set_id}
+        screen = "urine_drug_screen_consistent" if set_id.startswith("mtus_2009") else "recent_consistent_drug_test"
+        assert statuses[screen] == "met", (set_id, statuses)

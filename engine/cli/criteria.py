@@ -86,12 +86,14 @@ def list_sets(
         typer.echo(json.dumps([row.model_dump(mode="json") for row in rows], indent=2))
         return
     table = Table(title=f"{len(rows)} criteria set{'' if len(rows) == 1 else 's'}")
-    for column in ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf."):
+    for column in ("Id", "Title", "Source", "Edition", "In force", "Treatments", "Conf.", "C/Q/U"):
         table.add_column(column, overflow="fold", no_wrap=column == "Id")
     for cs, row in zip(sets, rows, strict=True):
         until = row.effective_to.isoformat() if row.effective_to else "…"
         cells = (row.id, row.title, row.source, row.edition, f"{row.effective_from.isoformat()} – {until}",
-                 ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""))
+                 ", ".join(row.treatments), cs.confidence + (" (deprecated)" if cs.status == "deprecated" else ""),
+                 "/".join(str(row.confidence_counts[mark]) for mark in ("C", "Q", "U"))
+                 + (" limit" if row.kind == "limit" else ""))
         table.add_row(*(Text(cell) for cell in cells))  # Text: a "[...]" in a user's title is not rich markup
     Console(soft_wrap=False).print(table)
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from engine.catalog import TreatmentCatalog
 from engine.criteria.loader import REQUEST_REF
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import CONFIDENCE_WORDS, AllOf, AnyOf, CriteriaSet, Leaf, Node, Select
+from engine.criteria.schema import CONFIDENCE_WORDS, AllOf, AnyOf, CriteriaSet, Leaf, Node, Select, confidence_counts
 from engine.explain import citation_line, say
 from engine.operators import OPERATORS
 
@@ -72,6 +72,8 @@ class SetSummary(BaseModel):
     treatments: tuple[str, ...]
     categories: tuple[str, ...]
     citation: str
+    kind: str
+    confidence_counts: dict[str, int]  # criteria marked C, Q and U
 
 
 def summarize(cs: CriteriaSet, catalog: TreatmentCatalog) -> SetSummary:
@@ -80,7 +82,7 @@ def summarize(cs: CriteriaSet, catalog: TreatmentCatalog) -> SetSummary:
         id=cs.id, title=cs.title, source=cs.source, document=cs.document, edition=cs.edition,
         effective_from=cs.effective_from, effective_to=cs.effective_to, treatments=treatments,
         categories=tuple(sorted({catalog.get(t).category for t in treatments if t in catalog})),
-        citation=citation_line(cs),
+        citation=citation_line(cs), kind=cs.kind, confidence_counts=confidence_counts(cs),
     )
 
 

@@ -12,7 +12,7 @@ from typing import get_args
 from engine.catalog import TreatmentCatalog
 from engine.criteria import describe
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import CriteriaSet, Source
+from engine.criteria.schema import CriteriaSet, Source, confidence_counts
 from engine.explain import citation_line
 
 REGENERATE = "imrcheck criteria docs --out docs/criteria.md"
@@ -51,6 +51,19 @@ def _contents(groups: list[tuple[str, list[CriteriaSet]]]) -> list[str]:
     return lines
 
 
+def _criterion_counts(cs: CriteriaSet) -> str:
+    counts = confidence_counts(cs)
+    return " (criteria: " + ", ".join(f"{counts[mark]} {mark}" for mark in ("C", "Q", "U")) + ")"
+
+
+def _kind(cs: CriteriaSet) -> str:
+    if cs.kind == "limit":
+        return "limit (checked beside the clinical sets; never judges a request alone)"
+    if cs.outside_dates == "base_rate":
+        return "clinical; outside its dates: base rate (not applied to dates it does not govern)"
+    return "clinical; outside its dates: the nearest edition"
+
+
 def _set_section(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog) -> list[str]:
     facts = [
         f"- **Id:** {code(cs.id)}" + (f" (also known as {', '.join(map(code, cs.aliases))})" if cs.aliases else ""),
@@ -60,7 +73,8 @@ def _set_section(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog)
         f"- **Applies to:** {describe.applies_to(cs, catalog, MARKDOWN)}",
         f"- **Topic:** {code(cs.topic)}" + (f"; fills gaps in {', '.join(f'[{code(o)}](#{o})' for o in cs.fills_gaps_in)}"
                                          if cs.fills_gaps_in else ""),
-        f"- **Confidence:** {escape(describe.confidence(cs.confidence))}",
+        f"- **Confidence:** {escape(describe.confidence(cs.confidence))}" + _criterion_counts(cs),
+        f"- **Kind:** {_kind(cs)}",
         f"- **File:** {code(pack.sources.get(cs.id, '?'))}",
     ]
     if cs.status == "deprecated":
@@ -71,6 +85,8 @@ def _set_section(cs: CriteriaSet, pack: CriteriaPack, catalog: TreatmentCatalog)
         lines.append(f"{number}. **{escape(criterion.title)}** ({code(criterion.id)}){marks}")
         lines.append("")
         lines.extend("   " + "  " * line.depth + "- " + line.text for line in describe.node_lines(criterion.when, 0, MARKDOWN))
+        if criterion.quoted_in:
+            lines.extend(["", f"   *Quoted in IMR letters:* {', '.join(criterion.quoted_in)}"])
         if criterion.note:
             lines.extend(["", f"   *Note:* {escape(criterion.note)}"])
         lines.append("")
@@ -90,6 +106,15 @@ def render_reference(pack: CriteriaPack, catalog: TreatmentCatalog) -> str:
         "criterion *not documented*, which counts against the request; the line *ask for* says what to add.",
         "Confidence: C confirmed in the source text, Q as quoted in decisions and secondary sources,",
         "U a commonly applied but unverified threshold.",
+        "",
+        "A *limit* (the statutory visit cap) only caps a request: it never judges one alone, because meeting",
+        "a cap is not medical necessity. When no clinical set governs a request's date (most sets here",
+        "are the 2009 MTUS, replaced on 2017-12-01 by the ACOEM-based MTUS whose text is not public), the",
+        "nearest clinical edition judges it, marked *applied outside its dates* in the rationale and in",
+        "`criteria_sets`: the 2009 thresholds are the last ones the public record shows reviewers applying,",
+        "and ACOEM's recommendations point the same way for the topics here (brief therapy courses,",
+        "manipulation not for the knee, imaging for red flags). A set marked *outside its dates: base",
+        "rate* leaves such a request to its category's base rate instead, and says why in its summary.",
         "",
         "## Contents",
         "",

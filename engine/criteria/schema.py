@@ -165,7 +165,18 @@ class Criterion(Schema):
     when: Node
     messages: Messages
     confidence: Confidence | None = None
+    quoted_in: tuple[Annotated[str, Field(pattern=r"^CM\d{2}-\d{7}$")], ...] = Field(
+        default=(),
+        description="Case numbers of published IMR letters (the DWC's redacted decisions) whose reviewers quote "
+        "this criterion's threshold; such a criterion is marked Q (or C)",
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _quoted_is_not_unverified(self) -> Criterion:
+        if self.quoted_in and self.confidence not in ("Q", "C"):
+            raise ValueError("a criterion quoted in letters (quoted_in) is marked confidence Q or C")
+        return self
 
 
 class CriteriaSet(Schema):
@@ -182,6 +193,17 @@ class CriteriaSet(Schema):
     citation: Citation
     topic: str
     fills_gaps_in: tuple[Identifier, ...] = ()
+    kind: Literal["clinical", "limit"] = Field(
+        default="clinical",
+        description="limit: the set only caps a request (a statutory visit cap, a frequency limit) and cannot by "
+        "itself carry a request to overturn; a request judged by limits alone is judged by the nearest clinical "
+        "edition or predicted from the base rate",
+    )
+    outside_dates: Literal["nearest_edition", "base_rate"] = Field(
+        default="nearest_edition",
+        description="When no clinical set governs a request's date: nearest_edition applies this (clinical) set, "
+        "marked 'applied outside its dates'; base_rate leaves the request to its category's base rate",
+    )
     applies_to: AppliesTo
     confidence: Confidence
     summary: str
@@ -219,6 +241,14 @@ AnyOf.model_rebuild()
 NotOf.model_rebuild()
 Criterion.model_rebuild()
 CriteriaSet.model_rebuild()
+
+
+def confidence_counts(cs: CriteriaSet) -> dict[str, int]:
+    """How many of a set's criteria are C, Q and U (a criterion without its own mark takes the set's)."""
+    counts = {"C": 0, "Q": 0, "U": 0}
+    for criterion in cs.criteria:
+        counts[criterion.confidence or cs.confidence] += 1
+    return counts
 
 
 def iter_leaves(node: Node) -> list[Leaf]:

@@ -73,6 +73,7 @@ def extract_case(
     summary, title_list = _check_text(summary, titles)
     catalog = catalog or load_catalog()
     rec = Recorder()
+    screens: list[dict[str, Any]] = []  # urine drug screens, read with the opioid monitoring
     sentences = split_sentences(summary)
     try:
         diagnoses = findings.diagnoses(sentences, rec)
@@ -82,7 +83,8 @@ def extract_case(
             "injections": prior_injections,
             "therapy_courses": history.therapy_courses(sentences, rec),
             "home_exercise": history.home_exercise(sentences, rec),
-            "medications": (taken := medications.medications(sentences, rec, catalog)),
+            "medications": (taken := medications.medications(sentences, rec, catalog, screens)),
+            "urine_drug_screens": screens or None,
             "first_line_medication_tried": medications.first_line_tried(taken),
             "conservative_care_failed": history.conservative_care_failed(sentences, rec),
             "surgeries": surgery.surgeries(sentences, rec),

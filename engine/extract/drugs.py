@@ -28,10 +28,10 @@ _FREQ_RE = re.compile(
     r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(_FREQUENCY, key=len, reverse=True)) + r")(?![a-z0-9])",
     re.IGNORECASE,
 )
-# 5/325mg, 10 mg, 7.5mg; a combination's first number is the opioid (or named drug) strength.
-_DOSE = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(?:/\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
-# "Norco 10/325 #90": a strength pair right after the name, without "mg".
-_BARE_PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s?/\s?\d{2,4}(?![\d/])")
+# 5/325mg, 7.5-325mg, 10 mg, 7.5mg; a combination's first number is the opioid (or named drug) strength.
+_DOSE = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(?:[/-]\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
+# "Norco 10/325 #90", "Norco 7.5-325 #90": a strength pair right after the name, without "mg".
+_BARE_PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s?[/-]\s?\d{2,4}(?![\d/])")
 _UNITS_PER_DOSE = re.compile(r"mg\s(?:take\s)?([1-4])\s(?:po|tab|tabs|tablets?|caps?|capsules?|pills?)\b", re.I)
 _HASH = re.compile(r"#\s?(\d{1,4})\b")
 

@@ -9,7 +9,8 @@ read it from the opioid's record). Two levels of "no" are kept apart: "no docume
 effects" means side effects were not asked about (`adverse_effects_documented: false`), while "denies
 side effects" means they were, and there are none (`adverse_effects_documented: true`,
 `side_effects: false`). A urine drug screen mentioned without its result says nothing about
-consistency, so `urine_drug_screen_consistent` stays undocumented.
+consistency, so it stays undocumented; a screen with its result is a record of
+`history.urine_drug_screens`, wherever an opioid is named.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def _names(catalog: TreatmentCatalog) -> tuple[re.Pattern[str], re.Pattern[str]]
     return alternation(every), alternation(opioids)
 
 
-def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCatalog) -> list[dict[str, Any]] | None:
+def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCatalog,
+                screens: list[dict[str, Any]] | None = None) -> list[dict[str, Any]] | None:
     names, opioid_names = _names(catalog)
     found: dict[str, dict[str, Any]] = {}
     monitoring = _Monitoring()
@@ -176,7 +178,7 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
             ):
                 record(sentence, match.group(1), current=True)
     meds = list(found.values())
-    monitoring.attach(meds, rec)
+    monitoring.attach(meds, rec, screens if screens is not None else [])
     return meds or None
 
 
@@ -267,7 +269,14 @@ class _Monitoring:
         elif _UDS_CONSISTENT.search(clause):
             self.put("urine_drug_screen_consistent", True, sentence)
 
-    def attach(self, meds: list[dict[str, Any]], rec: Recorder) -> None:
+    def attach(self, meds: list[dict[str, Any]], rec: Recorder, screens: list[dict[str, Any]]) -> None:
+        screen = self.values.pop("urine_drug_screen_consistent", None)
+        if screen is not None:
+            screens.append({"consistent": screen})
+            for field, value, sentence in self.evidence:
+                if field == "urine_drug_screen_consistent":
+                    rec.add("history.urine_drug_screens[0].consistent", value, sentence)
+            self.evidence = [e for e in self.evidence if e[0] != "urine_drug_screen_consistent"]
         if not self.values:
             return
         opioids = [index for index, med in enumerate(meds) if med["treatment"] == "opioid"]

@@ -43,7 +43,9 @@ def supply_weeks(title: str, dispensed: int | None, per_day: float | None) -> fl
     return None
 
 
-def _drug_fields(title: str, matched: str) -> dict[str, Any]:
+def drug_fields(title: str, matched: str) -> dict[str, Any]:
+    """Drug, strength, doses a day, quantity and weeks read from a prescription's text (also how
+    `canonicalize` reads a case file's free-text drug request)."""
     fields: dict[str, Any] = {}
     drug = generic_of(matched)
     if drug is not None:
@@ -104,7 +106,7 @@ def requests(
             if weeks is not None:
                 request["weeks"] = float(weeks.group(1))
         elif treatment.category == "pharmaceutical":
-            request.update(_drug_fields(title, match.matched_text))
+            request.update(drug_fields(title, match.matched_text))
         else:
             quantity = _QUANTITY.search(title)
             value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None

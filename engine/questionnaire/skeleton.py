@@ -62,9 +62,10 @@ def render_skeleton(questionnaire: Questionnaire) -> str:
     request.fields["treatment"] = _Field(questionnaire.treatment, inline=questionnaire.treatment_name)
     if req.region is not None:
         request.fields["region"] = _Field(req.region)
-    # Stated even for a first request: the questions were chosen for it, and a record the user fills
-    # in (a current medication) would otherwise make the request read as a continuation.
-    request.fields["repeat"] = _Field(bool(req.repeat), inline="the questions above are for this; change it and run `new` again")
+    # Stated only when asked for: a default `repeat: false` would contradict a history the user fills
+    # in (a medication taken for years is ongoing, not an initiation); left out, it is inferred.
+    if req.repeat:
+        request.fields["repeat"] = _Field(True, inline="the questions above are for this; change it and run `new` again")
     resolved_request = {"treatment": questionnaire.treatment, "region": req.region, "repeat": req.repeat}
     records: dict[tuple[str, str], _Map] = {}
     for q in questionnaire.questions:

@@ -8,7 +8,16 @@ import datetime as dt
 import pytest
 
 from engine.extract import extract_case
-from engine.models import Case, Medication, OpioidMonitoring, PriorInjection, Surgery, TherapyCourse, TriggerPoints
+from engine.models import (
+    Case,
+    Medication,
+    OpioidMonitoring,
+    PriorInjection,
+    Surgery,
+    TherapyCourse,
+    TriggerPoints,
+    UrineDrugScreen,
+)
 
 TITLE = ["Norco 10/325mg 1 PO q6h prn pain"]
 
@@ -27,16 +36,18 @@ def only_medication(case: Case) -> Medication:
 
 
 def test_monitoring_documented_in_full() -> None:
-    med = only_medication(case_of(
+    case = case_of(
         "He takes Norco 10/325 three times a day. With Norco his pain drops from 8/10 to 4/10, and the "
         "medication improves his function. He denies side effects. No aberrant behavior has been observed. "
         "A urine drug screen on 3/4/2014 was consistent with his prescriptions. A signed opioid agreement is on file."
-    ))
+    )
+    med = only_medication(case)
+    assert case.history is not None and case.history.urine_drug_screens == (UrineDrugScreen(consistent=True),)
     assert (med.drug, med.dose_mg, med.doses_per_day, med.current) == ("hydrocodone", 10.0, 3.0, True)
     assert med.side_effects is False
     assert med.monitoring == OpioidMonitoring(
         analgesia_documented=True, adverse_effects_documented=True, aberrant_behavior_assessed=True,
-        aberrant_behavior_found=False, urine_drug_screen_consistent=True, pain_agreement=True,
+        aberrant_behavior_found=False, pain_agreement=True,
         improved_function=True, improved_pain=True,
     )
 
@@ -57,9 +68,6 @@ def test_no_documentation_of_the_four_domains_is_documented_false() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("An inconsistent urine drug screen was noted.", {"urine_drug_screen_consistent": False}),
-        ("The UDS was positive for cocaine.", {"urine_drug_screen_consistent": False}),
-        ("Urine toxicology was appropriate.", {"urine_drug_screen_consistent": True}),
         ("A urine drug screen was done.", {}),
         ("He reports early refills and lost prescriptions.",
          {"aberrant_behavior_assessed": True, "aberrant_behavior_found": True}),
@@ -80,9 +88,25 @@ def test_monitoring_statements(sentence: str, expected: dict[str, bool]) -> None
 
 
 def test_monitoring_without_an_opioid_taken_is_a_note() -> None:
-    extraction = extract_case("The urine drug screen was consistent.", TITLE)
+    extraction = extract_case("A signed opioid agreement is on file.", TITLE)
     assert extraction.case.history is None
     assert any("names no opioid" in note for note in extraction.notes)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "consistent"),
+    [
+        ("An inconsistent urine drug screen was noted.", False),
+        ("The UDS was positive for cocaine.", False),
+        ("Urine toxicology was appropriate.", True),
+        ("A urine drug screen was done.", None),
+    ],
+)
+def test_urine_screens_are_history_records_not_opioid_monitoring(sentence: str, consistent: bool | None) -> None:
+    for summary in ("The applicant remains on Norco. " + sentence, sentence):  # with and without an opioid named
+        history = case_of(summary).history
+        screens = history.urine_drug_screens if history is not None else None
+        assert screens == (None if consistent is None else (UrineDrugScreen(consistent=consistent),)), summary
 
 
 def test_relief_after_an_injection_is_not_analgesia_from_the_drug() -> None:

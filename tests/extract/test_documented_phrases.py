@@ -173,14 +173,24 @@ def test_the_four_as_cover_all_four_domains(sentence: str, documented: bool | No
     [
         ("No aberrant behavior was noted.", "aberrant_behavior_found", False),
         ("Early refills were found on a CURES report.", "aberrant_behavior_found", True),
-        ("A urine drug screen on 6/2/2014 was consistent with the prescribed medication.", "urine_drug_screen_consistent", True),
-        ("Urine drug screen consistent.", "urine_drug_screen_consistent", True),
-        ("A urine drug screen on 6/2/2014 was inconsistent, positive for cocaine.", "urine_drug_screen_consistent", False),
     ],
 )
 def test_opioid_monitoring_phrases(sentence: str, field: str, value: bool) -> None:
     case = _case(f"He takes Norco 10/325 mg three times a day. {sentence}", "Norco 10/325mg #90")
     assert getattr(_get(case, "history.medications.0.monitoring"), field) is value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("A urine drug screen on 6/2/2014 was consistent with the prescribed medication.", True),
+        ("Urine drug screen consistent.", True),
+        ("A urine drug screen on 6/2/2014 was inconsistent, positive for cocaine.", False),
+    ],
+)
+def test_urine_drug_screen_phrases(sentence: str, value: bool) -> None:
+    case = _case(f"He takes Norco 10/325 mg three times a day. {sentence}", "Norco 10/325mg #90")
+    assert _get(case, "history.urine_drug_screens.0.consistent") is value
 
 
 @pytest.mark.parametrize(
