@@ -22,6 +22,7 @@ from engine.questionnaire import (
     case_from_answers,
     questionnaire_contract,
 )
+from engine.questionnaire.reopen import answers_from_case
 
 MTUS_DATE = dt.date(2015, 3, 1)
 REPEAT_ESI = QuestionnaireRequest(treatment="lumbar epidural steroid injection", region="lumbar", repeat=True,
@@ -301,3 +302,29 @@ def test_every_questionnaire_asks_exactly_the_fields_its_criteria_read(evaluator
         assert fed == {f"{s}/{c.id}" for s in q.criteria_sets for c in pack.get(s).criteria}, where
         assert len({x.id for x in q.questions}) == len(q.questions), where
         assert all(x.prompt and "{" not in x.prompt and x.citations for x in q.questions), where
+
+
+def test_a_count_answered_with_dates_records_exactly_those_dates(evaluator: Evaluator) -> None:
+    q = build_questionnaire(evaluator, REPEAT_ESI)
+    answers = {**ESI_ALL_MET, BLOCKS: ["2014-11-02", "2014-06-01"]}
+    case = case_from_answers(q, answers)
+    assert case.history is not None and case.history.injections is not None
+    injections = case.history.injections
+    assert [str(i.date) for i in injections] == ["2014-06-01", "2014-11-02"]
+    assert (injections[0].relief_pct, injections[1].relief_pct) == (None, 60)  # the answers describe the latest
+    result = evaluator.evaluate(case).requests[0]
+    assert {f.criterion: f.status for f in result.findings}["blocks_per_year"] == "met"
+    # Reopened, the case gives back the same answers (dates sorted), which make the same case.
+    reopened = answers_from_case(q, case)  # the case the questionnaire makes is canonical already
+    assert reopened == {**ESI_ALL_MET, BLOCKS: ["2014-06-01", "2014-11-02"]}
+    assert case_from_answers(q, reopened) == case
+
+
+def test_no_dates_yet_relief_from_the_last_one_is_refused_not_dated(evaluator: Evaluator) -> None:
+    q = build_questionnaire(evaluator, REPEAT_ESI)
+    case = case_from_answers(q, {BLOCKS: []})
+    assert case.history is None or not case.history.injections
+    with pytest.raises(CaseValidationError, match=r"history\.injections: none given, yet other answers describe"):
+        case_from_answers(q, {BLOCKS: [], RELIEF: 60})
+    with pytest.raises(CaseValidationError, match=r"history\.injections: "):
+        case_from_answers(q, {BLOCKS: ["not a date"]})

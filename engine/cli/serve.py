@@ -39,11 +39,14 @@ def serve(
     criteria: Annotated[Path | None, typer.Option("--criteria", help="A folder (or file) of extra criteria sets")] = None,
     max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest JSON request body, in bytes")] = 1024 * 1024,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1, help="Largest letter upload, in bytes")] = 20 * 1024 * 1024,
+    client_timeout: Annotated[float, typer.Option("--client-timeout", min=0.1, max=3600,
+                                                  help="Seconds a request may take to arrive whole (headers and body)")] = 10.0,
 ) -> None:
     """Run the local web app: build a draft request, check letters, and the JSON API (docs/serve.md)."""
     import uvicorn
 
     from engine.server import create_app
+    from engine.server.http import deadline_protocol
 
     if not is_loopback(host):
         fail_message(
@@ -52,13 +55,14 @@ def serve(
             "Use --host 127.0.0.1 unless this network is meant to see them."
         )
     try:
-        app = create_app(criteria_dir=criteria, max_body_bytes=max_body, max_upload_bytes=max_upload)
+        app = create_app(criteria_dir=criteria, max_body_bytes=max_body, max_upload_bytes=max_upload,
+                         hosts=(host,))
     except ImrcheckError as exc:
         fail_message(str(exc))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     try:
         uvicorn.run(app, host=host, port=port, server_header=False, date_header=False, proxy_headers=False,
-                    log_level="info", access_log=True)
+                    log_level="info", access_log=True, http=deadline_protocol(client_timeout))
     except SystemExit as stop:
         # uvicorn logs a failed bind as "[Errno 98] ..." and exits 3; say what it means and what to do.
         problem = _listen_problem(host, port) if stop.code == UVICORN_STARTUP_FAILURE else None

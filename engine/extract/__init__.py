@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.errors import ExtractionError, ImrcheckError
-from engine.extract import findings, function, history, injections, medications, surgery
+from engine.extract import findings, function, history, injections, medications, surgery, timeline
 from engine.extract.evidence import Extraction, FactEvidence, Recorder
 from engine.extract.requests import requests as read_requests
 from engine.extract.sentences import Sentence, split_sentences
@@ -96,13 +96,19 @@ def extract_case(
                 "no item title names a treatment in the catalog"
                 + (f": {', '.join(repr(t) for t in title_list)}" if title_list else " (no titles given)")
             )
+        injury = findings.injury(sentences, rec, regions)
+        symptoms = findings.symptoms(sentences, rec) or {}
+        if "duration_months" not in symptoms:
+            months = timeline.duration_since_injury(sentences, rec, (injury or {}).get("date"))
+            if months is not None:
+                symptoms["duration_months"] = months
         payload: dict[str, Any] = {
             "case_id": case_id,
             "claimant": findings.claimant(sentences, rec),
-            "injury": findings.injury(sentences, rec, regions),
+            "injury": injury,
             "diagnoses": diagnoses,
             "work_status": findings.work_status(sentences, rec),
-            "symptoms": findings.symptoms(sentences, rec),
+            "symptoms": symptoms or None,
             "exam": findings.exam(sentences, rec),
             "studies": history.studies(sentences, rec),
             "red_flags": findings.red_flags(sentences, rec),

@@ -7,6 +7,7 @@ century (6/29/00 is 2000, 12/31/99 is 1999). Impossible dates (2/30/2014) are no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -47,9 +48,20 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_dates(text: str, *, today: dt.date | None = None) -> list[FoundDate]:
     """Every date in `text`, in order of position."""
-    today = today or dt.date.today()
+    if _DIGIT.search(text) is None:  # every date form has digits: most sentences stop here
+        return []
+    return list(_find_dates(text, today or dt.date.today()))
+
+
+# Several readers ask for the dates of the same sentence; the answer depends only on the text and
+# the day, and FoundDate is frozen, so it is computed once.
+@functools.lru_cache(maxsize=4096)
+def _find_dates(text: str, today: dt.date) -> tuple[FoundDate, ...]:
     found: list[FoundDate] = []
     for match in _NUMERIC.finditer(text):
         value = _make(_year(match.group(4), today), int(match.group(1)), int(match.group(3)))
@@ -59,7 +71,7 @@ def find_dates(text: str, *, today: dt.date | None = None) -> list[FoundDate]:
         value = _make(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2)))
         if value is not None and 1900 <= value.year <= today.year + 1:
             found.append(FoundDate(value, match.start(), match.end()))
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 def parse_date(text: str, *, today: dt.date | None = None) -> dt.date | None:

@@ -18,14 +18,22 @@ from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_i
 from engine.models import DiagnosisGroup, WorkStatus
 
 _AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
-_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt)\b", re.IGNORECASE)
+_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt|claim)\b", re.IGNORECASE)
 _MECHANISM = re.compile(
     r"\bmechanism of (?:the )?injury (?:is|was)\s(?:from\s|due to\s)?([^.;]{3,120})"
     r"|\b(?:injur(?:ed|y)|hurt)\b[^.;]{0,60}?\b(?:while|when|after) ([^.;]{3,120})",
     re.IGNORECASE,
 )
+# Reviewers' ways of naming what is treated: "diagnoses include ...", "diagnosis that include ...",
+# "is undergoing treatment for ...", "was being treated for the diagnosis of ...", "initial diagnosis ...".
 _DIAGNOSIS = re.compile(
-    r"\b(?:diagnos[ie]s (?:of|include|includes|are|is)|diagnosed with|diagnoses \(|diagnosis \()\s?", re.IGNORECASE
+    r"\b(?:diagnos[ie]s (?:that |which )?(?:of|include|includes|included|are|is|was|were)|diagnosed with|diagnoses \("
+    r"|diagnosis \(|(?:initial|working|final|admitting|primary) diagnos[ie]s(?: (?:of|was|is))?"
+    r"|(?:undergoing|receiving) treatments? for(?: (?:the )?diagnos[ie]s of)?"
+    r"|(?:being )?treated for(?: (?:the )?diagnos[ie]s of)?(?= (?:[\w'-]+ ){0,6}?(?:pain|strain|sprain|syndrome|"
+    r"disorder|disease|radiculopathy|radiculitis|contusion|tear|fracture|injury|stenosis|protrusion|herniation|"
+    r"tendinitis|tendonitis|arthritis|osteoarthritis|cervicalgia|lumbago|dorsalgia|spondylosis)\b))\s?",
+    re.IGNORECASE,
 )
 # "The applicant had a disc herniation at L4-L5 causing ...": a diagnosis the summary states as a
 # finding, outside any sentence about a study (a study's findings stay with the study).
@@ -51,14 +59,14 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
         (r"fibromyalgia", "fibromyalgia"),
         (r"carpal tunnel", "carpal_tunnel"),
         (r"osteoarthritis", "osteoarthritis"),
-        (r"tendinitis|tendonitis|tendinopathy|tendinosis", "tendinopathy"),
+        (r"tendinitis|tendonitis|tendinopathy|tendinosis|tenosynovitis|de ?Quervain'?s disease", "tendinopathy"),
         (r"decompression|fusion|laminectomy|discectomy|post-?operative|post-?surgical|failed back", "post_surgical"),
-        (r"depression|anxiety", "depression_anxiety"),
+        (r"depression|depressive|anxiety|adjustment disorder", "depression_anxiety"),
 )
 _GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
 _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
-        (r"modified duty|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? to work with "
-         r"restrictions", "modified_duty"),
+        (r"modified duty|modified duties|modified work|light duty|restricted duty|working with restrictions|return(?:ed)? "
+         r"to work with restrictions|work status (?:is |was )?(?:described as )?modified", "modified_duty"),
         (r"off work|off of work|(?:total temporary|temporary total|totally temporarily|temporarily totally) disab\w+"
          r"|TTD|unable to work|work status (?:is |of )?(?:off|TTD)", "off_work"),
         (r"not working|not currently working|unemployed|laid off|terminated", "not_working_other"),
@@ -67,8 +75,16 @@ _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
         (r"retired", "retired"),
 )
 _WORK = tuple((re.compile(rf"\b(?:{words})\b", re.IGNORECASE), status) for words, status in _WORK_WORDS)
-_PAIN = re.compile(r"(?<![\d/.])(\d{1,2}(?:\.\d)?)\s?/\s?10(?![\d/])")
-_RADIATION = re.compile(r"\b(?:radiat\w{0,6}|shooting (?:down|into)|radicular pain|sciatica)", re.IGNORECASE)
+_PAIN = re.compile(
+    r"(?<![\d/.])(\d{1,2}(?:\.\d)?)\s?/\s?10(?![\d/])"
+    # "rated at 5 out of 10", "rated 1 on a 10-point scale", "7 on a scale of 0 to 10"
+    r"|(?<![\d/.-])(\d{1,2}(?:\.\d)?) (?:out of|of) (?:10|ten)\b"
+    r"|(?<![\d/.-])(\d{1,2}(?:\.\d)?) on (?:an? )?(?:0-10|0 to 10|10-point|ten-point|1-10|scale of (?:0|1) to 10)\b",
+    re.IGNORECASE,
+)
+_RADIATION = re.compile(
+    r"\b(?:radiat\w{0,6}|shooting (?:down|into)|radicular (?:pain|symptoms|complaints)|sciatica)", re.IGNORECASE
+)
 _NUMB = re.compile(r"\b(?:numbness|numb|paresthesias?|tingling)\b", re.IGNORECASE)
 _SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?|SLR)\b", re.IGNORECASE)
 _POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
@@ -78,7 +94,11 @@ _SENSORY_LOSS = re.compile(
     r"|\b(?:sensation|sensory)\s(?:is |was |are |were )?(?:decreased|diminished|reduced|altered|impaired|absent)\b",
     re.IGNORECASE,
 )
-_SENSORY_NORMAL = re.compile(r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was )?(?:intact|normal)\b", re.I)
+_SENSORY_NORMAL = re.compile(
+    r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was |were )?(?:intact|normal)\b"
+    r"|\bintact (?:strength and )?sensation\b|\bintact to (?:light touch|pinprick|sensation)\b[^.;]{0,40}\ball dermatomes\b",
+    re.I,
+)
 _REFLEX_CHANGE = re.compile(
     r"\b(?:(?:[01]|trace)\+? (?:deep tendon )?reflexes|(?:decreased|diminished|absent|asymmetric|reduced) "
     r"(?:deep tendon )?reflex(?:es)?|hyporeflexia|areflexia|reflex(?:es)? (?:are |is |were )?"
@@ -88,10 +108,12 @@ _REFLEX_CHANGE = re.compile(
 _REFLEX_NORMAL = re.compile(
     r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
 )
-_WEAK = re.compile(r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is )?[0-4]\+?/5)", re.I)
+_WEAK = re.compile(
+    r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is |was |were )?[0-4]\+?/5)", re.I
+)
 _STRONG = re.compile(
-    r"\b(?:strength is normal|normal strength|strength (?:is )?(?:5/5|intact)|5/5 strength|motor (?:exam )?"
-    r"(?:is )?(?:normal|intact))\b",
+    r"\b(?:(?:motor )?strength (?:is |was |were )?(?:normal|full|5/5|intact)|normal strength|intact strength|full strength"
+    r"|5/5 strength|motor (?:exam )?(?:is |was )?(?:normal|intact))\b",
     re.IGNORECASE,
 )
 # Neurologic findings that are getting worse or are new (imaging criteria: "new neurologic
@@ -281,8 +303,9 @@ def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             found["duration_months"] = months
             rec.add("symptoms.duration_months", months, sentence)
         for match in _PAIN.finditer(flat):
-            if float(match.group(1)) <= 10:
-                found["pain_score"] = float(match.group(1))
+            score = float(next(g for g in match.groups() if g is not None))
+            if score <= 10:
+                found["pain_score"] = score
                 rec.add("symptoms.pain_score", found["pain_score"], sentence)
         for match in _RADIATION.finditer(flat):
             found["radiating"] = _affirmed(sentence, match)
@@ -313,7 +336,8 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             sign = _POSNEG.search(window)
             if sign is not None:
                 put("straight_leg_raise", sign.group(1).lower(), sentence)
-                side = side_in(window)
+                # "were positive on the left at 30 degrees": the side may follow the sign.
+                side = side_in(window) or side_in(flat[match.end() : match.end() + 40].split(",")[0])
                 if side is not None:
                     put("straight_leg_raise_side", side, sentence)
         for match in _SPURLING.finditer(flat):
@@ -348,6 +372,9 @@ def _trigger_points(sentence: Sentence, found: dict[str, Any], rec: Recorder) ->
     """Trigger points on palpation, their twitch response and referred pain ("tender trigger points
     with a local twitch response and referred pain"; "no twitch response")."""
     flat = sentence.flat
+    lowered = flat.lower()
+    if "trigger" not in lowered and "twitch" not in lowered:  # cheap test before the patterns
+        return
     if DISPUTE.search(flat) or PLAN_CUE.search(flat):
         return
     points = dict(found.get("trigger_points", {}))
@@ -377,9 +404,15 @@ def _expand(level: str) -> tuple[str, ...]:
     return tuple(level.split("-"))
 
 
+# One pass over each sentence for any red flag or its absence before the flag-by-flag patterns.
+_ANY_RED_FLAG = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _RED_FLAGS) + f"|{_NO_RED_FLAGS.pattern}", re.I)
+
+
 def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:
     flags: list[str] | None = None
     for sentence in sentences:
+        if _ANY_RED_FLAG.search(sentence.flat) is None:
+            continue
         if _NO_RED_FLAGS.search(sentence.flat):
             flags = flags or []
             rec.add("red_flags", [], sentence)

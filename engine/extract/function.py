@@ -24,7 +24,9 @@ _RULES: tuple[tuple[str, str, str | None], ...] = (
         "adl_limitations",
         rf"(?:difficult(?:y|ies)|limitations?|limited|trouble|problems?|impair\w*|restrict\w*|needs help|requires "
         rf"assistance|unable to (?:perform|do|complete)) (?:\w+ ){{0,2}}(?:with |in |performing |to perform )?{_ADL}"
-        rf"|{_ADL} (?:are|is|remain) (?:limited|restricted|impaired)",
+        rf"|{_ADL} (?:are|is|remain) (?:limited|restricted|impaired)"
+        # "was not tolerating sitting for activities of daily living such as dressing"
+        rf"|(?:not tolerat\w+|unable to tolerate|cannot tolerate|intolerant of) (?:\w+ ){{0,3}}(?:for|during|with) {_ADL}",
         rf"independent (?:in|with) (?:all |his |her |their )?{_ADL}|(?:able|can) to perform (?:all )?{_ADL}",
     ),
     ("functional_goals", r"functional goals?|goals? of (?:treatment|therapy) (?:include|are|is)", None),

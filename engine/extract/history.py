@@ -12,7 +12,7 @@ from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import COUNT, DISPUTE, count_value, given, regions_in
+from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, region_of_levels, regions_in
 
 _MODALITIES = (
     (re.compile(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
@@ -22,14 +22,20 @@ _MODALITIES = (
     (re.compile(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
 )
 _STUDY_DONE = re.compile(
-    r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|(?:was|were) (?:negative|normal|"
+    r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|reported|(?:was|were) (?:negative|normal|"
     r"unremarkable|positive|abnormal))\b",
     re.I,
 )
 _SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
+_REPORT_HEADING = re.compile(r"(?:s|/\w{2,4})?:")
+# "April 2009 lumbar MRI reported; ...": the study and its result, even beside a request.
+_DONE_RIGHT_AFTER = re.compile(r"s? (?:was |were )?(?:reported|showed|revealed|demonstrated)\b", re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNORECASE)
 # "was negative": a study that found nothing found no nerve-root compromise.
 _UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
-_ROOT = re.compile(r"\bnerve root (?:impingement|compression|compromise|encroachment)|\bimpinging\b", re.I)
+_ROOT = re.compile(
+    r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b", re.I
+)
 _OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (
     (re.compile(r"\b(?:physical therapy|PT|physiotherapy)\b"), "physical_therapy"),
@@ -39,11 +45,29 @@ _THERAPIES = (
     (re.compile(r"\boccupational therapy\b|\bOT\b"), "occupational_therapy"),
     (re.compile(r"\bmassage(?: therapy)?\b", re.IGNORECASE), "massage_therapy"),
 )
-_VISITS_BEFORE = re.compile(r"\b(\d{1,3}) (?:sessions|visits|treatments) of $", re.IGNORECASE)
-_VISITS_AFTER = re.compile(r"^\W{0,3}(?:x\s?|for\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE)
+_VISITS_BEFORE = re.compile(rf"\b{COUNT} (?:sessions|visits|treatments) of $", re.IGNORECASE)
+# "physical therapy x 12", "physical therapy x at least 6 sessions" (at least: the count documented)
+_VISITS_AFTER = re.compile(
+    r"^\W{0,3}(?:x\s?|for\s)?(?:at least\s)?(\d{1,3})\s?(?:sessions|visits|treatments)?\b", re.IGNORECASE
+)
 # "16 chiropractic visits", "twelve physical therapy sessions": the count before the name, the unit after.
-_COUNT_BEFORE = re.compile(rf"\b{COUNT} (?:prior |previous |earlier )?$", re.IGNORECASE)
-_UNIT_AFTER = re.compile(r"^(?: (?:manipulation|treatment|therapy|care))? (?:sessions|visits|treatments)\b", re.IGNORECASE)
+_COUNT_BEFORE = re.compile(
+    rf"\b{COUNT} (?:prior |previous |earlier |(?:post-?operative|postsurgical|post-surgical|postoperative) )?$", re.I
+)
+# "7 physical therapy reports dated 11-08-2016 to 11-30-2016": the records of a course, one per visit.
+_UNIT_AFTER = re.compile(
+    r"^(?: (?:manipulation|treatment|therapy|care))? (?:sessions|visits|treatments|(?:progress |daily )?(?:reports|notes))\b",
+    re.IGNORECASE,
+)
+_RECORDS_AFTER = re.compile(r"^(?: (?:progress|daily|treatment))? (?:reports?|notes?) dated\b", re.IGNORECASE)
+_POSTSURGICAL_BEFORE = re.compile(r"\b(?:post-?operative|postsurgical|post-surgical|postoperative) $", re.IGNORECASE)
+# A treatment followed by its outcome was given: "physical therapy with reported improvement".
+_OUTCOME_AFTER = re.compile(
+    r"[^.;]{0,30}?\b(?:with (?:\w+ ){0,2}(?:improvement|relief|benefit)|(?:did not |didn't )?help(?:ed)?|"
+    r"(?:was|were) (?:helpful|beneficial|not helpful|ineffective)"
+    r"|(?:has|have|had) (?:not )?(?:proven|proved|been) (?:\w+ )?(?:beneficial|helpful|effective))\b",
+    re.IGNORECASE,
+)
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
 _HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
 _TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
@@ -73,22 +97,19 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
             stated_none = True
             rec.add("studies", [], sentence)
             continue
-        hits = [(m, modality) for pattern, modality in _MODALITIES for m in pattern.finditer(flat)]
-        done = [(m, modality) for m, modality in hits if _STUDY_DONE.search(flat) and given_study(flat, m)]
-        if done and not any(s["modality"] == done[0][1] and s.get("_n") == number for s in found):
-            match, modality = done[0]
+        hits = sorted(((m, modality) for pattern, modality in _MODALITIES for m in pattern.finditer(flat)),
+                      key=lambda hit: hit[0].start())
+        done = [(m, modality) for m, modality in hits
+                if (_done(flat, m) and given_study(flat, m)) or _DONE_RIGHT_AFTER.match(flat, m.end())]
+        earlier = _referred_back(flat, done, found)
+        new = _new_studies(flat, done, number) if earlier is None else []
+        for study in new:
             index = len(found)
-            study: dict[str, Any] = {"modality": modality, "_n": number}
-            regions = regions_in(flat[match.end() : match.end() + 40]) or regions_in(flat)
-            dates = find_dates(flat)
-            if regions:
-                study["region"] = regions[0]
-            if dates:
-                study["date"] = dates[0].value
             found.append(study)
             for key, value in study.items():
                 if not key.startswith("_"):
                     rec.add(f"studies[{index}].{key}", value, sentence)
+        if new or earlier is not None:
             last_sentence = number
         elif found and number == last_sentence + 1 and not hits:
             # A sentence right after a study that speaks of it ("it shows ...", "no official report").
@@ -96,8 +117,8 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
         else:
             _unattached_root_finding(flat, rec)
             continue
-        study = found[-1]
-        index = len(found) - 1
+        index = len(found) - 1 if earlier is None else earlier
+        study = found[index]
         shows = _SHOWS.search(flat)
         if shows is not None:
             # A later sentence about the same study ("it shows ...") is more specific: it wins.
@@ -115,6 +136,45 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
     for study in found:
         study.pop("_n", None)
     return found if found or stated_none else None
+
+
+def _done(flat: str, match: re.Match[str]) -> bool:
+    """A study already done: a word saying so in the sentence, a treatment list it is part of
+    ("Treatment has included x-ray, ..."), or a report heading ("January 2009 MRI: ...")."""
+    return bool(_STUDY_DONE.search(flat) or _REPORT_HEADING.match(flat, match.end())) or given(
+        flat, match.start(), match.end()
+    )
+
+
+def _referred_back(flat: str, done: list[tuple[re.Match[str], str]], found: list[dict[str, Any]]) -> int | None:
+    """"The CT report showed ...": the study of that modality already read, when the sentence
+    names it with a definite article and no date of its own (then it is a new study)."""
+    if len(done) != 1 or find_dates(flat):
+        return None
+    match, modality = done[0]
+    if not _DEFINITE.search(flat[max(0, match.start() - 12) : match.start()]):
+        return None
+    return next((i for i in range(len(found) - 1, -1, -1) if found[i]["modality"] == modality), None)
+
+
+def _new_studies(flat: str, done: list[tuple[re.Match[str], str]], number: int) -> list[dict[str, Any]]:
+    """One study per modality the sentence names as done ("x-rays and CT scan (10-12-2016) of the
+    cervical spine": two studies, both of the cervical spine, both of that date)."""
+    studies: list[dict[str, Any]] = []
+    dates = find_dates(flat)
+    for match, modality in done:
+        if any(s["modality"] == modality for s in studies):
+            continue
+        study: dict[str, Any] = {"modality": modality, "_n": number}
+        # "January 2009 MRI: L4-5 annular tear": the spinal level names the region when no word does.
+        regions = regions_in(flat[match.end() : match.end() + 50]) or regions_in(flat)
+        region = regions[0] if regions else region_of_levels(levels_in(flat[match.end() : match.end() + 50]))
+        if region is not None:
+            study["region"] = region
+        if dates:
+            study["date"] = dates[0].value
+        studies.append(study)
+    return studies
 
 
 def _unattached_root_finding(flat: str, rec: Recorder) -> None:
@@ -142,7 +202,13 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
             continue
         for pattern, treatment in _THERAPIES:
             for match in pattern.finditer(flat):
-                if not given(flat, match.start(), match.end()):
+                records = _RECORDS_AFTER.match(flat[match.end() : match.end() + 30])
+                # "12 post-operative PT sessions December 2007 to January 2008": a counted course
+                # with nothing planned in the sentence was given.
+                counted = _COUNT_BEFORE.search(flat[max(0, match.start() - 20) : match.start()]) is not None and bool(
+                    _UNIT_AFTER.match(flat[match.end() : match.end() + 30])) and PLAN_CUE.search(flat) is None
+                if not (given(flat, match.start(), match.end()) or records or counted
+                        or _OUTCOME_AFTER.match(flat, match.end())):
                     continue
                 negated = assertion(flat, match.start(), match.end()) == "negated"
                 if negated:
@@ -154,12 +220,20 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
                     flat[match.end() : match.end() + 25]
                 )
                 count = _COUNT_BEFORE.search(flat[max(0, match.start() - 20) : match.start()])
-                number = int(visits.group(1)) if visits is not None else None
+                number = count_value(visits.group(1)) if visits is not None else None
                 if number is None and count is not None and _UNIT_AFTER.match(flat[match.end() : match.end() + 30]):
                     number = count_value(count.group(1))
                 if number is not None:
                     course["visits"] = number
                     rec.add(f"history.therapy_courses[{index}].visits", number, sentence)
+                if _POSTSURGICAL_BEFORE.search(flat[max(0, match.start() - 20) : match.start()]):
+                    course["postsurgical"] = True
+                    rec.add(f"history.therapy_courses[{index}].postsurgical", True, sentence)
+                if records is not None:
+                    span = [d for d in find_dates(flat[match.end() : match.end() + 60])]
+                    for field, found_date in zip(("start_date", "date"), span[:2] if len(span) == 2 else [], strict=False):
+                        course[field] = found_date.value
+                        rec.add(f"history.therapy_courses[{index}].{field}", found_date.value, sentence)
                 region = regions_in(flat[max(0, match.start() - 20) : match.end() + 30])
                 if region and "region" not in course:
                     course["region"] = region[0]

@@ -37,6 +37,10 @@ _STOPPED = re.compile(
     r"(?:(?:the|his|her|their|taking|using)\s){0,2}$",
     re.IGNORECASE,
 )
+# "Naprosyn was prescribed", "Flexeril and tramadol were prescribed": given at the visit described.
+_PRESCRIBED_AFTER = re.compile(
+    r"[\w ,/.-]{0,60}?\b(?:was|were) (?:prescribed|renewed|refilled|continued|dispensed)\b", re.IGNORECASE
+)
 _MED_WORDS = re.compile(r"\b(?:medications?|meds|opioids?|opiates?|narcotics?|analgesics?|analgesia)\b", re.I)
 _ANALGESIA = re.compile(
     r"\b(?:analgesia|pain relief|relief of (?:his |her |the )?pain|relief|\d{1,3}\s?% (?:pain )?(?:relief|reduction|"
@@ -93,6 +97,14 @@ _RETURNED = re.compile(
 )
 
 
+# Any of the monitoring patterns, as one prefilter (each keeps its own case rule): a sentence that
+# matches none of them and names no opioid says nothing about monitoring.
+_ANY_MONITORING = re.compile("|".join(
+    f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
+    for p in (_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
+))
+
+
 # Relief or function near a procedure is about the procedure, not the drug.
 _PROCEDURE = re.compile(
     r"\b(?:injections?|blocks?|ESIs?|epidurals?|therapy|surgery|TENS|acupuncture|chiropractic|procedures?)\b", re.I
@@ -116,7 +128,22 @@ def first_line_tried(meds: list[dict[str, Any]] | None) -> bool | None:
     return True if any(med["treatment"] in FIRST_LINE for med in meds or ()) else None
 
 
+# The drug-name alternations per catalog, built once per process: the catalog is the same object
+# for every letter of a run, and building a ~250-name alternation was a fifth of extraction time.
+# The catalog is kept beside its patterns so its id cannot be reused by another object.
+_NAMES: dict[int, tuple[TreatmentCatalog, re.Pattern[str], re.Pattern[str]]] = {}
+
+
 def _names(catalog: TreatmentCatalog) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cached = _NAMES.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        if len(_NAMES) >= 8:  # a process that builds many catalogs keeps memory flat
+            _NAMES.clear()
+        cached = _NAMES[id(catalog)] = (catalog, *_build_names(catalog))
+    return cached[1], cached[2]
+
+
+def _build_names(catalog: TreatmentCatalog) -> tuple[re.Pattern[str], re.Pattern[str]]:
     drugs = [t for t in catalog.treatments.values() if t.category == "pharmaceutical"]
     every = sorted((n for t in drugs for n in (*t.synonyms, *t.brands)), key=len, reverse=True)
     opioids = sorted((n for t in drugs if t.id == "opioid" for n in (*t.synonyms, *t.brands)), key=len, reverse=True)
@@ -135,7 +162,7 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
 
     visits = dict(zip(sentences, visit_dates([s.flat for s in sentences]), strict=True))
 
-    def record(sentence: Sentence, name: str, current: bool) -> None:
+    def record(sentence: Sentence, name: str, current: bool | None) -> None:
         key = name.lower()
         treatment = catalog.resolve(name).id
         if key not in found:
@@ -148,8 +175,9 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
                 rec.add(f"history.medications[{list(found).index(key)}].{field}", value, sentence)
         if treatment in FIRST_LINE:
             rec.add("history.first_line_medication_tried", True, sentence)
-        found[key]["current"] = current
-        rec.add(f"history.medications[{list(found).index(key)}].current", current, sentence)
+        if current is not None:
+            found[key]["current"] = current
+            rec.add(f"history.medications[{list(found).index(key)}].current", current, sentence)
         if visits[sentence] is not None:
             found[key]["date"] = visits[sentence]
             rec.add(f"history.medications[{list(found).index(key)}].date", visits[sentence], sentence)
@@ -175,8 +203,11 @@ def medications(sentences: list[Sentence], rec: Recorder, catalog: TreatmentCata
                 record(sentence, match.group(1), current=False)
             elif (_USING.search(flat) and given(flat, match.start(), match.end())) or (
                 about_monitoring and PLAN_CUE.search(flat) is None
-            ):
+            ) or _PRESCRIBED_AFTER.match(flat, match.end()):
                 record(sentence, match.group(1), current=True)
+            elif given(flat, match.start(), match.end()):
+                # "Treatment to date has included ... Etodolac": taken, whether still taken unsaid.
+                record(sentence, match.group(1), current=None)
     meds = list(found.values())
     monitoring.attach(meds, rec, screens if screens is not None else [])
     return meds or None
@@ -197,6 +228,8 @@ class _Monitoring:
     def read(self, sentence: Sentence, opioid_names: re.Pattern[str]) -> bool:
         """Read one sentence; whether it said anything about monitoring."""
         flat = sentence.flat
+        if _ANY_MONITORING.search(flat) is None and opioid_names.search(flat) is None:
+            return False  # the cheap test: no pattern below can match this sentence
         before = len(self.evidence)
         if _MED_WORDS.search(flat) or opioid_names.search(flat):
             self._analgesia(flat, sentence, opioid_names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 # Words whose trailing period does not end a sentence.
 _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "vs", "no", "approx", "st", "e.g", "i.e", "a.k.a", "etc", "pt"})
@@ -27,8 +28,10 @@ class Sentence:
     start: int
     end: int
 
-    @property
+    @cached_property
     def flat(self) -> str:
+        # Cached: every reader asks for it (hundreds of reads per letter). cached_property stores
+        # into the instance __dict__ directly, so the frozen dataclass allows it.
         return _FOLD.sub(" ", self.text)
 
 

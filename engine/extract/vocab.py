@@ -8,16 +8,18 @@ import re
 from engine.models import Region, Side
 
 _REGION_WORDS: tuple[tuple[str, Region], ...] = (
-    (r"lumbosacral|lumbar|low back|lower back|l/s spine", "lumbar"),
+    # Plain "back pain" is the low back in these letters; the mid and upper back are named.
+    (r"lumbosacral|lumbar|low back|lower back|l/s spine|(?<!mid )(?<!upper )(?<!mid-)back pain", "lumbar"),
     (r"cervical|neck|c-spine", "cervical"),
     (r"thoracic|mid back|t-spine", "thoracic"),
     (r"sacroiliac|si joint", "sacroiliac"),
     (r"shoulders?|rotator cuff", "shoulder"),
-    (r"elbows?", "elbow"),
+    (r"elbows?|cubital", "elbow"),
     (r"wrists?|hands?|fingers?|carpal", "wrist_hand"),
     (r"hips?", "hip"),
     (r"knees?", "knee"),
     (r"ankles?|feet|foot", "ankle_foot"),
+    (r"head|face|facial|brain|scalp", "head"),
 )
 REGION_RE = [(re.compile(rf"\b(?:{words})\b", re.IGNORECASE), region) for words, region in _REGION_WORDS]
 
@@ -33,16 +35,18 @@ COUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 # Cues before a mention: the nearest one decides whether the treatment was given or is wanted.
 PAST_CUE = re.compile(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
-    r"treatment to date|treatment (?:has |have )?included|treatment includes|treated with|status post|s/p|history of|"
+    r"treatments? to date|treatments? (?:has |have )?included|treatments? include[sd]?|treated with|status post|s/p|history of|"
     r"completed|tried|failed|"
     r"continue|continued|continues|using|uses|was on|is on|were on|been on|remains on|remain on|taking|takes|has taken|have taken|"
-    r"attended|does|performs|is doing|doing|participates in|participating in|engaged in)\b",
+    r"attended|does|performs|is doing|doing|participates in|participating in|engaged in|"
+    r"current medications?|medications? (?:are|were|include|includes|included|list)|(?:has|have|had) (?:started|begun)|"
+    r"refills? of|following treatments|to date (?:has |have )?(?:included|includes|include))\b",
     re.IGNORECASE,
 )
 PLAN_CUE = re.compile(
     r"\b(?:request|requests|requested|requesting|request for authorization|sought|plan|planned|recommend|"
     r"recommended|recommends|consider|consideration|ordered|order|pending|scheduled|referral for|"
-    r"is for|authorization|certification|denied|approved|appeal|dispute|would|will)\b",
+    r"is for|authorization|certification|denied|approved|appeal|dispute|would|will|asked for|asks for|asking for)\b",
     re.IGNORECASE,
 )
 POST_PLAN = re.compile(
@@ -111,17 +115,28 @@ def count_value(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
-def given(flat: str, start: int, end: int) -> bool:
-    """Whether the mention at flat[start:end] is a treatment already given (not one wanted)."""
-    window = flat[max(0, start - 140) : start]
-    cut = max(window.rfind("."), window.rfind(";"))
-    window = window[cut + 1 :]
+def _nearest_cue(window: str) -> tuple[int, bool] | None:
     nearest: tuple[int, bool] | None = None
     for match in PAST_CUE.finditer(window):
         nearest = (match.start(), True)
     for match in PLAN_CUE.finditer(window):
         if nearest is None or match.start() > nearest[0]:
             nearest = (match.start(), False)
+    return nearest
+
+
+def given(flat: str, start: int, end: int) -> bool:
+    """Whether the mention at flat[start:end] is a treatment already given (not one wanted)."""
     if POST_PLAN.search(flat[end:]) is not None:
         return False
+    window = flat[max(0, start - 140) : start]
+    cut = max(window.rfind("."), window.rfind(";"))
+    nearest = _nearest_cue(window[cut + 1 :])
+    if nearest is None:
+        # A long list ("Treatment to date has included chiropractic care; acupuncture and
+        # medications", "received the following treatments 6 sessions of ..., Tramadol and 6 sessions
+        # of chiropractic"): with no cue in its own clause, a mention takes the cue of the list
+        # it belongs to, back to the start of the sentence.
+        window = flat[max(0, start - 400) : start]
+        nearest = _nearest_cue(window[window.rfind(".") + 1 :])
     return nearest is not None and nearest[1]

@@ -3,17 +3,20 @@
 Plain fields are set where their path says. A question on a collection (`history.injections`,
 `studies`, ...) fills records that satisfy its filter: answers sharing a collection and filter go
 into the same record; a count makes that many records (dated inside its time window, the answered
-fields on the latest). The built case is read back through `engine.facts`, so every answered fact
-reads exactly as answered or the answers are reported as not holding together.
+fields on the latest). A count may instead be answered with the date of each record (a list of
+dates): the records then carry exactly those dates, the answered fields go on the latest, and no date
+is made up; a count given as a number over a time window dates its records inside the window. The
+built case is read back through `engine.facts`, so every answered fact reads exactly as answered or
+the answers are reported as not holding together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.case_io import validate_case
 from engine.criteria.loader import REQUEST_REF
@@ -23,13 +26,22 @@ from engine.explain import say
 from engine.facts import Scope, observe
 from engine.models import Case
 from engine.paths import REQUEST_ROOT, field_type, resolve_path
-from engine.questionnaire.model import Question, Questionnaire
+from engine.questionnaire.model import Detail, Question, Questionnaire
 from engine.questionnaire.refs import answer_adapter
 
 SOURCE = "answers"
 REQUEST_ID = "1"
 MAX_RECORDS = 100  # per count: a case lists a few earlier injections or courses, never thousands
 _Group = tuple[str, tuple[tuple[str, Any], ...]]  # (collection, filter)
+_DATES = TypeAdapter(list[dt.date])
+
+
+def takes_dates(question: Question) -> bool:
+    """Whether a count question can be answered with the date of each record it counts."""
+    if question.pick != "count":
+        return False
+    records = resolve_path(question.field).records
+    return records is not None and "date" in records.model_fields
 
 
 def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Case:
@@ -38,7 +50,8 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     Raises CaseValidationError naming the question for an unknown id, a bad value, or answers that
     cannot hold together (e.g. no earlier injection, yet the relief from the last one)."""
     questions = {q.id: q for q in questionnaire.questions}
-    values, problems = _validated(questions, answers)
+    details = {d.id: d for q in questionnaire.questions for d in q.details}
+    values, problems = _validated(questions, details, answers)
     if problems:
         raise CaseValidationError("; ".join(problems), source=SOURCE, problems=problems)
     req = questionnaire.request
@@ -56,8 +69,12 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
             target = request if q.field.startswith(REQUEST_ROOT + ".") else data
             steps = q.field.split(".")[1:] if target is request else q.field.split(".")
             _put(target, steps, values[q.id])
+    for detail in details.values():
+        if detail.id in values:
+            _put(data, detail.field.split("."), values[detail.id])
     builder = _Records(values, request, req.request_date or dt.date.today())
     for (collection, _), group in grouped.items():
+        builder.add_earlier(collection, group, values.get(collection + EARLIER) or [])
         builder.add(collection, group)
     problems.extend(builder.problems)
     if not problems:
@@ -72,22 +89,66 @@ def case_from_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     return case
 
 
-def _validated(questions: Mapping[str, Question], answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _validated(questions: Mapping[str, Question], details: Mapping[str, Detail],
+               answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for qid, raw in answers.items():
-        question = questions.get(qid)
+        if qid.endswith(EARLIER) and qid[:-len(EARLIER)] in earlier_collections(questions.values()):
+            values[qid], bad = _earlier_records(qid, raw, questions.values())
+            problems.extend(bad)
+            continue
+        question = questions.get(qid) or details.get(qid)
         if question is None:
             problems.append(f"{qid}: not a question of this questionnaire")
             continue
         if raw is None or raw == "":
             continue
         try:
-            values[qid] = answer_adapter(question.field).validate_python(raw)
+            dated = isinstance(raw, list) and isinstance(question, Question) and takes_dates(question)
+            values[qid] = sorted(_DATES.validate_python(raw)) if dated else answer_adapter(question.field).validate_python(raw)
         except ValidationError as exc:
             err = exc.errors()[0]
             problems.append(f"{qid}: {err['msg'].rstrip('.')} (got {raw!r})")
     return values, problems
+
+
+EARLIER = "[]"  # "<collection>[]": earlier records of a collection, listed before the one the questions describe
+
+
+def earlier_collections(questions: Iterable[Question]) -> set[str]:
+    """Collections whose questions describe one record (the latest), none of them counted: more records
+    may be listed before it. (A counted collection takes its records from the count's answer.)"""
+    questions = list(questions)
+    counted = {_collection(q) for q in questions if q.pick == "count"}
+    return {c for q in questions if q.pick not in (None, "count") and (c := _collection(q)) is not None} - counted
+
+
+def _earlier_records(qid: str, raw: Any, questions: Iterable[Question]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Validated earlier records: each a mapping of the fields the collection's questions ask."""
+    collection = qid[:-len(EARLIER)]
+    fields = {resolve_path(q.field).after: q.field for q in questions if _collection(q) == collection}
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        return [], [f"{qid}: a list of records, each a mapping of field to answer"]
+    if len(raw) > MAX_RECORDS:
+        return [], [f"{qid}: at most {MAX_RECORDS} records"]
+    records, problems = [], []
+    for index, record in enumerate(raw):
+        made: dict[str, Any] = {}
+        for name, value in record.items():
+            steps = tuple(str(name).split("."))
+            if steps not in fields:
+                problems.append(f"{qid}: record {index + 1} has a field the questions do not ask")
+                continue
+            if value is None or value == "":
+                continue
+            try:
+                _put(made, steps, answer_adapter(fields[steps]).validate_python(value))
+            except ValidationError as exc:
+                problems.append(f"{qid}: record {index + 1}, {'.'.join(steps)}: {exc.errors()[0]['msg'].rstrip('.')}")
+        if made:
+            records.append(made)
+    return records, problems
 
 
 def _collection(question: Question) -> str | None:
@@ -122,6 +183,16 @@ class _Records:
         self.records: dict[str, list[_Record]] = {}
         self.answered_groups: dict[str, list[tuple[_Group, dict[str, Any]]]] = {}
         self.problems: list[str] = []
+        self.earlier_added: set[str] = set()
+
+    def add_earlier(self, collection: str, group: list[Question], earlier: list[dict[str, Any]]) -> None:
+        """Earlier records of the collection, listed (once) before the one its questions describe."""
+        if not earlier or collection in self.earlier_added or any(q.pick == "count" for q in group):
+            return
+        self.earlier_added.add(collection)
+        base = filter_values(group[0].where, self.request)
+        self.records.setdefault(collection, []).extend(_Record((collection, _frozen(group[0].where)), {**base, **r})
+                                                       for r in earlier)
 
     def add(self, collection: str, group: list[Question]) -> None:
         counts = [q for q in group if q.pick == "count" and q.id in self.values]
@@ -135,12 +206,24 @@ class _Records:
         if len(counts) > 1:
             self.problems.append(f"{', '.join(q.id for q in counts)}: two counts of the same records cannot both be answered")
             return
-        if counts and self.values[counts[0].id] > MAX_RECORDS:
-            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} (got {self.values[counts[0].id]})")
+        answer = self.values[counts[0].id] if counts else None
+        dates: list[dt.date] | None = answer if isinstance(answer, list) else None
+        if answer is not None and (len(dates) if dates is not None else answer) > MAX_RECORDS:
+            got = f"{len(dates)} dates" if dates is not None else answer
+            self.problems.append(f"{counts[0].id}: at most {MAX_RECORDS} (got {got})")
             return
         base = filter_values(where, self.request)
+        if dates is not None:
+            made = [_Record(key, {**base, "date": date}) for date in dates]
+            if fields and not made:
+                self.problems.append(f"{counts[0].id}: none given, yet other answers describe the most recent one: "
+                                     "give the date of each (dates outside the period count as none in it)")
+                return
+            self._fill(made, fields)
+            records.extend(made)
+            return
         window = counts[0].within_days if counts else None
-        n = self.values[counts[0].id] if counts else (1 if fields else 0)
+        n = answer if answer is not None else (1 if fields else 0)
         made = [_Record(key, dict(base)) for _ in range(n)]
         if window is not None:
             for record in made:
@@ -152,12 +235,16 @@ class _Records:
                 return
             # None within the window: the record the other answers describe is older than it.
             made.append(_Record(key, {**base, "date": self.reference - dt.timedelta(days=window + 1)}))
+        self._fill(made, fields)
+        records.extend(made)
+
+    def _fill(self, made: list[_Record], fields: list[Question]) -> None:
+        """The answered fields go on the latest record made."""
         if fields:
             latest = made[-1]
             for q in fields:
                 _put(latest.data, resolve_path(q.field).after, self.values[q.id])
                 latest.fills.append(q)
-        records.extend(made)
 
     def finish(self) -> None:
         for collection, records in self.records.items():
@@ -172,7 +259,7 @@ class _Records:
         """A record made for one filter must not also be read by another answered filter over the same
         collection (a course of visits "for this injury" is not "for this region"), where a field can say so."""
         for key, where in self.answered_groups.get(collection, []):
-            if key == record.group or not _matches(record.data, where, self.request):
+            if key == record.group or not record_matches(record.data, where, self.request):
                 continue
             for field, wanted in where.items():
                 if field in record.data or not (isinstance(wanted, str) and wanted.startswith(REQUEST_REF)):
@@ -189,7 +276,7 @@ class _Records:
                 if q.pick != "sum":
                     continue
                 steps = resolve_path(q.field).after
-                others = [r for r in records if r is not record and _matches(r.data, q.where, self.request)]
+                others = [r for r in records if r is not record and record_matches(r.data, q.where, self.request)]
                 counted = sum(_read(r.data, steps) or 0 for r in others)
                 rest = self.values[q.id] - counted
                 if rest < 0:
@@ -236,7 +323,7 @@ def _read(data: Mapping[str, Any], steps: tuple[str, ...]) -> Any:
     return value
 
 
-def _matches(data: Mapping[str, Any], where: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+def record_matches(data: Mapping[str, Any], where: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
     """engine.facts' filter semantics on a record still being built."""
     for key, wanted in where.items():
         expected = wanted if isinstance(wanted, list) else [wanted]
@@ -276,8 +363,8 @@ def _check_read_back(questionnaire: Questionnaire, case: Case, values: Mapping[s
     scope = Scope(case=case, request=case.requests[0], as_of=as_of)
     problems = []
     for q in questionnaire.questions:
-        if q.id not in values:
-            continue
+        if q.id not in values or (isinstance(values[q.id], list) and takes_dates(q)):
+            continue  # (records made from their dates are what was entered; the count is what they make)
         select = Select(pick=q.pick, where=q.where, within_days=q.within_days) if q.pick is not None else None
         seen = observe(Leaf(op="exists", path=q.field, select=select, ask="read back an answer"), scope).value
         wanted = values[q.id]

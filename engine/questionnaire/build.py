@@ -20,8 +20,9 @@ from engine.evaluate import Evaluator, choose_sets
 from engine.explain import citation_line, render, say
 from engine.logic import Status, all_of, any_of, negate
 from engine.models import Request
-from engine.paths import REQUEST_ROOT
-from engine.questionnaire.answers import REQUEST_ID, case_from_answers
+from engine.paths import REQUEST_ROOT, resolve_path
+from engine.questionnaire.answers import EARLIER, REQUEST_ID, case_from_answers, earlier_collections, takes_dates
+from engine.questionnaire.details import details_for
 from engine.questionnaire.model import Question, Questionnaire, QuestionnaireRequest
 from engine.questionnaire.refs import FactRef, answer_type, leaf_refs
 from engine.results import Finding
@@ -64,7 +65,8 @@ def build_questionnaire(evaluator: Evaluator, request: QuestionnaireRequest,
     given = {k: v for k, v in (answers or {}).items() if v is not None and v != ""}
     if request.region is not None and _REGION in ids.values():
         given.setdefault(_REGION, request.region)  # the request names it: not asked again
-    questions = [_question(d, ids[d.ref.key], given) for d in drafts]
+    asked = {d.ref.path for d in drafts}
+    questions = [_question(d, ids[d.ref.key], given, asked) for d in drafts]
     blank = Questionnaire(
         request=request, treatment=treatment.id, treatment_name=treatment.name,
         criteria_sets=tuple(cs.id for cs in applied), edition=request.edition or _edition(applied), as_of=when,
@@ -83,8 +85,19 @@ def build_questionnaire(evaluator: Evaluator, request: QuestionnaireRequest,
 
 
 def questionnaire_contract(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The JSON of POST /api/questionnaire (under "questionnaire") and of `imrcheck new --format json`."""
-    return questionnaire.model_dump(mode="json")
+    """The JSON of POST /api/questionnaire (under "questionnaire") and of `imrcheck new --format json`;
+    each question says whether it `takes_dates` (a count answered with the date of each record)."""
+    contract = questionnaire.model_dump(mode="json")
+    groups = earlier_collections(questionnaire.questions)
+    for shown, question in zip(contract["questions"], questionnaire.questions, strict=True):
+        shown["takes_dates"] = takes_dates(question)
+        # Where more records of the collection may be listed before the one asked about: the answer id
+        # taking them, and this question's field inside a record.
+        resolved = resolve_path(question.field)
+        collection = ".".join(resolved.before)
+        shown["earlier"] = ({"answer": collection + EARLIER, "field": ".".join(resolved.after)}
+                            if collection in groups and question.pick not in (None, "count") else None)
+    return contract
 
 
 def _edition(applied: Sequence[CriteriaSet]) -> str | None:
@@ -151,7 +164,7 @@ def _question_ids(refs: Sequence[FactRef]) -> dict[tuple[Any, ...], str]:
     return ids
 
 
-def _question(draft: _Draft, qid: str, given: Mapping[str, Any]) -> Question:
+def _question(draft: _Draft, qid: str, given: Mapping[str, Any], asked: set[str]) -> Question:
     kind, choices = answer_type(draft.ref.path)
     if draft.ref.counts:
         kind, choices = "integer", None
@@ -160,7 +173,7 @@ def _question(draft: _Draft, qid: str, given: Mapping[str, Any]) -> Question:
         id=qid, field=draft.ref.path, answer_type=kind, choices=choices, prompt=prompt, feeds=tuple(draft.feeds),
         citations=tuple(draft.citations), status="answered" if qid in given else "ask",
         pick=draft.ref.pick, where=draft.ref.where_dict(), within_days=draft.ref.within_days, label=draft.label,
-        answer=given.get(qid),
+        answer=given.get(qid), details=details_for(draft.ref.path, asked) if draft.ref.collection is None else (),
     )
 
 

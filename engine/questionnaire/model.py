@@ -26,6 +26,18 @@ class QuestionnaireRequest(BaseModel):
     edition: str | None = Field(default=None, description="Judge by this MTUS edition instead of the one in force")
 
 
+class Detail(BaseModel):
+    """A detail of a question's answer that no criterion reads (the side of a straight-leg raise)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    field: str
+    answer_type: AnswerType
+    choices: tuple[str, ...] | None = None
+    prompt: str
+
+
 class Question(BaseModel):
     """One fact the applicable criteria read, and how to ask for it."""
 
@@ -48,6 +60,7 @@ class Question(BaseModel):
     within_days: int | None = None
     label: str | None = None
     answer: Any = None
+    details: tuple[Detail, ...] = Field(default=(), description="Answered with the question; read by no criterion")
 
 
 class Questionnaire(BaseModel):

@@ -27,11 +27,18 @@ def unknown_treatments(case: Case, catalog: TreatmentCatalog) -> list[Problem]:
         try:
             catalog.resolve(name)
         except UnknownTreatmentError as exc:
-            problems.append(Problem(loc=loc, msg=exc.message, type="unknown_treatment", suggestions=tuple(exc.suggestions)))
+            problems.append(unknown_treatment(loc, exc))
     return problems
+
+
+def unknown_treatment(loc: Loc, exc: UnknownTreatmentError) -> Problem:
+    """The catalog's refusal at `loc`: the suggestions go in their own field (the page shows them once)
+    and the name sent is not repeated."""
+    return Problem(loc=loc, msg="unknown treatment: the catalog has no treatment by this name",
+                   type="unknown_treatment", suggestions=tuple(exc.suggestions))
 
 
 def check_edition(edition: str | None, known: list[str], loc: Loc) -> None:
     """Raises a 422 at `loc` for an edition no criteria set in the pack has."""
     if edition is not None and edition not in known:
-        raise ApiError.one(422, loc, f"unknown edition {edition!r}; known: {', '.join(known)}")
+        raise ApiError.one(422, loc, f"unknown edition; known: {', '.join(known)}")

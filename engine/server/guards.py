@@ -1,4 +1,8 @@
-"""ASGI middleware that keeps requests small and errors quiet.
+"""ASGI middleware that keeps requests small, foreign pages out and errors quiet.
+
+`HostCheck` answers only requests whose `Host` names this server: a page on another site can make
+the browser resolve its own name to 127.0.0.1 (DNS rebinding) and then read the answers, but its
+requests still carry that other name.
 
 `BodyLimit` refuses an over-size body with 413 before reading it whole: a declared Content-Length
 over the limit is refused at once, and a body sent without one (chunked) is counted while it
@@ -9,9 +13,10 @@ letter (pydantic's do), and uvicorn would print them with the traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,6 +73,50 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def host_name(header: bytes) -> str:
+    """The name in a Host header, without its port and brackets, lower-cased ('' when unreadable)."""
+    text = header.decode("latin-1").strip().lower()
+    if text.startswith("["):
+        return text[1:text.find("]")] if "]" in text else ""
+    name, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
+    return name if not port or port.isdigit() else ""
+
+
+class HostCheck:
+    """Refuses (400) a request whose Host header is missing or names anything but this server.
+
+    `hosts` are the names it answers to: the loopback names and the address it listens on. Listening
+    on every address (0.0.0.0, ::), any IP literal is this machine's business, never a DNS name."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str]) -> None:
+        self.app = app
+        names = {h.strip("[]").lower() for h in hosts}
+        self.any_address = bool(names & {"0.0.0.0", "::"})
+        self.names = frozenset(names | set(LOOPBACK_HOSTS))
+
+    def allows(self, name: str) -> bool:
+        if name in self.names:
+            return True
+        if not self.any_address:
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self.allows(host_name(dict(scope["headers"]).get(b"host", b""))):
+            # The value sent is not repeated: say what is answered to instead.
+            await send_problem(send, 400, ["header", "host"],
+                               f"the Host header does not name this server; use http://{sorted(self.names)[0]}:<port>/")
+            return
+        await self.app(scope, receive, send)
 
 
 # The pages load nothing from anywhere but this server (the machine may be offline and cases are

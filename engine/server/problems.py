@@ -1,8 +1,9 @@
 """Errors as the API returns them: 4xx with `{"detail": [{"loc": [...], "msg": "..."}]}`.
 
 FastAPI's own validation errors have that shape but also echo the offending input back; the
-handlers here keep only the location, the message and the error type, so a response (and anything
-that logs responses) never carries case contents it was not asked for.
+handlers here keep only the location, the message and the error type, and take out of every message
+any text value the body held (`shape.quiet`), so a response (and anything that logs responses)
+never carries case contents: an error says which field and what is wrong, not what the field held.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
+
+from engine.server.shape import SUBMITTED, quiet
 
 Loc = tuple[str | int, ...]
 
@@ -54,9 +57,14 @@ def _response(status: int, problems: Sequence[Problem]) -> JSONResponse:
     return JSONResponse(payload, status_code=status)
 
 
+def _quieted(request: Request, problems: Sequence[Problem]) -> list[Problem]:
+    submitted: frozenset[str] = request.scope.get("state", {}).get(SUBMITTED, frozenset())
+    return [problem.model_copy(update={"msg": quiet(problem.msg, submitted)}) for problem in problems]
+
+
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return _response(exc.status, exc.problems)
+    return _response(exc.status, _quieted(request, exc.problems))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -64,11 +72,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     problems = []
     for error in exc.errors():
         msg = str(error.get("msg", "invalid"))
-        if error.get("type") == "json_invalid":
+        loc = tuple(error.get("loc", ()))
+        kind = str(error.get("type", "value_error"))
+        if kind == "json_invalid":
             reason = (error.get("ctx") or {}).get("error")
             msg = f"the body is not valid JSON ({reason} at character {error['loc'][-1]})" if reason else msg
-        problems.append(Problem(loc=tuple(error.get("loc", ())), msg=msg, type=str(error.get("type", "value_error"))))
-    return _response(422, problems)
+        elif kind == "extra_forbidden":
+            # The unknown name is the client's text: say where, not what it was.
+            loc, msg = loc[:-1], "a field this object does not have (see the schema at /openapi.json)"
+        problems.append(Problem(loc=loc, msg=msg, type=kind))
+    return _response(422, _quieted(request, problems))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

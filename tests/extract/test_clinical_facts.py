@@ -188,9 +188,23 @@ def test_surgeries_with_dates_and_regions() -> None:
     )
     assert case.history is not None
     assert case.history.surgeries == (
-        Surgery(procedure="L4-5 fusion", region="lumbar", date=dt.date(2012, 3, 2)),
-        Surgery(procedure="right carpal tunnel release", region="wrist_hand", date=dt.date(2010, 11, 16)),
+        Surgery(procedure="L4-5 fusion", region="lumbar", kind="lumbar_fusion", date=dt.date(2012, 3, 2)),
+        Surgery(procedure="right carpal tunnel release", region="wrist_hand", kind="carpal_tunnel_release",
+                date=dt.date(2010, 11, 16)),
     )
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("He is status post C5-6 fusion.", "cervical_fusion"),
+    ("He had a lumbar decompression and fusion at L5-S1.", "lumbar_fusion"),
+    ("She underwent an L4-5 microdiscectomy.", "lumbar_discectomy_laminectomy"),
+    ("He underwent a right knee partial meniscectomy.", "knee_meniscectomy"),
+    ("She had a shoulder arthroscopy.", None),
+])
+def test_a_surgery_has_the_postsurgical_guidelines_kind_when_it_names_one(text: str, kind: str | None) -> None:
+    case = case_of(text)
+    assert case.history is not None and case.history.surgeries is not None
+    assert case.history.surgeries[0].kind == kind
 
 
 def test_surgery_considered_or_denied() -> None:

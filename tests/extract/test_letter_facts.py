@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fact_reading import leaves, recall
 
 from engine.extract import extract_case
 from engine.models import Case
@@ -29,21 +30,6 @@ def _load(name: str) -> dict[str, dict[str, Any]]:
 FACTS = _load("letter_facts.yaml")
 HELDOUT = _load("heldout_summaries.yaml")
 Cut = Callable[[str], tuple[str, list[str]]]
-
-
-def leaves(value: Any, path: str = "") -> dict[str, Any]:
-    """Case paths to values: dicts by key, lists of records by index, lists of plain values whole."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            out.update(leaves(item, f"{path}.{key}" if path else key))
-        return out
-    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        out = {}
-        for index, item in enumerate(value):
-            out.update(leaves(item, f"{path}[{index}]"))
-        return out
-    return {path: value}
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -67,14 +53,6 @@ def extracted_facts(letter: Callable[[str], str], cut_letter: Cut) -> Callable[[
 @functools.cache
 def heldout_facts(name: str) -> dict[str, Any]:
     return case_facts(extract_case(HELDOUT[name]["summary"], HELDOUT[name]["titles"]).case)
-
-
-def recall(found: dict[str, Any], stated: dict[str, Any]) -> tuple[int, int, list[str]]:
-    """(stated facts found, stated facts, produced facts not stated)."""
-    hits = sum(1 for path, value in stated.items() if found.get(path) == value)
-    false = sorted(path for path, value in found.items() if stated.get(path) != value and path not in stated)
-    wrong = sorted(path for path, value in found.items() if path in stated and stated[path] != value)
-    return hits, len(stated), false + wrong
 
 
 def stated_params(table: dict[str, dict[str, Any]]) -> list[Any]:

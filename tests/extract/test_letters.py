@@ -147,7 +147,8 @@ def test_001_root_impingement_without_a_study_is_noted_not_invented(extracted: C
 def test_004_surgery_from_the_diagnoses(extracted: Callable[[str], Extraction]) -> None:
     case = extracted("004").case
     assert case.history is not None
-    assert case.history.surgeries == (Surgery(procedure="lumbar decompression and fusion at L5-S1", region="lumbar"),)
+    assert case.history.surgeries == (Surgery(procedure="lumbar decompression and fusion at L5-S1", region="lumbar",
+                                                   kind="lumbar_fusion"),)
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "004"])

@@ -25,3 +25,13 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def impatient_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server that drops a request not arrived whole within one second."""
+    running = start_server(tmp_path_factory.mktemp("serve-impatient") / "server.log", "--client-timeout", "1")
+    try:
+        yield running
+    finally:
+        running.stop()

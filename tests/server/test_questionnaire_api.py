@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.server_support import Server
+from server.server_support import EXAMPLES, Server
 
 from engine.evaluate import Evaluator
 from engine.questionnaire import QuestionnaireRequest, build_questionnaire, questionnaire_contract
@@ -52,8 +52,11 @@ def test_unanswered_relief_upholds_and_answers_overturn(server: Server) -> None:
 def test_a_bad_answer_is_422_at_its_question(server: Server) -> None:
     reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "answers": {RELIEF: 150, "no.such.question": 1}})
     assert reply.status == 422
-    locs = {tuple(p["loc"]) for p in reply.problems()}
-    assert locs == {("body", "answers", RELIEF), ("body", "answers", "no.such.question")}
+    problems = {tuple(p["loc"]): p["msg"] for p in reply.problems()}
+    # A question it does not ask is reported at `answers`, without repeating the id sent.
+    assert problems == {("body", "answers", RELIEF): "Input should be less than or equal to 100",
+                        ("body", "answers"): "an answer to a question this questionnaire does not ask"}
+    assert "150" not in reply.text and "no.such.question" not in reply.text
 
 
 def test_an_unknown_treatment_is_422_with_suggestions(server: Server) -> None:
@@ -68,10 +71,37 @@ def test_an_unknown_treatment_is_422_with_suggestions(server: Server) -> None:
 def test_wrong_types_and_unknown_fields_are_422_at_their_paths(server: Server) -> None:
     reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "repeat": "sometimes", "colour": "blue"})
     assert reply.status == 422
-    assert {tuple(p["loc"]) for p in reply.problems()} == {("body", "repeat"), ("body", "colour")}
+    # An unknown field is reported at the object holding it: its name is the client's text.
+    assert {(tuple(p["loc"]), p["type"]) for p in reply.problems()} == {
+        (("body", "repeat"), "bool_parsing"), (("body",), "extra_forbidden")}
+    for sent in ("sometimes", "colour", "blue"):
+        assert sent not in reply.text
 
 
 def test_an_unknown_edition_is_422(server: Server) -> None:
     reply = server.post_json("/api/questionnaire", {**REPEAT_ESI, "edition": "mtus_1999"})
     assert reply.status == 422
     assert reply.problems()[0]["loc"] == ["body", "edition"]
+
+
+def test_a_case_file_reopens_as_its_request_answers_and_other_items(server: Server) -> None:
+    text = (EXAMPLES / "repeat_esi_meets_criteria.yaml").read_bytes()
+    reply = server.post_raw("/api/draft", text, "text/plain")
+    assert reply.status == 200, reply.text
+    draft = reply.json()
+    assert draft["request"] == {"treatment": "epidural steroid injection", "region": "lumbar", "repeat": True,
+                                "request_date": "2014-09-02"}
+    assert draft["answers"][RELIEF] == 70
+    assert draft["answers"]["history.injections"] == ["2014-03-10"]  # the block's own date, as filed
+    assert draft["items"] == [{"treatment": "fluoroscopy", "companion": True}]
+    # The answers ask the same questionnaire again, and the case they make is predicted as the file is.
+    built = server.post_json("/api/questionnaire", {**draft["request"], "answers": draft["answers"]}).json()
+    assert built["questionnaire"]["prediction"] == "overturn"
+
+
+def test_a_file_that_is_not_a_case_is_422_naming_the_field(server: Server) -> None:
+    reply = server.post_raw("/api/draft", b"requests: none\n", "text/plain")
+    assert reply.status == 422
+    assert "requests" in reply.problems()[0]["msg"]
+    assert server.post_raw("/api/draft", b"\xff\xfe\x00", "text/plain").status == 422
+    assert server.post_raw("/api/draft", b"  \n", "text/plain").status == 422

@@ -26,8 +26,10 @@ export class ApiError extends Error {
   }
 }
 
+/** A problem in words: where (field names spelled out, list positions counted from 1), then what. */
 export function describeProblem(problem) {
-  const where = (problem.loc || []).filter((part) => part !== "body").join(".");
+  const where = (problem.loc || []).filter((part) => part !== "body")
+    .map((part) => (typeof part === "number" ? `#${part + 1}` : String(part).replaceAll("_", " "))).join(" › ");
   return where ? `${where}: ${problem.msg}` : problem.msg;
 }
 
@@ -76,7 +78,7 @@ export function showError(box, error) {
     return;
   }
   box.hidden = false;
-  const problems = error instanceof ApiError ? error.problems : [{ loc: [], msg: String(error.message || error) }];
+  const problems = Array.isArray(error.problems) ? error.problems : [{ loc: [], msg: String(error.message || error) }];
   for (const problem of problems) {
     const line = el("div", { className: "problem" }, describeProblem(problem));
     if (problem.suggestions && problem.suggestions.length) {
@@ -86,43 +88,67 @@ export function showError(box, error) {
   }
 }
 
-function findingsTable(request) {
+/** Words for ids: a treatment's name, a criterion's title (labels come from GET /api/vocabulary). */
+export function makeLabels(vocabulary) {
+  const treatments = new Map((vocabulary?.treatments || []).map((t) => [t.id, t.name]));
+  const criteria = vocabulary?.criterion_titles || {};
+  return {
+    treatment: (id) => treatments.get(id) || String(id).replaceAll("_", " "),
+    criterion: (set, id) => criteria[`${set}/${id}`] || String(id).replaceAll("_", " "),
+  };
+}
+
+const PLAIN = makeLabels(null);
+
+function findingsTable(request, labels, sources) {
   const rows = request.findings.map((finding) =>
     el(
       "tr",
       { "data-testid": `finding-${request.id}-${finding.criteria_set}/${finding.criterion}` },
-      el("td", {}, finding.criterion, el("div", { className: "muted" }, finding.criteria_set)),
+      el("td", { "data-testid": "finding-title" }, labels.criterion(finding.criteria_set, finding.criterion)),
       el("td", {}, el("span", { className: `status status-${finding.status}`, "data-testid": "finding-status" }, finding.status)),
       el("td", {}, finding.message),
-      el("td", { className: "citation" }, finding.citation),
+      el("td", { className: "citation", "data-testid": "finding-source" }, `[${sources.indexOf(finding.citation) + 1}]`),
     ),
   );
   return el(
-    "table",
-    { className: "findings" },
-    el("thead", {}, el("tr", {}, el("th", {}, "Criterion"), el("th", {}, "Status"), el("th", {}, "Why"), el("th", {}, "Citation"))),
-    el("tbody", {}, rows),
+    "div",
+    { className: "scroll" },
+    el(
+      "table",
+      { className: "findings" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Criterion"), el("th", {}, "Status"), el("th", {}, "Why"), el("th", {}, "Source"))),
+      el("tbody", {}, rows),
+    ),
   );
 }
 
-const HINT_KINDS = { document: "document", threshold: "short of the threshold", not_fixable: "cannot be fixed by documentation" };
+// A "document ..." hint says what to do in its own words: only the other kinds get a label.
+const HINT_KINDS = { threshold: "short of the threshold", not_fixable: "cannot be fixed by documentation" };
 
-/** One card per requested item: prediction, criteria with citations, checklist, what would flip it, rationale. */
-export function renderRequest(request) {
+export const MEANING = {
+  uphold: "The reviewer would likely agree with the denial: the item stays not authorized.",
+  overturn: "The reviewer would likely find it medically necessary: the denial is reversed and the item authorized.",
+};
+
+/** One card per requested item: prediction and what it means, criteria (each source cited once), the
+ * checklist (`options.missing` replaces the result's), what would flip it, the rationale. */
+export function renderRequest(request, options = {}) {
+  const labels = options.labels || PLAIN;
   const card = el("article", { className: `request prediction-${request.prediction}`, "data-testid": `request-${request.id}` });
   card.append(
     el(
       "h3",
       {},
-      `${request.id}: ${request.treatment} `,
-      el("span", { className: "muted" }, `(${request.category})`),
-      " ",
+      `Item ${request.id}: ${labels.treatment(request.treatment)} `,
       el("span", { className: `badge badge-${request.prediction}`, "data-testid": `prediction-${request.id}` }, request.prediction),
     ),
+    el("p", { className: "meaning", "data-testid": `meaning-${request.id}` }, MEANING[request.prediction] || ""),
   );
-  if (request.companion_of) card.append(el("p", { className: "muted" }, `Follows its primary request ${request.companion_of}.`));
-  if (request.findings.length) card.append(findingsTable(request));
-  const missing = request.missing_documentation || [];
+  if (request.companion_of) card.append(el("p", { className: "muted" }, `Goes with item ${request.companion_of} (its companion).`));
+  const sources = [...new Set(request.findings.map((finding) => finding.citation).filter(Boolean))];
+  if (request.findings.length) card.append(findingsTable(request, labels, sources));
+  const missing = options.missing || request.missing_documentation || [];
   if (missing.length) {
     card.append(
       el("h4", {}, "Documentation to add"),
@@ -134,18 +160,24 @@ export function renderRequest(request) {
     card.append(
       el("h4", {}, "What would change the outcome"),
       el("ul", { className: "hints", "data-testid": `flip-${request.id}` }, hints.map((hint) =>
-        el("li", { "data-kind": hint.kind }, el("span", { className: "kind" }, HINT_KINDS[hint.kind] || hint.kind), " ", hint.message))),
+        el("li", { "data-kind": hint.kind }, HINT_KINDS[hint.kind] ? [el("span", { className: "kind" }, HINT_KINDS[hint.kind]), " "] : null, hint.message))),
     );
   }
   card.append(el("p", { className: "rationale", "data-testid": `rationale-${request.id}` }, request.rationale));
+  if (sources.length) {
+    card.append(el("h4", {}, "Sources"), el("ol", { className: "sources", "data-testid": `sources-${request.id}` },
+      sources.map((citation) => el("li", {}, citation))));
+  }
   return card;
 }
 
-/** The whole prediction (the JSON of POST /api/check). */
-export function renderResult(container, result) {
+/** The whole prediction (the JSON of POST /api/check); `options.missing(request)` may replace a checklist. */
+export function renderResult(container, result, options = {}) {
   container.replaceChildren();
   if (!result) return;
   const edition = result.edition ? `, edition ${result.edition}` : "";
   container.append(el("p", { className: "muted" }, `Judged as of ${result.as_of}${edition}.`));
-  for (const request of result.requests) container.append(renderRequest(request));
+  for (const request of result.requests) {
+    container.append(renderRequest(request, { labels: options.labels, missing: options.missing?.(request) }));
+  }
 }

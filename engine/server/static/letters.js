@@ -1,9 +1,11 @@
 // The letters page: upload letters one by one to POST /api/parse and show each letter's items, the
 // reviewer's decision beside the prediction, and the case extracted from the clinical summary.
-import { describeProblem, el, postForm, renderRequest, showError, ApiError } from "./common.js";
+import { describeProblem, el, getJSON, makeLabels, postForm, renderRequest, showError, ApiError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const tally = { items: 0, compared: 0, agreed: 0 };
+// The letters shown, by file name: reading a letter again replaces it (and its counts), never adds a copy.
+const shown = new Map(); // file name -> { section, letter (null when it could not be read) }
+let labels = makeLabels(null); // treatment names and criterion titles, once the vocabulary is loaded
 
 function agreement(item) {
   if (item.agrees === null || item.agrees === undefined) return el("span", { className: "muted" }, "—");
@@ -15,13 +17,13 @@ function itemsTable(letter) {
     el("tr", { "data-testid": "letter-item", "data-request": item.request_id || "" },
       el("td", {}, String(index + 1)),
       el("td", { "data-testid": "item-title" }, item.title),
-      el("td", { "data-testid": "item-treatment" }, item.treatment || "unmapped"),
+      el("td", { "data-testid": "item-treatment" }, item.treatment ? labels.treatment(item.treatment) : "not recognised"),
       el("td", { "data-testid": "item-actual" }, item.actual || item.decision || "?"),
       el("td", { "data-testid": "item-predicted" }, item.predicted || "—"),
       el("td", { "data-testid": "item-agrees" }, agreement(item))));
-  return el("table", { className: "items" },
+  return el("div", { className: "scroll" }, el("table", { className: "items" },
     el("thead", {}, el("tr", {}, ["#", "Item", "Treatment", "Actual decision", "Prediction", ""].map((h) => el("th", {}, h)))),
-    el("tbody", {}, rows));
+    el("tbody", {}, rows)));
 }
 
 function details(summary, testid, ...content) {
@@ -47,7 +49,7 @@ function renderLetter(letter) {
     section.append(details("Extraction notes", "extraction-notes", el("ul", {}, extraction.notes.map((note) => el("li", {}, note)))));
   }
   if (letter.check) {
-    section.append(details("Prediction per item, with the criteria", "predictions", letter.check.requests.map(renderRequest)));
+    section.append(details("Prediction per item, with the criteria", "predictions", letter.check.requests.map((request) => renderRequest(request, { labels }))));
   }
   const warnings = [...letter.warnings, ...letter.items.flatMap((item) => item.warnings)];
   if (warnings.length) section.append(el("ul", { className: "warnings" }, warnings.map((w) => el("li", {}, w))));
@@ -60,16 +62,23 @@ function renderFailure(name, error) {
     el("h2", {}, name), el("p", { className: "error", "data-testid": "letter-error" }, message));
 }
 
-function count(letter) {
-  for (const item of letter.items) {
-    tally.items += 1;
-    if (item.agrees !== null && item.agrees !== undefined) {
-      tally.compared += 1;
-      if (item.agrees) tally.agreed += 1;
+function show(name, section, letter) {
+  const old = shown.get(name);
+  if (old) old.section.replaceWith(section);
+  else $("letters").append(section);
+  shown.set(name, { section, letter });
+  const tally = { letters: shown.size, items: 0, compared: 0, agreed: 0 };
+  for (const { letter: each } of shown.values()) {
+    for (const item of each?.items || []) {
+      tally.items += 1;
+      if (item.agrees !== null && item.agrees !== undefined) {
+        tally.compared += 1;
+        if (item.agrees) tally.agreed += 1;
+      }
     }
   }
-  $("totals").textContent =
-    `${tally.items} item(s) read; ${tally.compared} predicted and compared; ${tally.agreed} agree with the reviewer.`;
+  $("totals").textContent = `${tally.letters} letter(s), ${tally.items} item(s) read; ` +
+    `${tally.compared} predicted and compared; ${tally.agreed} agree with the reviewer.`;
 }
 
 async function upload(event) {
@@ -86,14 +95,16 @@ async function upload(event) {
     form.append("letter", file, file.name);
     try {
       const letter = await postForm("/api/parse", form);
-      $("letters").append(renderLetter(letter));
-      count(letter);
+      show(file.name, renderLetter(letter), letter);
     } catch (error) {
-      $("letters").append(renderFailure(file.name, error));
+      show(file.name, renderFailure(file.name, error), null);
     }
   }
   document.body.dataset.state = "ready";
 }
 
 $("upload-form").addEventListener("submit", upload);
-document.body.dataset.state = "ready";
+getJSON("/api/vocabulary")
+  .then((vocabulary) => { labels = makeLabels(vocabulary); })
+  .catch((error) => showError($("error"), error))
+  .finally(() => { document.body.dataset.state = "ready"; });
