@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 # Limits that keep the work for one case bounded (docs/architecture.md, "Limits"). An IMR dispute
-# has a handful of items, rarely twenty; a text field is a diagnosis, a reason or a finding.
-MAX_REQUESTS = 200
+# has a handful of items, rarely twenty (500 are judged in about a second); a text field is a
+# diagnosis, a reason or a finding. The server checks the same cap before validating a body.
+MAX_REQUESTS = 500
 MAX_TEXT_CHARS = 10_000
 MAX_CASE_ID_CHARS = 200
 # Any other list (diagnoses, injections, medications, levels...): far beyond a real file, small enough

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from cli_support import Run
 from engine.cli import app
+from engine.models import MAX_REQUESTS
 
 INTERNALS = re.compile(r'Traceback|File "|\b[A-Za-z]+(?:Error|Exception)\b|errors\.pydantic\.dev|internal error')
 
@@ -66,10 +67,11 @@ CASES: dict[str, Bad] = {
     "duplicate JSON key": Bad(("check", "dup_keys.json"), ("dup_keys.json", "'requests'"), "written twice"),
     "duplicate unknown key, not named": Bad(("check", "dup_unknown_key.yaml"), ("dup_unknown_key.yaml", "line 5", "a key"),
                                             "written twice"),
-    "201 requests": Bad(("check", "too_many_requests.yaml"), ("too_many_requests.yaml", "requests: lists 201 items"),
-                        "at most 200"),
+    "one request over the cap": Bad(("check", "too_many_requests.yaml"),
+                                    ("too_many_requests.yaml", f"requests: lists {MAX_REQUESTS + 1} items"),
+                                    f"at most {MAX_REQUESTS}"),
     "5,000 requests": Bad(("check", "five_thousand_requests.json"), ("five_thousand_requests.json", "requests: lists 5,000"),
-                          "at most 200"),
+                          f"at most {MAX_REQUESTS}"),
     "1,001 diagnoses": Bad(("check", "too_many_diagnoses.json"), ("too_many_diagnoses.json", "diagnoses: lists 1,001"),
                            "at most 1,000"),
     "10k-char text": Bad(("check", "long_text.yaml"), ("long_text.yaml", "diagnoses → item 1 → text"), "longer than 10,000"),
