@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+# Limits that keep the work for one case bounded (docs/architecture.md, "Limits"). An IMR dispute
+# has a handful of items, rarely twenty (500 are judged in about a second); a text field is a
+# diagnosis, a reason or a finding. The server checks the same cap before validating a body.
+MAX_REQUESTS = 500
+MAX_TEXT_CHARS = 10_000
+MAX_CASE_ID_CHARS = 200
+# Any other list (diagnoses, injections, medications, levels...): far beyond a real file, small enough
+# that every request reading every record stays quick.
+MAX_LIST_ITEMS = 1_000
 
 Region = Literal[
     "lumbar", "cervical", "thoracic", "sacroiliac", "shoulder", "elbow", "wrist_hand", "hip", "knee",
@@ -61,9 +71,20 @@ def ingredient_name(text: str) -> str:
 
 
 class Fact(BaseModel):
-    """Base of every case part: closed (unknown keys are errors) and immutable."""
+    """Base of every case part: closed (unknown keys are errors), immutable and bounded in size."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT_CHARS)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _lists_bounded(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked before the items are validated, so an enormous list costs nothing; `requests` has a
+        # smaller cap of its own.
+        cap = MAX_REQUESTS if info.field_name == "requests" else MAX_LIST_ITEMS
+        if isinstance(value, list | tuple) and len(value) > cap:
+            more = " per case (split the requests over several cases)" if info.field_name == "requests" else ""
+            raise ValueError(f"lists {len(value):,} items; at most {cap:,} are allowed{more}")
+        return value
 
 
 class Claimant(Fact):
@@ -324,7 +345,7 @@ class Request(Fact):
 
 
 class Case(Fact):
-    case_id: str | None = None
+    case_id: Annotated[str, Field(max_length=MAX_CASE_ID_CHARS)] | None = None
     request_date: dt.date | None = Field(default=None, description="Date of the request for authorization")
     claimant: Claimant | None = None
     injury: Injury | None = None
@@ -336,7 +357,7 @@ class Case(Fact):
     red_flags: tuple[RedFlag, ...] | None = None
     history: History | None = None
     functional_status: FunctionalStatus | None = None
-    requests: Annotated[tuple[Request, ...], Field(min_length=1)]
+    requests: Annotated[tuple[Request, ...], Field(min_length=1, max_length=MAX_REQUESTS)]
 
     @model_validator(mode="after")
     def _request_ids_unique_and_companions_known(self) -> Case:

@@ -24,8 +24,30 @@ def bundled_criteria_root() -> Traversable:
 MAX_ALIAS_EXPANSION = 100_000
 
 
+# No file imrcheck reads nests deeper than a dozen levels; a deeper one would exhaust the reader's stack.
+MAX_YAML_DEPTH = 64
+
+
 class YamlAliasError(yaml.YAMLError):
     """The document's aliases expand far beyond its text, or an alias refers to the node holding it."""
+
+
+class YamlDepthError(YamlAliasError):
+    """The document nests far deeper than any file imrcheck reads (caught with the alias errors: both are
+    documents shaped to exhaust the reader, refused before anything is built)."""
+
+
+def check_depth(root: yaml.Node, limit: int = MAX_YAML_DEPTH) -> None:
+    """Refuse a document nesting lists and mappings more than `limit` levels, naming the line where it does.
+
+    Run after `check_alias_expansion`, so shared nodes are walked a bounded number of times."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise YamlDepthError(f"line {node.start_mark.line + 1}: lists and mappings nest more than {limit} levels "
+                                 "deep here; no imrcheck file nests that deep")
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -62,6 +84,34 @@ def check_alias_expansion(root: yaml.Node, limit: int = MAX_ALIAS_EXPANSION) -> 
         stack.extend((child, False) for child in _children(node))
 
 
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key written twice in one mapping: YAML keeps the last silently, so half of what was meant is lost."""
+
+
+class UniqueKeys:
+    """Loader mixin: a key written twice in one mapping is an error, not the silent loss of the first.
+
+    `known_keys` are the field names a message may repeat; any other key is what the file holds (it may
+    be case contents), so the message says only where it is."""
+
+    known_keys: frozenset[str] = frozenset()
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            # Checked before merge keys (<<) are flattened: a key overriding a merged one is intended.
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            if key.value in first:
+                name = repr(key.value) if key.value in self.known_keys else "a key"
+                raise DuplicateKeyError(problem=f"{name} is written twice in the same mapping (first on line "
+                                                f"{first[key.value]}); YAML would keep only the last",
+                                        problem_mark=key.start_mark)
+            first[key.value] = key.start_mark.line + 1
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return mapping
+
+
 class BoundedAliases:
     """Loader mixin: the composed document is checked by `check_alias_expansion` before any object is built."""
 
@@ -69,6 +119,7 @@ class BoundedAliases:
         node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
         if node is not None:
             check_alias_expansion(node)
+            check_depth(node)
         return node
 
 
@@ -77,23 +128,43 @@ class BoundedAliases:
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(BoundedAliases, _SafeBase):  # type: ignore[valid-type,misc]
+class LineLoader(BoundedAliases, _SafeBase):  # type: ignore[valid-type,misc]
     """A safe loader that records the line of every mapping, so load errors can name it."""
 
 
-def _construct_mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping_with_line(loader: LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     # The line is 1-based for humans.
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+def _construct_timestamp(loader: LineLoader, node: yaml.ScalarNode) -> Any:
+    # An impossible date (2009-02-30) stays text, so the model names its field and line instead of the
+    # reader failing on it.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
 
 
-def load_yaml_with_lines(text: str) -> Any:
+def _construct_int(loader: LineLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:  # Python reads integers of at most 4,300 digits; no threshold or count is one
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number {len(node.value):,} characters long cannot be read; numbers here are at most "
+                        "a few digits", node.start_mark) from None
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_with_line)
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def load_yaml_with_lines(text: str, loader: type[LineLoader] = LineLoader) -> Any:
     """Parse YAML safely; every mapping carries its 1-based line under the key `__line__`."""
-    return yaml.load(text, Loader=_LineLoader)
+    return yaml.load(text, Loader=loader)
 
 
 def load_yaml_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
@@ -101,7 +172,7 @@ def load_yaml_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
     numbers and repeated keys), from one parse of the text. The node is None when the text may hold
     a merge key (`<<`, `!!merge`): building the values rewrites such a mapping's node, so a caller
     that needs the document as written composes it again."""
-    loader = _LineLoader(text)
+    loader = LineLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

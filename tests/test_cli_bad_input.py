@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bad_input_corpus import case_text
 from letters.conftest import write_text_pdf
 
 from cli_support import Run, envelope_of
@@ -70,11 +71,7 @@ def assert_no_case_contents(run: Run) -> None:
 # ---- the bad files, each in its own words ---------------------------------------------------
 
 def _case_text(**replace: str) -> str:
-    text = GOOD_CASE.read_text(encoding="utf-8").replace("lumbar radiculopathy", f"{MARKER} radiculopathy")
-    for old, new in replace.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return case_text(MARKER, **replace)
 
 
 def _alias_bomb(top: str) -> str:
@@ -396,7 +393,7 @@ def test_a_bad_record_line_costs_only_that_record(inputs: Path) -> None:
                                        "requests": [{"id": "r1", "treatment": "TFESI", "region": "lumbar"}]},
             "outcomes": {"r1": "upheld"}}
     lines = [json.dumps(good), f"{{not json {MARKER}", json.dumps({**good, "source": "CM-2", "outcomes": {"r9": "upheld"}}),
-             json.dumps({**good, "source": "CM-3"})]
+             json.dumps({**good, "source": "CM-3", "case": {**good["case"], "case_id": "c3"}})]  # a case_id of its own
     (inputs / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = imrcheck("evaluate", "records.jsonl", "--format", "json", cwd=inputs)
     assert run.code == 0, run.stderr

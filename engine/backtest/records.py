@@ -21,10 +21,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine.backtest.metrics import Decision
 from engine.backtest.outcomes import Skip
-from engine.case_io import describe_location, read_text_file
+from engine.case_io import (
+    CASE_FIELDS,
+    MAX_NESTING,
+    describe_location,
+    json_problem,
+    line_too_long,
+    load_json,
+    nesting_depth,
+    read_text_file,
+)
 from engine.errors import CaseValidationError, ImrcheckError
 from engine.models import Case
-from engine.resources import YamlAliasError, load_yaml_with_lines, strip_lines
+from engine.resources import LineLoader, UniqueKeys, YamlAliasError, load_yaml_with_lines, strip_lines
 
 JSONL_SUFFIXES = (".jsonl",)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -75,7 +84,45 @@ def validate_record(data: Any, unit: str) -> CaseRecord:
         raise CaseValidationError("; ".join(problems), source=unit, problems=problems) from None
 
 
+RECORD_FIELDS = CASE_FIELDS | frozenset(CaseRecord.model_fields)
+
+
+class _RecordLoader(UniqueKeys, LineLoader):
+    known_keys = RECORD_FIELDS
+
+
+class _Seen:
+    """The sources and case ids met so far in one file: a record repeating one would be counted twice."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], str] = {}
+
+    def repeated(self, data: Any, unit: str) -> Skip | None:
+        # Only a valid record claims its source and case id: a broken copy is reported for what is wrong
+        # with it (by the worker that validates it again), and does not hide a later good record.
+        try:
+            record = validate_record(data, unit)
+        except ImrcheckError:
+            return None
+        for field, value in (("source", record.source), ("case_id", record.case.case_id)):
+            if isinstance(value, str) and value:
+                earlier = self.first.setdefault((field, value), unit)
+                if earlier != unit:
+                    return Skip(source=unit, reason=f"{field} repeats that of the record at {earlier}; "
+                                                    "each case is counted once, so this one is left out")
+        return None
+
+
+def _job(data: Any, unit: str, seen: _Seen) -> RecordJob | Skip:
+    """A record as read, or the reason it is left out (nested beyond any case, or a repeat)."""
+    if nesting_depth(data) > MAX_NESTING:
+        return Skip(source=unit, reason=f"the record nests lists and mappings more than {MAX_NESTING} levels deep; "
+                                        "a case nests fewer than ten")
+    return seen.repeated(data, unit) or RecordJob(unit, data)
+
+
 def _jsonl(path: Path) -> Iterator[RecordJob | Skip]:
+    seen = _Seen()
     with path.open("r", encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             unit = f"{path}:{number}"
@@ -85,16 +132,25 @@ def _jsonl(path: Path) -> Iterator[RecordJob | Skip]:
                 yield Skip(source=unit, reason=f"line {number} is longer than {MAX_RECORD_CHARS:,} characters; not a record")
                 continue
             try:
-                data = json.loads(line)
+                data = load_json(line)
             except json.JSONDecodeError as exc:
                 yield Skip(source=unit, reason=f"line {number}, column {exc.colno}: not valid JSON ({exc.msg})")
                 continue
-            yield RecordJob(unit, data)
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply for the JSON reader
+                yield Skip(source=unit, reason=f"line {number}: {json_problem(exc, RECORD_FIELDS)}")
+                continue
+            yield _job(data, unit, seen)
 
 
 def _yaml(path: Path) -> Iterator[RecordJob | Skip]:
     try:
-        loaded = load_yaml_with_lines(read_text_file(path, what="record file", limit=200 * 1024 * 1024))
+        text = read_text_file(path, what="record file", limit=200 * 1024 * 1024)
+        long_line = line_too_long(text, MAX_RECORD_CHARS)
+        if long_line is not None:  # refused before parsing, as a .jsonl line of that length is
+            yield Skip(source=str(path), reason=f"line {long_line[0]} is longer than {MAX_RECORD_CHARS:,} characters; "
+                                                "not a record file")
+            return
+        loaded = load_yaml_with_lines(text, _RecordLoader)
     except ImrcheckError as exc:
         yield Skip(source=str(path), reason=exc.message)
         return
@@ -110,9 +166,14 @@ def _yaml(path: Path) -> Iterator[RecordJob | Skip]:
         yield Skip(source=str(path), reason="cannot be read as YAML")
         return
     records = loaded if isinstance(loaded, list) else [loaded]
+    seen = _Seen()
     for index, record in enumerate(records, start=1):
         line = record.get("__line__") if isinstance(record, dict) else None
-        yield RecordJob(f"{path}:{line}" if line else f"{path}#record {index}", strip_lines(record))
+        unit = f"{path}:{line}" if line else f"{path}#record {index}"
+        try:
+            yield _job(strip_lines(record), unit, seen)
+        except RecursionError:
+            yield Skip(source=unit, reason="the record is nested too deeply to be a case")
 
 
 def read_records(path: Path) -> Iterator[RecordJob | Skip]:

@@ -14,7 +14,7 @@ import typer
 
 from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, fail_message, parse_date_option
 from engine.cli.help import epilog
-from engine.cli.output import output, refuse_input_as_output, report_write_error
+from engine.cli.output import output, report_write_error
 from engine.errors import ImrcheckError
 
 if TYPE_CHECKING:
@@ -155,11 +155,14 @@ def evaluate(
     if resume and details is None:
         raise typer.BadParameter("--resume reads the --details file of the interrupted run; name it", param_hint="--resume")
     _check_paths(paths)
-    from engine.backtest.inputs import LETTER_SUFFIXES
-    from engine.backtest.records import RECORD_SUFFIXES
+    from engine.backtest.inputs import check_outputs_apart
 
-    for written in (out, details):
-        refuse_input_as_output(written, paths, suffixes=LETTER_SUFFIXES + RECORD_SUFFIXES)
+    try:
+        # Before --out is opened (and emptied): no output may be one of the run's inputs, through a link either.
+        check_outputs_apart(paths, {"--out": out, "--details": details})
+    except ImrcheckError as exc:
+        fail_message(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     settings = _settings(criteria or [], as_of, edition)
     summary = _run(paths, settings, fmt, out, workers=workers, details=details, resume=resume)
     if summary.letters == 0:

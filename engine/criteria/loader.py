@@ -24,7 +24,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine.catalog import TreatmentCatalog
-from engine.criteria.schema import AppliesTo, CriteriaSet, Criterion, Leaf, Select, Term
+from engine.criteria.schema import (
+    MAX_CONDITION_DEPTH,
+    MAX_CRITERIA_PER_SET,
+    MAX_LEAVES_PER_SET,
+    AppliesTo,
+    CriteriaSet,
+    Criterion,
+    Leaf,
+    Select,
+    Term,
+)
 from engine.errors import CriteriaLoadError
 from engine.models import Request
 from engine.operators import OPERATORS
@@ -133,6 +143,9 @@ def _read_yaml(text: str, source: str) -> tuple[dict[str, Any], yaml.Node | None
         raise CriteriaLoadError([f"{at}: not valid YAML ({exc.problem or exc})"]) from None
     except yaml.YAMLError as exc:  # the reader's errors: a character YAML does not allow (a binary file)
         raise CriteriaLoadError([f"{source}: not a YAML text file ({str(exc).splitlines()[0]})"]) from None
+    except RecursionError:
+        raise CriteriaLoadError([f"{source}: nested too deeply to be a criteria file (conditions nest at most "
+                                 f"{MAX_CONDITION_DEPTH} levels)"]) from None
     if raw is None:
         raise CriteriaLoadError([f"{source}: the file is empty; a criteria file holds one mapping (id, title, criteria, ...)"])
     if not isinstance(raw, dict):
@@ -159,6 +172,8 @@ class _Checker:
         self.lines = lines
         self.catalog = catalog
         self._found: list[tuple[int, str]] = []
+        self._too_deep: set[int] = set()  # criteria whose conditions nest beyond the limit: not walked further
+        self._oversized = False  # too many criteria or leaves: none is checked further
 
     @property
     def problems(self) -> list[str]:
@@ -191,7 +206,8 @@ class _Checker:
         self.check_treatments()
         raw_criteria = self.raw.get("criteria")
         for i, raw_criterion in enumerate(raw_criteria if isinstance(raw_criteria, list) else []):
-            self.check_criterion(i, raw_criterion)
+            if not self._oversized and i not in self._too_deep:
+                self.check_criterion(i, raw_criterion)
         return cs if not self._found else None
 
     def validate_criteria(self) -> list[Criterion] | None:
@@ -199,13 +215,40 @@ class _Checker:
         raw_criteria = self.raw.get("criteria")
         if not isinstance(raw_criteria, list) or not raw_criteria:
             return None
+        if not self.within_limits(raw_criteria):
+            return []  # the set's own fields are still checked, beside a stand-in
         valid = []
         for i, raw_criterion in enumerate(raw_criteria):
+            if i in self._too_deep:
+                continue
             try:
                 valid.append(Criterion.model_validate(strip_lines(raw_criterion)))
             except ValidationError as exc:
                 self.add_invalid(exc, ("criteria", i))
         return valid
+
+    def within_limits(self, raw_criteria: list[Any]) -> bool:
+        """Whether the set is small enough to check further: bounded criteria and leaves, shallow conditions.
+        An oversized set is refused before any of it is validated, compiled or evaluated."""
+        if len(raw_criteria) > MAX_CRITERIA_PER_SET:
+            self.add(("criteria",), f"criteria: {len(raw_criteria):,} criteria; a set holds at most "
+                                    f"{MAX_CRITERIA_PER_SET} (split the guideline into several sets)")
+            self._oversized = True
+            return False
+        leaves = 0
+        for i, raw_criterion in enumerate(raw_criteria):
+            when = raw_criterion.get("when") if isinstance(raw_criterion, dict) else None
+            depth, count = _condition_shape(when)
+            leaves += count
+            if depth > MAX_CONDITION_DEPTH:
+                self._too_deep.add(i)
+                self.add(("criteria", i, "when"), f"criteria.{i}.when: conditions nest more than {MAX_CONDITION_DEPTH} "
+                                                  "levels deep; write the condition flatter")
+        if leaves > MAX_LEAVES_PER_SET:
+            self.add(("criteria",), f"criteria: {leaves:,} conditions in all; a set holds at most {MAX_LEAVES_PER_SET}")
+            self._oversized = True
+            return False
+        return True
 
     def validate_set(self, criteria: list[Criterion] | None) -> CriteriaSet | None:
         data = strip_lines(self.raw)
@@ -343,6 +386,25 @@ class _Checker:
                 resolve_path_in(target, tuple(rest.split(".")))
             except PathError as exc:
                 self.add((*at, "ask"), f"{where}: placeholder {{{name}}}: {exc}")
+
+
+def _condition_shape(raw_node: Any) -> tuple[int, int]:
+    """(depth, leaves) of a condition tree as written, counted without recursion and stopping once too deep."""
+    depth = leaves = 0
+    stack: list[tuple[Any, int]] = [(raw_node, 1)]
+    while stack and depth <= MAX_CONDITION_DEPTH:
+        node, level = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        depth = max(depth, level)
+        children = next((node[key] for key in ("all", "any") if key in node), None)
+        if children is not None:
+            stack.extend((child, level + 1) for child in (children if isinstance(children, list) else []))
+        elif "not" in node:
+            stack.append((node["not"], level + 1))
+        else:
+            leaves += 1
+    return depth, leaves
 
 
 def _raw_leaves(raw_node: Any, at: Loc = ()) -> Iterator[tuple[Loc, dict[str, Any]]]:

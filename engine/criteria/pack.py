@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.criteria import cache
 from engine.criteria.loader import iter_criteria_files, load_set
-from engine.criteria.schema import CriteriaSet
+from engine.criteria.schema import PAGED_SOURCES, CriteriaSet
 from engine.errors import CriteriaLoadError, InputError
 from engine.resources import bundled_criteria_root
 
@@ -42,8 +42,18 @@ class CriteriaPack:
         return sorted({s.edition for s in self.sets.values()})
 
 
+# A criteria set is a few kilobytes (the largest bundled one is under 20 KB): a far larger file is
+# refused before it is parsed, so an enormous set costs nothing.
+MAX_CRITERIA_FILE_BYTES = 256 * 1024
+# A pipe or device named as criteria would block the reader: criteria are read from files.
+NOT_REGULAR = "is not a regular file (a pipe, socket or device); criteria are read from YAML files"
+
+
 def _read(entry: Traversable | Path, label: str) -> str:
     try:
+        if isinstance(entry, Path) and entry.stat().st_size > MAX_CRITERIA_FILE_BYTES:
+            raise CriteriaLoadError([f"{label}: is {entry.stat().st_size:,} bytes; a criteria file is at most "
+                                     f"{MAX_CRITERIA_FILE_BYTES:,} (split it into several sets)"])
         return entry.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise CriteriaLoadError([f"{label}: is not UTF-8 text (a binary file?); a criteria file is YAML saved as UTF-8"]) from None
@@ -90,9 +100,42 @@ def build_pack(loaded: Sequence[tuple[CriteriaSet, str]], *, overridable: frozen
                 problems.append(f"{sources[cs.id]}: fills_gaps_in names unknown set {other!r}")
         if cs.id in names and names[cs.id] != cs.id:
             problems.append(f"{sources[cs.id]}: set id {cs.id!r} is an alias of set {names[cs.id]!r}")
+    problems.extend(_gap_cycles(sets, sources))
+    problems.extend(_unknown_editions(sets, sources, overridable))
     if problems:
         raise CriteriaLoadError(problems)
     return CriteriaPack(sets=sets, sources=sources)
+
+
+def _gap_cycles(sets: dict[str, CriteriaSet], sources: dict[str, str]) -> list[str]:
+    """A problem for each set whose `fills_gaps_in` leads back to itself: a set cannot fill gaps in a set
+    that (directly or through others) fills gaps in it, or precedence has no first."""
+    problems = []
+    for start in sets:
+        frontier = list(sets[start].fills_gaps_in)
+        reached: set[str] = set()
+        while frontier:
+            other = frontier.pop()
+            if other == start:
+                problems.append(f"{sources[start]}: fills_gaps_in leads back to set {start!r} itself; a set fills "
+                                "gaps only in sets that do not fill gaps in it")
+                break
+            if other in reached or other not in sets:
+                continue
+            reached.add(other)
+            frontier.extend(sets[other].fills_gaps_in)
+    return problems
+
+
+def _unknown_editions(sets: dict[str, CriteriaSet], sources: dict[str, str], overridable: frozenset[str]) -> list[str]:
+    """A user's MTUS or ACOEM set must name an edition of the MTUS that the bundled sets define (the MTUS
+    editions are fixed by regulation, and --edition and the choice by date only know those): a misspelt one
+    would silently never be chosen. Other sources (a clinic's protocol) may name their own editions."""
+    known = sorted({cs.edition for set_id, cs in sets.items() if set_id not in overridable and cs.source in PAGED_SOURCES})
+    if not known:
+        return []
+    return [f"{sources[set_id]}: edition names none of the {cs.source} editions imrcheck knows ({', '.join(known)})"
+            for set_id, cs in sets.items() if set_id in overridable and cs.source in PAGED_SOURCES and cs.edition not in known]
 
 
 def _bundled_files() -> list[tuple[Traversable | Path, str]]:
@@ -125,6 +168,8 @@ def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
             user_files.extend((f, str(f)) for f in iter_criteria_files(path))
         elif path.is_file():
             user_files.append((path, str(path)))
+        elif path.exists():
+            raise InputError(NOT_REGULAR, source=path)
         else:
             raise InputError("no such criteria file or folder", source=path)
     user = load_sets(user_files, load_catalog())

@@ -8,6 +8,7 @@ table and a threshold, and says how to ask for the fact when the records do not 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -20,6 +21,14 @@ Confidence = Literal["C", "Q", "U"]
 Pick = Literal["latest", "earliest", "count", "sum", "max", "min", "any", "all"]
 Scalar = str | int | float | bool
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+
+# What the rules engine can hold, and far beyond any guideline: thresholds are doses, days, visits and
+# scores; a criteria set has a handful of criteria, each a shallow tree (see the "Limits" in the docs).
+MAX_MAGNITUDE = 1e12
+MAX_CRITERIA_PER_SET = 100
+MAX_LEAVES_PER_SET = 500
+MAX_CONDITION_DEPTH = 16
+MAX_WINDOW_DAYS = 36_500
 
 PAGED_SOURCES = frozenset({"MTUS", "ACOEM"})
 SOURCE_TIER: dict[str, int] = {"MTUS": 1, "ACOEM": 2, "ODG": 2, "DHCS": 3, "other": 3}
@@ -65,7 +74,7 @@ class Select(Schema):
         default_factory=dict,
         description="Equality filters on record fields; '$request.<field>' compares with the request",
     )
-    within_days: Annotated[int, Field(gt=0)] | None = Field(
+    within_days: Annotated[int, Field(gt=0, le=MAX_WINDOW_DAYS)] | None = Field(
         default=None, description="Only records dated within this many days before the request"
     )
 
@@ -111,6 +120,10 @@ class Leaf(Schema):
     def _value_fits_operator(self) -> Leaf:
         op = OPERATORS[self.op]
         v = self.value
+        for number in v if isinstance(v, list) else [v]:
+            if isinstance(number, float | int) and not isinstance(number, bool) and not _holdable(number):
+                raise ValueError(f"value must be a finite number no larger than {MAX_MAGNITUDE:g} either way "
+                                 "(the rules engine cannot compare infinity or NaN)")
         if op.arg == "none" and v is not None:
             raise ValueError(f"operator {self.op!r} takes no value")
         if op.arg == "number" and (isinstance(v, bool) or not isinstance(v, int | float)):
@@ -142,6 +155,10 @@ def absent_value(leaf: Leaf) -> Any:
     if leaf.op in ("count_gte", "count_lte", "contains_any", "contains_none"):
         return []
     return None
+
+
+def _holdable(number: float) -> bool:
+    return math.isfinite(number) and abs(number) <= MAX_MAGNITUDE
 
 
 class AllOf(Schema):
@@ -229,7 +246,7 @@ class CriteriaSet(Schema):
     applies_to: AppliesTo
     confidence: Confidence
     summary: str
-    criteria: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+    criteria: Annotated[tuple[Criterion, ...], Field(min_length=1, max_length=MAX_CRITERIA_PER_SET)]
 
     @model_validator(mode="after")
     def _consistent(self) -> CriteriaSet:

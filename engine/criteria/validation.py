@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.catalog import TreatmentCatalog
 from engine.criteria.loader import iter_criteria_files
-from engine.criteria.pack import CriteriaPack, build_pack, load_pack, load_sets, repeated_ids
+from engine.criteria.pack import NOT_REGULAR, CriteriaPack, build_pack, load_pack, load_sets, repeated_ids
 from engine.criteria.schema import CriteriaSet
 from engine.errors import CriteriaLoadError
 
@@ -66,6 +66,8 @@ def _files(paths: Sequence[Path]) -> list[Path | FileReport]:
             found.extend(inside or [FileReport(path=str(path), problems=(f"{path}: the folder holds no criteria files (*.yaml)",))])
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            found.append(FileReport(path=str(path), problems=(f"{path}: {NOT_REGULAR}",)))
         else:
             found.append(FileReport(path=str(path), problems=(f"{path}: no such file or folder",)))
     return found

@@ -15,9 +15,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from engine.models import MAX_REQUESTS
 from engine.server.guards import send_problem
 
-MAX_REQUESTS = 500  # requested items per case: an RFA lists a handful; 500 are judged in about a second
+# MAX_REQUESTS (requested items per case) is the case model's cap, the one limit every command and the
+# server share (docs/architecture.md, "Limits"); here it is checked before the body is validated.
 MAX_TEXT = 10_000  # characters in any one text value or key: a long free-text note fits, a pasted file does not
 MAX_DEPTH = 24  # nesting of objects and lists: a case is six levels deep at most
 SUBMITTED = "imrcheck.submitted"  # the scope key holding the text values of the body
