@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from engine.errors import CaseValidationError, InputError
 from engine.models import MAX_TEXT_CHARS, Case
 from engine.paths import field_type
-from engine.resources import BoundedAliases, DuplicateKeyError, UniqueKeys, YamlAliasError, check_alias_expansion
+from engine.resources import BoundedAliases, DuplicateKeyError, UniqueKeys, YamlAliasError, check_composed
 
 # A case is a few kilobytes (MAX_REQUESTS requests of a few lines each, with their history); a
 # megabyte is far beyond any real one and keeps the slowest reading (YAML) around a second.
@@ -341,6 +341,7 @@ def _parse_stream(text: str, *, source: str) -> list[Any]:
     """The documents of a YAML stream, each read as `_parse_document` reads one."""
     if not text.strip():
         raise InputError("is empty; a case file describes the case and its requests", source=source)
+    _check_line_lengths(text, source)
     try:
         documents = [document for document in _load_all(text) if document is not None]
     except (yaml.YAMLError, ValueError, RecursionError, YamlAliasError):
@@ -350,7 +351,7 @@ def _parse_stream(text: str, *, source: str) -> list[Any]:
 
 
 def _load_all(text: str) -> list[Any]:
-    """yaml.load_all, with every document's alias expansion bounded before it is built (as one document's is)."""
+    """yaml.load_all, with every document's aliases and nesting bounded before it is built (as one document's are)."""
     loader = _CaseLoader(text)
     try:
         documents = []
@@ -358,7 +359,7 @@ def _load_all(text: str) -> list[Any]:
             node = loader.get_node()
             if node is None:
                 break
-            check_alias_expansion(node)
+            check_composed(node)
             documents.append(loader.construct_document(node))
         return documents
     finally:

@@ -112,14 +112,19 @@ class UniqueKeys:
         return mapping
 
 
+def check_composed(node: yaml.Node) -> None:
+    """A composed document's aliases and nesting, bounded before any object is built from it."""
+    check_alias_expansion(node)
+    check_depth(node)
+
+
 class BoundedAliases:
-    """Loader mixin: the composed document is checked by `check_alias_expansion` before any object is built."""
+    """Loader mixin: the composed document is checked by `check_composed` before any object is built."""
 
     def get_single_node(self) -> yaml.Node | None:
         node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
         if node is not None:
-            check_alias_expansion(node)
-            check_depth(node)
+            check_composed(node)
         return node
 
 

@@ -74,14 +74,14 @@ CASES: dict[str, Bad] = {
                           f"at most {MAX_REQUESTS}"),
     "1,001 diagnoses": Bad(("check", "too_many_diagnoses.json"), ("too_many_diagnoses.json", "diagnoses: lists 1,001"),
                            "at most 1,000"),
-    "10k-char text": Bad(("check", "long_text.yaml"), ("long_text.yaml", "diagnoses → item 1 → text"), "longer than 10,000"),
+    "10k-char text": Bad(("check", "long_text.yaml"), ("long_text.yaml", "diagnoses[0].text"), "longer than 10,000"),
     "50k-char case_id": Bad(("check", "long_case_id.json"), ("long_case_id.json", "case_id"), "longer than 200"),
     "100k-char line": Bad(("check", "long_line.yaml"), ("long_line.yaml", "line 2"), "characters long"),
     "4 MB one-line YAML": Bad(("check", "four_megabytes.yaml"), ("four_megabytes.yaml",), "too large for a case file"),
     "a pipe": Bad(("check", "fifo.yaml"), ("fifo.yaml",), "not a regular file"),
-    "relief_pct 1e309": Bad(("check", "relief_1e309.yaml"), ("relief_1e309.yaml", "injections → item 1 → relief_pct"),
+    "relief_pct 1e309": Bad(("check", "relief_1e309.yaml"), ("relief_1e309.yaml", "injections[0].relief_pct"),
                             "a number too large to hold"),
-    "!!timestamp 2015-02-30": Bad(("check", "timestamp.yaml"), ("timestamp.yaml", "injections → item 1 → date"),
+    "!!timestamp 2015-02-30": Bad(("check", "timestamp.yaml"), ("timestamp.yaml", "injections[0].date"),
                                   "must be a real date"),
     "JSON 200 deep": Bad(("check", "deep.json"), ("deep.json",), "more than 64 levels"),
     "YAML 100 deep": Bad(("check", "deep.yaml"), ("deep.yaml", "line "), "nest more than 64 levels"),
@@ -138,7 +138,7 @@ def test_hostile_input_gets_a_clear_message(bad: Bad, in_corpus: Path) -> None:
 def test_a_utf16_case_reads_as_its_utf8_original(in_corpus: Path) -> None:
     utf16, utf8 = invoke("check", "utf16.yaml", "--format", "json"), invoke("check", "good.yaml", "--format", "json")
     assert utf16.code == utf8.code != 2 and utf16.stderr == ""
-    assert json.loads(utf16.stdout)["requests"] == json.loads(utf8.stdout)["requests"]
+    assert json.loads(utf16.stdout)["results"][0]["requests"] == json.loads(utf8.stdout)["results"][0]["requests"]
 
 
 def _evaluate(*args: str) -> dict[str, Any]:
@@ -179,7 +179,7 @@ def test_resume_keys_inputs_by_resolved_path(in_corpus: Path) -> None:
     details = in_corpus / "resume.jsonl"
     _evaluate("letters/000.txt", "--details", str(details))
     resumed = _evaluate(str((in_corpus / "letters").resolve()), "--details", "resume.jsonl", "--resume")
-    assert (resumed["letters"], resumed["items"]) == (whole["letters"], whole["items"]) == (3, 6)
+    assert (resumed["letters"], resumed["items"]) == (whole["letters"], whole["items"]) == (3, 9)
     assert len(details.read_text(encoding="utf-8").splitlines()) == 3
 
 
@@ -197,7 +197,7 @@ def test_resume_keys_records_by_resolved_path(in_corpus: Path) -> None:
 
 def test_an_input_named_twice_is_counted_once(in_corpus: Path) -> None:
     report = _evaluate("letters", "letters/002.txt", "./letters/000.txt")
-    assert (report["letters"], report["items"]) == (3, 6)
+    assert (report["letters"], report["items"]) == (3, 9)
     repeated = {source: reason for source, reason in _skips(report).items() if "#item" not in source}
     assert repeated == dict.fromkeys(["letters/002.txt", "letters/000.txt"],
                                      "the same input as one named earlier in this run, already counted")

@@ -72,7 +72,9 @@ def test_details_never_overwrites_a_letter_of_the_run(tmp_path: Path) -> None:
     letter = folder / "000.txt"
     letter.write_text(LETTER.read_text(encoding="utf-8"), encoding="utf-8")
     run = imrcheck("evaluate", str(folder), "--details", str(letter))
-    assert (run.code, run.stderr) == (2, f"imrcheck: {letter}: is also an input of this run; write the report somewhere else\n")
+    assert (run.code, run.stderr) == (2, f"imrcheck: {letter}: --details names a letter file inside the input folder {folder}; "
+                                         "writing there would replace or add a letter, so name a file elsewhere "
+                                         "(or not ending .txt/.pdf)\n")
     assert letter.read_text(encoding="utf-8") == LETTER.read_text(encoding="utf-8")
 
 
