@@ -19,12 +19,30 @@ from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, count_value, levels_in, region_of_levels, regions_in, side_in
 
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
-_VISITS = re.compile(r"\b(\d{1,3})\s?(?:visits|sessions|treatments)\b|\bx\s?(\d{1,3})\b", re.IGNORECASE)
+_VISITS = re.compile(rf"\b{COUNT}\s?(?:visits|sessions|treatments)\b(?!\s?(?:a|per)\s?week)|\bx\s?(\d{{1,3}})\b(?!\s?(?:weeks?|days?))",
+                     re.IGNORECASE)
+# How therapy titles state the number of visits besides "12 visits": a count word at the start that a
+# visits word follows ("Six physical therapy visits", "Four sessions of ..."), or a count after the
+# visits word, "times" or "#" ("sessions, 12", "times 6", "#6").
+_LEADING_VISITS = re.compile(rf"^\s*(?:additional\s+)?{COUNT}\b(?=[^,;()]*\b(?:visits|sessions|treatments)\b)", re.IGNORECASE)
+_TRAILING_VISITS = re.compile(r"(?:\b(?:visits|sessions|treatments)\s*,?\s*|\btimes\s|#\s?)(\d{1,2})\b(?!\s?(?:weeks?|days?|mg|%))",
+                              re.IGNORECASE)
+# "three times a week", "1 to 2 times per week", "2-3x/week", "twice a week", "three times weekly": the
+# larger number of a range, as the request allows that many.
+_FREQUENCY = re.compile(
+    rf"\b(?:{COUNT}\s?(?:-|to)\s?)?{COUNT}\s?(?:x|times?|visits)\s?(?:a\s|per\s|/\s?)?(?:week|wk)s?\b|\b{COUNT}\s?(?:x|times?)\s?weekly\b"
+    r"|\b(twice|once)\s(?:a\s|per\s)?week|\b(twice|once)\sweekly\b",
+    re.IGNORECASE)
+_DURATION_WEEKS = re.compile(rf"\b(?:x|for|times|over)\s?{COUNT}\s?weeks?\b", re.IGNORECASE)
+_ONCE_TWICE = {"once": 1, "twice": 2}
+# "2 times 8": a frequency and a length without their units, too ambiguous to count.
+_TIMES_BY = re.compile(r"\d\s?times\s\d", re.IGNORECASE)
 _QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
-_PER_WEEK = re.compile(r"\b(\d)\s?(?:x|times)\s?(?:a |per )?week\b", re.IGNORECASE)
-_WEEKS = re.compile(r"\b(?:x|for)\s?(\d{1,2})\s?weeks?\b", re.IGNORECASE)
+# A title that asks to go on with care already given ("additional physical therapy", "continuation of
+# therapy") says the worker has had it: the request is a repeat, whatever the summary mentions.
+_CONTINUES = re.compile(r"\b(?:repeat|additional|continued|continuation|continue|further|extension|extend)\b", re.IGNORECASE)
 
 
 # "for 2 weeks", "x 14 days", "30-day supply" in a prescription title.
@@ -96,15 +114,7 @@ def requests(
         if approach is not None and treatment.category == "injection":
             request["approach"] = approach.group(1).lower()
         if treatment.category == "rehabilitation":
-            visits = _VISITS.search(title)
-            if visits is not None:
-                request["visits"] = int(visits.group(1) or visits.group(2))
-            per_week = _PER_WEEK.search(title)
-            weeks = _WEEKS.search(title)
-            if per_week is not None:
-                request["frequency_per_week"] = float(per_week.group(1))
-            if weeks is not None:
-                request["weeks"] = float(weeks.group(1))
+            request.update(_therapy_schedule(title))
         elif treatment.category == "pharmaceutical":
             request.update(drug_fields(title, match.matched_text))
         else:
@@ -112,7 +122,8 @@ def requests(
             value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None
             if value is not None:
                 request["quantity"] = value
-        if treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0):
+        repeated_injection = treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0)
+        if repeated_injection or (treatment.category != "pharmaceutical" and _CONTINUES.search(title)):
             request["repeat"] = True
         found.append(request)
     _risks_discussed(found, sentences, catalog, rec)
@@ -195,3 +206,45 @@ def _planned(
                         rec.add(f"requests[{index}].region", region, sentence)
                 return [(r, named.treatment_id) for r in visits]
     return []
+
+
+def _therapy_schedule(title: str) -> dict[str, float | int]:
+    """Visits, visits a week and weeks as a therapy title states them; the visits follow from the
+    frequency and the weeks when the title gives no count ("three times a week for two weeks" is six)."""
+    found: dict[str, float | int] = {}
+    visits = _visit_count(title)
+    if visits is not None:
+        found["visits"] = visits
+    per_week = _frequency(title)
+    weeks = _DURATION_WEEKS.search(title)
+    if per_week is not None:
+        found["frequency_per_week"] = float(per_week)
+    if weeks is not None and (count := count_value(weeks.group(1))) is not None:
+        found["weeks"] = float(count)
+    if "visits" not in found and per_week is not None and "weeks" in found:
+        found["visits"] = int(per_week * found["weeks"])
+    return found
+
+
+def _visit_count(title: str) -> int | None:
+    stated = _VISITS.search(title)
+    if stated is not None:
+        return count_value(stated.group(1) or stated.group(2))
+    leading = _LEADING_VISITS.search(title)
+    if leading is not None:
+        return count_value(leading.group(1))
+    trailing = _TRAILING_VISITS.search(title)
+    if trailing is not None and not _TIMES_BY.search(title):
+        return int(trailing.group(1))
+    return None
+
+
+def _frequency(title: str) -> int | None:
+    match = _FREQUENCY.search(title)
+    if match is None:
+        return None
+    low, high, weekly, word, word_weekly = match.groups()
+    if word or word_weekly:
+        return _ONCE_TWICE[(word or word_weekly).lower()]
+    value = count_value(high or weekly or low or "")
+    return value if value is not None and 0 < value <= 7 else None

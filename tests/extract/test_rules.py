@@ -161,6 +161,47 @@ def test_request_titles(title: str, fields: dict[str, object]) -> None:
     assert {k: getattr(request, k) for k in fields} == fields
 
 
+# How therapy titles state a schedule (written for this project in the forms the archive's titles use).
+@pytest.mark.parametrize(
+    ("title", "fields"),
+    [
+        ("Physical therapy three times a week for two weeks for the neck",
+         {"visits": 6, "frequency_per_week": 3.0, "weeks": 2.0}),
+        ("Acupuncture, 1 to 2 times per week for 4 weeks", {"visits": 8, "frequency_per_week": 2.0, "weeks": 4.0}),
+        ("Six physical therapy visits for the low back", {"visits": 6, "frequency_per_week": None}),
+        ("Four sessions of physical therapy two times a week times 2 weeks",
+         {"visits": 4, "frequency_per_week": 2.0, "weeks": 2.0}),
+        ("Twelve physical therapy sessions, three times weekly, for the elbow", {"visits": 12, "frequency_per_week": 3.0}),
+        ("Acupuncture sessions for the low back #6", {"visits": 6}),
+        ("Post-operative physical therapy, times 12", {"visits": 12}),
+        ("Physical therapy sessions, 12", {"visits": 12}),
+        ("Chiropractic treatment twice a week for 3 weeks", {"visits": 6, "frequency_per_week": 2.0}),
+        ("Physical therapy 3 visits per week for 2 weeks", {"visits": 6, "frequency_per_week": 3.0, "weeks": 2.0}),
+        ("Physical therapy 2x/week x 4 weeks", {"visits": 8, "weeks": 4.0}),
+        ("Acupuncture one time a week for six weeks", {"visits": 6, "frequency_per_week": 1.0}),
+        ("Physical therapy 2 times 8", {"visits": None}),
+        ("Physical therapy for the low back", {"visits": None, "frequency_per_week": None, "weeks": None}),
+    ],
+)
+def test_therapy_schedules_in_titles(title: str, fields: dict[str, object]) -> None:
+    request = case_of("Low back pain.", [title]).requests[0]
+    assert {k: getattr(request, k) for k in fields} == fields
+
+
+@pytest.mark.parametrize(
+    ("title", "repeat"),
+    [
+        ("Additional physical therapy for the neck, 6 visits", True),
+        ("Continuation of chiropractic care, 6 visits", True),
+        ("Repeat MRI of the lumbar spine", True),
+        ("Physical therapy for the neck, 6 visits", None),
+        ("MRI of the lumbar spine", None),
+    ],
+)
+def test_a_title_that_continues_care_is_a_repeat(title: str, repeat: bool | None) -> None:
+    assert case_of("Low back pain.", [title]).requests[0].repeat is repeat
+
+
 def test_unknown_titles_are_left_out_with_their_ids_kept() -> None:
     extraction = extract_case("Low back pain.", ["Gold-plated chair", "Physical therapy"])
     assert [r.id for r in extraction.case.requests] == ["r2"]
