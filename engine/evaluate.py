@@ -171,7 +171,7 @@ class Evaluator:
         if unanswered:
             raise EngineError(f"criteria set {cs.id}: no outcome for leaves {unanswered}")
         as_read = read_as(compiled.leaves, statuses, observations, lambda evs: self._run_leaves(compiled, evs),
-                          scope.as_of)
+                          scope.as_of, presume_absent=scope.request.repeat is not True)
         by_criterion: dict[str, list[tuple[Leaf, Status, Status, Observation]]] = {}
         for cl in compiled.leaves:
             by_criterion.setdefault(cl.criterion, []).append(
@@ -210,6 +210,8 @@ class Evaluator:
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
             "contradicted": sum(contradicted(f) for f in findings),
+            "read_unmet": sum((f.read_as or f.status) == "unmet" for f in findings),
+            "read_missing": sum((f.read_as or f.status) == "missing" for f in findings),
             "criteria": has_criteria,
             "clinical": clinical,
             "follows": follows,

@@ -22,11 +22,12 @@ Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
 def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observed: Mapping[str, Observation],
-            run: Run, as_of: Any) -> dict[str, Status]:
+            run: Run, as_of: Any, *, presume_absent: bool = True) -> dict[str, Status]:
     """Each leaf's outcome once its silent-record rule is applied; `run` decides presumed values in the
     set's own ruleset (the same rules that decided the strict outcome). A total with `plus` terms is
     presumed with the terms the records never mention as none: the requested visits alone, when no
-    earlier therapy is mentioned."""
+    earlier therapy is mentioned. `presume_absent` is false for a request that says it repeats or
+    continues earlier care: the request itself then tells of the earlier care a silence would deny."""
     out = dict(strict)
     presumed: list[dict[str, Any]] = []
     for cl in leaves:
@@ -34,7 +35,7 @@ def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observ
             continue
         if cl.leaf.if_silent == "neutral":
             out[cl.key] = "met"
-        elif cl.leaf.if_silent == "absent":
+        elif cl.leaf.if_silent == "absent" and presume_absent:
             value = absent_value(cl.leaf)
             if value == PLUS_TERMS:
                 value = observed[cl.key].without_silent

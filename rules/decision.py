@@ -11,6 +11,10 @@ log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
   procedure it serves is not);
 - a companion of an overturned primary with no criteria of its own follows it;
 - every criterion met: overturned, medically necessary (the guideline itself says so);
+- every criterion met once silent records are read by each leaf's stated rule (`if_silent`: no earlier
+  imaging mentioned is none, a first course needs no count of earlier visits), with a clinical set
+  applied: overturned, as reviewers do not ask for what a case plainly does not need; the strict verdict
+  stays uphold, so the checklist still lists every silence a careful request fills;
 - a criterion the records show unmet (a documented fact outside the guideline) upholds the denial,
   whatever the score;
 - otherwise the score decides, where a clinical set applied (a limit alone never carries a request
@@ -37,6 +41,7 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "uphold_companion": ("uphold", "companion", "uphold"),
     "overturn_companion": ("overturn", "companion", "overturn"),
     "overturn_met": ("overturn", "criteria", "overturn"),
+    "overturn_met_as_read": ("overturn", "criteria", "uphold"),
     "uphold_contradicted": ("uphold", "criteria", "uphold"),
     "overturn_scored": ("overturn", "criteria", "uphold"),
     "uphold_scored": ("uphold", "criteria", "uphold"),
@@ -46,6 +51,8 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
 
 _NOT_FOLLOWING_UPHELD = {"$neq": {"follows": "uphold"}}
 _NOT_ALL_MET = {"$or": [{"$gt": {"unmet": 0}}, {"$gt": {"missing": 0}}]}
+_ALL_MET_AS_READ = [{"read_unmet": 0}, {"read_missing": 0}, {"clinical": True}]
+_NOT_ALL_MET_AS_READ = {"$or": [{"$gt": {"read_unmet": 0}}, {"$gt": {"read_missing": 0}}, {"clinical": False}]}
 
 
 def decision_rules(threshold_points: float, base_rate_threshold_points: float) -> dict[str, Any]:
@@ -55,7 +62,7 @@ def decision_rules(threshold_points: float, base_rate_threshold_points: float) -
     below = {"$lt": {"points": threshold_points}}
     base_at_least = {"$gte": {"points": base_rate_threshold_points}}
     base_below = {"$lt": {"points": base_rate_threshold_points}}
-    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}]
+    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}, _NOT_ALL_MET_AS_READ]
     uncovered = [{"follows": "none"}, {"criteria": False}]
     return {
         "companion_of_upheld_primary": {"all": [{"m": {"follows": "uphold"}}], "run": "uphold_companion"},
@@ -66,6 +73,10 @@ def decision_rules(threshold_points: float, base_rate_threshold_points: float) -
         "all_criteria_met": {
             "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0}]}}],
             "run": "overturn_met",
+        },
+        "every_criterion_met_as_read": {
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, *_ALL_MET_AS_READ]}}],
+            "run": "overturn_met_as_read",
         },
         "a_criterion_documented_unmet": {
             "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"$gt": {"contradicted": 0}}]}}],

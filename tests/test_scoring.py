@@ -9,6 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from engine.criteria.schema import Leaf
+from engine.evaluate import Evaluator
+from engine.models import Case
 from engine.scoring import logistic
 from engine.scoring.fit import Example, calibration, choose_threshold, figures, signs
 from engine.scoring.model import ScoringModel, StatusPoints, load_scoring
@@ -139,3 +141,32 @@ def test_only_allowed_thresholds_are_chosen_when_any_is() -> None:
     examples = _examples(labels)
     assert choose_threshold(examples, probs, 0.85, lambda t: t > 0.42) == pytest.approx(0.45)
     assert choose_threshold(examples, probs, 0.85, lambda t: False) == pytest.approx(0.325)
+
+
+# ---- the decision: every criterion met once silent records are read by their stated rules ------------
+
+def _first_course(**request: object) -> Case:
+    return Case.model_validate({
+        "case_id": "first-course", "request_date": "2016-12-01",
+        "requests": [{"id": "r1", "treatment": "physical therapy", "region": "lumbar", "visits": 6, **request}],
+    })
+
+
+def test_a_first_course_the_records_are_silent_about_is_overturned_and_its_checklist_kept(evaluator: Evaluator) -> None:
+    request = evaluator.evaluate(_first_course()).requests[0]
+    # No earlier therapy mentioned reads as a first course: every criterion is met as read ...
+    assert {f.criterion: f.read_as or f.status for f in request.findings} == dict.fromkeys(
+        [f.criterion for f in request.findings], "met")
+    assert any(f.status == "missing" for f in request.findings)
+    # ... so the reviewer's answer is overturn, while the strict verdict and the checklist still ask.
+    assert (request.prediction, request.basis, request.verdict) == ("overturn", "criteria", "uphold")
+    assert request.missing_documentation
+
+
+def test_a_request_that_says_it_continues_care_is_not_read_as_a_first_course(evaluator: Evaluator) -> None:
+    request = evaluator.evaluate(_first_course(repeat=True)).requests[0]
+    read = {f.criterion: f.read_as or f.status for f in request.findings}
+    assert read["prior_visits_documented"] == "missing"
+    assert read["functional_improvement_from_prior"] == "missing"
+    assert request.verdict == "uphold"
+    assert request.prediction == ("overturn" if request.probability >= evaluator.scoring.threshold else "uphold")
