@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from engine.case_io import DuplicateJsonKey, json_problem, load_json
 from engine.models import MAX_REQUESTS
 from engine.server.guards import send_problem
 
@@ -90,9 +91,13 @@ class JsonShape:
                 break
         body = b"".join(chunks)
         try:
-            parsed = json.loads(body)
+            # Every key once: a second `requests` would silently replace the first (and its items with it).
+            parsed = load_json(body.decode("utf-8"))
         except RecursionError:
             await send_problem(send, 422, ["body"], f"nested more than {MAX_DEPTH} levels deep")
+            return
+        except DuplicateJsonKey as exc:
+            await send_problem(send, 422, ["body"], json_problem(exc))
             return
         except ValueError:
             parsed = None  # FastAPI reports bad JSON with its position

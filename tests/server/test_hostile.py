@@ -152,6 +152,17 @@ def test_more_requests_than_the_cap_are_refused_at_the_requests_field(server: Se
     assert f"more than {MAX_REQUESTS} requests" in problem["msg"]
 
 
+def test_a_key_written_twice_is_refused_not_silently_dropped(server: Server) -> None:
+    # Two `requests` keys: a JSON reader keeps the last, and the ESI of the first would vanish unseen.
+    body = (b'{"case_id": "twice", "requests": [{"id": "esi", "treatment": "lumbar ESI"}], '
+            b'"requests": [{"id": "pt", "treatment": "physical therapy"}]}')
+    reply = server.post_raw("/api/check", body, "application/json")
+    assert reply.status == 422
+    [problem] = reply.problems()
+    assert problem["loc"] == ["body"]
+    assert problem["msg"] == "'requests' is written twice in the same object; JSON readers keep only the last, so say it once"
+
+
 def test_an_over_long_text_is_refused_at_its_field_without_its_value(server: Server) -> None:
     case = example("mri_with_red_flag")
     case["case_id"] = "Q" * (MAX_TEXT + 1)
