@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.explain import unverified_note
 from engine.report_plain import PREDICTION_WORDS, case_heading, closing, flip_lines, likelihood_line, request_heading
-from engine.results import CaseResult, RequestResult, to_contract
+from engine.results import CaseResult, RequestResult, applied_outside_dates, to_contract
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -134,7 +134,8 @@ def missing_contract(result: CaseResult) -> dict[str, Any]:
         "case_id": result.case_id,
         "requests": [
             {"id": q.id, "treatment": q.treatment, "prediction": q.prediction,
-             "missing_documentation": list(q.missing_documentation)}
+             "missing_documentation": list(q.missing_documentation),
+             "applied_outside_dates": list(applied_outside_dates(q))}
             for q in result.requests
         ],
     }

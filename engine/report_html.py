@@ -12,7 +12,7 @@ from html import escape
 
 from engine.explain import unverified_note
 from engine.report_plain import PREDICTION_WORDS, case_heading, closing, flip_lines
-from engine.results import CaseResult, RequestResult
+from engine.results import OUTSIDE_DATES, CaseResult, RequestResult, applied_outside_dates
 
 _STYLE = """
 @page { size: letter; margin: 14mm; }
@@ -60,6 +60,10 @@ def _request(request: RequestResult, numbers: dict[str, int], *, checklist_only:
         f"<span class=\"note\">({escape(request.treatment_name)}, {escape(request.category)})</span></h2>",
         f'<p><span class="prediction {kind}">{escape(PREDICTION_WORDS[kind])}</span> {_refs(request, numbers)}</p>',
     ]
+    outside = applied_outside_dates(request)
+    if outside:
+        out.append(f'<p class="note">Judged by {escape(", ".join(outside))}: {OUTSIDE_DATES} (no clinical criteria in '
+                   "force on the request date; the nearest edition stands in).</p>")
     if request.findings and not checklist_only:
         out.append("<table><thead><tr><th>Criterion</th><th>Status</th><th>Why</th></tr></thead><tbody>")
         for f in request.findings:

@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 
 from engine.explain import unverified_note, verdict
-from engine.results import CaseResult, RequestResult
+from engine.results import CaseResult, RequestResult, applied_outside_dates
 from engine.silent import contradicted
 
 PREDICTION_WORDS = {
@@ -93,7 +93,8 @@ def render_text(results: Sequence[CaseResult]) -> str:
 
 
 CSV_COLUMNS = ("source", "case_id", "as_of", "edition", "request", "treatment", "category", "requested_as",
-               "prediction", "basis", "companion_of", "met", "unmet", "missing", "missing_documentation", "citations")
+               "prediction", "basis", "companion_of", "met", "unmet", "missing", "missing_documentation", "citations",
+               "applied_outside_dates")
 
 
 def render_csv(results: Sequence[CaseResult]) -> str:
@@ -107,5 +108,6 @@ def render_csv(results: Sequence[CaseResult]) -> str:
             writer.writerow((result.source or "", result.case_id or "", result.as_of.isoformat(), result.edition or "",
                              r.id, r.treatment, r.category, r.requested_as, r.prediction, r.basis, r.companion_of or "",
                              counts["met"], counts["unmet"], counts["missing"],
-                             " | ".join(r.missing_documentation), " | ".join(r.citations)))
+                             " | ".join(r.missing_documentation), " | ".join(r.citations),
+                             " | ".join(applied_outside_dates(r))))
     return buffer.getvalue()

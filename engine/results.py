@@ -92,6 +92,15 @@ class RequestResult(Result):
     to_overturn: tuple[FlipHint, ...] = ()  # filled for every upheld request; empty when overturned
 
 
+OUTSIDE_DATES = "applied outside its dates"
+
+
+def applied_outside_dates(request: RequestResult) -> tuple[str, ...]:
+    """The criteria sets that judged the request although the request date is outside their dates (the
+    nearest clinical edition, where none in force applies): every output says so."""
+    return tuple(u.criteria_set for u in request.criteria_sets if u.applied and u.reason.startswith(OUTSIDE_DATES))
+
+
 class CaseResult(Result):
     case_id: str | None
     source: str | None = None

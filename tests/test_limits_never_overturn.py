@@ -4,7 +4,9 @@ edition, said in every output format."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -72,9 +74,14 @@ def test_2019_knee_requests_upheld_with_the_clinical_reason_in_every_format(
     assert len(outside) == 1 and outside[0]["criteria_set"].startswith("mtus_2009_")
     assert all("applied outside its dates" in f["message"] for f in request["findings"]
                if f["criteria_set"] == outside[0]["criteria_set"])
-    for command, fmt in (("check", "table"), ("check", "markdown"), ("missing", "text"), ("missing", "markdown")):
+    for command, fmt in (("check", "table"), ("check", "markdown"), ("check", "html"), ("missing", "text"),
+                         ("missing", "markdown"), ("missing", "html")):
         text = run_cli(command, str(path), "--format", fmt, expect=1).stdout
         assert "applied outside its dates" in " ".join(text.split()), (command, fmt)
+    checklist = only_result(run_cli("missing", str(path), "--format", "json", expect=1).stdout)
+    assert checklist["requests"][0]["applied_outside_dates"] == [outside[0]["criteria_set"]]
+    [row] = csv.DictReader(io.StringIO(run_cli("check", str(path), "--format", "csv", expect=1).stdout))
+    assert row["applied_outside_dates"] == outside[0]["criteria_set"]
 
 
 def test_the_same_knee_request_in_2015_uses_the_edition_in_force(evaluator: Evaluator) -> None:
