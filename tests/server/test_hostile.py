@@ -136,7 +136,11 @@ def test_a_small_request_is_answered_while_large_cases_are_judged(server: Server
     post("small", example("mri_with_red_flag"))
     for thread in larges:
         thread.join(timeout=180)
-    assert finished[0] == "small" and sorted(finished[1:]) == ["large0", "large1", "large2"]
+    # On the engine thread the small check would wait for all three large cases; beside the lane it
+    # waits for none of them, though on a loaded machine the first large one may already be finishing
+    # when it arrives. So: answered before at least two of the three (an ordering, not a timing).
+    assert sorted(finished) == ["large0", "large1", "large2", "small"]
+    assert finished.index("small") <= 1, finished
     assert all(reply.status == 200 for reply in replies.values())
     alone = server.post_json("/api/check", _large_case(1)).json()["requests"][0]
     judged = replies["large0"].json()["requests"]
