@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -150,10 +150,8 @@ def check(cases: CasesArg,
 
         with output(out) as handle:
             if format is CheckFormat.json or format is CheckFormat.jsonl:
-                from engine.cli.envelope import envelope, json_lines
-
-                contracts = [report.check_contract(r) for r in results]
-                handle.write(envelope(contracts, errors, pack) if format is CheckFormat.json else json_lines(contracts))
+                _write_contracts(handle, [report.check_contract(r) for r in results], errors, pack,
+                                 envelope=format is CheckFormat.json)
             elif format is CheckFormat.markdown:
                 handle.write(report.render_markdown(results) + "\n")
             elif format is CheckFormat.csv:
@@ -171,6 +169,14 @@ def check(cases: CasesArg,
 
                 handle.write(render_text(results))
     raise typer.Exit(exit_code(results, batch, fail_on))
+
+
+def _write_contracts(handle: IO[str], contracts: list[dict[str, Any]], errors: Errors, pack: CriteriaPack, *,
+                     envelope: bool) -> None:
+    """The JSON contracts as one envelope (--format json) or one line each (--format jsonl)."""
+    from engine.cli import envelope as shape
+
+    handle.write(shape.envelope(contracts, errors, pack) if envelope else shape.json_lines(contracts))
 
 
 def _html(results: list[CaseResult], pack: CriteriaPack, *, checklist_only: bool) -> str:
@@ -192,10 +198,8 @@ def missing(cases: CasesArg,
 
         with output(out) as handle:
             if format is MissingFormat.json or format is MissingFormat.jsonl:
-                from engine.cli.envelope import envelope, json_lines
-
-                contracts = [report.missing_contract(r) for r in results]
-                handle.write(envelope(contracts, errors, pack) if format is MissingFormat.json else json_lines(contracts))
+                _write_contracts(handle, [report.missing_contract(r) for r in results], errors, pack,
+                                 envelope=format is MissingFormat.json)
             elif format is MissingFormat.html:
                 handle.write(_html(results, pack, checklist_only=True))
             else:
