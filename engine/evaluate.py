@@ -29,7 +29,7 @@ from engine.logic import Status, all_of, any_of, negate
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.prescriptions import check_dose, completed_medication, completed_request
-from engine.results import CaseResult, Finding, LeafResult, RequestResult, SetUse
+from engine.results import OUTSIDE_DATES, CaseResult, Finding, LeafResult, RequestResult, SetUse, applied_outside_dates
 from engine.scoring.model import Score, ScoringModel, load_scoring
 from engine.silent import contradicted, read_as
 from rules.decision import NAME_BASE as DECISION_BASE
@@ -105,17 +105,17 @@ class Evaluator:
         follows = done[item.primary].prediction if item.primary is not None else "none"
         scope = Scope(case=case, request=judged, as_of=when, primary_prediction=None if follows == "none" else follows)
         findings = [f for cs in applied for f in self._findings(cs, scope)]
-        outside = [u.criteria_set for u in uses if u.applied and u.reason.startswith("applied outside")]
+        outside = applied_outside_dates(uses)
         if outside:
             # Said on every finding too, so every format that shows a finding (tables, checklists) says it.
-            findings = [f.model_copy(update={"message": f"{f.message} [{f.criteria_set}: applied outside its dates]"})
+            findings = [f.model_copy(update={"message": f"{f.message} [{f.criteria_set}: {OUTSIDE_DATES}]"})
                         if f.criteria_set in outside else f for f in findings]
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
         # A limit that is not met still upholds the request on its own terms.
         judged_by_criteria = any(cs.kind == "clinical" for cs in applied) or any(f.status != "met" for f in findings)
         treatment = self.catalog.get(request.treatment)
-        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.read_as or f.status) for f in findings),
+        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.status_as_read) for f in findings),
                                    has_criteria=judged_by_criteria)
         clinical = any(cs.kind == "clinical" for cs in applied)
         prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical)
@@ -123,7 +123,7 @@ class Evaluator:
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary, score)
         if outside:
             text = (f"No clinical criteria in the pack govern {when.isoformat()}: judged by {', '.join(outside)}, "
-                    f"applied outside its dates. {text}")
+                    f"{OUTSIDE_DATES}. {text}")
         if judged is not request:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
@@ -210,8 +210,8 @@ class Evaluator:
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
             "contradicted": sum(contradicted(f) for f in findings),
-            "read_unmet": sum((f.read_as or f.status) == "unmet" for f in findings),
-            "read_missing": sum((f.read_as or f.status) == "missing" for f in findings),
+            "read_unmet": sum(f.status_as_read == "unmet" for f in findings),
+            "read_missing": sum(f.status_as_read == "missing" for f in findings),
             "criteria": has_criteria,
             "clinical": clinical,
             "follows": follows,
@@ -271,7 +271,7 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
     dated_ids = {cs.id for cs in dated}
     for cs in candidates:
         if cs.id in applied_ids:
-            reason = ("applied outside its dates: no clinical criteria in the pack govern this date"
+            reason = (f"{OUTSIDE_DATES}: no clinical criteria in the pack govern this date"
                       if cs.id in outside else "applied")
         elif cs.id not in dated_ids:
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"

@@ -135,7 +135,7 @@ def missing_contract(result: CaseResult) -> dict[str, Any]:
         "requests": [
             {"id": q.id, "treatment": q.treatment, "prediction": q.prediction,
              "missing_documentation": list(q.missing_documentation),
-             "applied_outside_dates": list(applied_outside_dates(q))}
+             "applied_outside_dates": list(applied_outside_dates(q.criteria_sets))}
             for q in result.requests
         ],
     }

@@ -60,7 +60,7 @@ def _request(request: RequestResult, numbers: dict[str, int], *, checklist_only:
         f"<span class=\"note\">({escape(request.treatment_name)}, {escape(request.category)})</span></h2>",
         f'<p><span class="prediction {kind}">{escape(PREDICTION_WORDS[kind])}</span> {_refs(request, numbers)}</p>',
     ]
-    outside = applied_outside_dates(request)
+    outside = applied_outside_dates(request.criteria_sets)
     if outside:
         out.append(f'<p class="note">Judged by {escape(", ".join(outside))}: {OUTSIDE_DATES} (no clinical criteria in '
                    "force on the request date; the nearest edition stands in).</p>")

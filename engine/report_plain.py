@@ -109,5 +109,5 @@ def render_csv(results: Sequence[CaseResult]) -> str:
                              r.id, r.treatment, r.category, r.requested_as, r.prediction, r.basis, r.companion_of or "",
                              counts["met"], counts["unmet"], counts["missing"],
                              " | ".join(r.missing_documentation), " | ".join(r.citations),
-                             " | ".join(applied_outside_dates(r))))
+                             " | ".join(applied_outside_dates(r.criteria_sets))))
     return buffer.getvalue()

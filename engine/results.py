@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +31,10 @@ class LeafResult(Result):
     read_as: Status | None = None  # the outcome once the leaf's silent-record rule is applied (None: as status)
     if_silent: str = "against"
 
+    @property
+    def status_as_read(self) -> Status:
+        return self.read_as or self.status
+
 
 class Finding(Result):
     criteria_set: str
@@ -43,6 +48,10 @@ class Finding(Result):
     confidence: Literal["C", "Q", "U"]
     source: str
     leaves: tuple[LeafResult, ...] = ()
+
+    @property
+    def status_as_read(self) -> Status:
+        return self.read_as or self.status
 
 
 class FlipHint(Result):
@@ -95,10 +104,10 @@ class RequestResult(Result):
 OUTSIDE_DATES = "applied outside its dates"
 
 
-def applied_outside_dates(request: RequestResult) -> tuple[str, ...]:
-    """The criteria sets that judged the request although the request date is outside their dates (the
-    nearest clinical edition, where none in force applies): every output says so."""
-    return tuple(u.criteria_set for u in request.criteria_sets if u.applied and u.reason.startswith(OUTSIDE_DATES))
+def applied_outside_dates(uses: Iterable[SetUse]) -> tuple[str, ...]:
+    """The criteria sets that judged a request although its date is outside their dates (the nearest
+    clinical edition, where none in force applies): every output says so."""
+    return tuple(u.criteria_set for u in uses if u.applied and u.reason.startswith(OUTSIDE_DATES))
 
 
 class CaseResult(Result):
@@ -136,7 +145,7 @@ def to_contract(result: CaseResult) -> dict[str, Any]:
                         "criteria_set": f.criteria_set,
                         "criterion": f.criterion,
                         "status": f.status,
-                        "read_as": f.read_as or f.status,
+                        "read_as": f.status_as_read,
                         "evidence": list(f.evidence),
                         "citation": f.citation,
                         "message": f.message,

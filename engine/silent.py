@@ -51,8 +51,8 @@ def contradicted(finding: Finding) -> bool:
     presumption from silence (30 visits asked with no earlier therapy is still beyond 24), and not
     something the request could still cure by stating it (a `stated` leaf left unstated: a reason for
     repeat imaging, exceptional factors)."""
-    if (finding.read_as or finding.status) != "unmet":
+    if finding.status_as_read != "unmet":
         return False
-    leaves = [leaf for leaf in finding.leaves if (leaf.read_as or leaf.status) == "unmet"]
+    leaves = [leaf for leaf in finding.leaves if leaf.status_as_read == "unmet"]
     unstated = [leaf for leaf in leaves if leaf.status == "unmet" and leaf.observed is None]
     return bool(leaves) and not unstated
