@@ -69,18 +69,14 @@ FailOnOpt = Annotated[FailOn, typer.Option(
     "request with an unmet criterion, not one merely undocumented), never")]
 
 
-def read_case(path: Path) -> Case:
-    """A case file, or the case on standard input for `-`."""
-    from engine.case_io import MAX_CASE_BYTES, load_case_file, parse_case_text
+def _stdin_case() -> Case:
+    """The case on standard input (`-`): one document, read up to the case-file size cap."""
+    from engine.case_io import MAX_CASE_BYTES, parse_case_text
 
-    if str(path) == STDIN:
-        text = sys.stdin.read(MAX_CASE_BYTES + 1)
-        if len(text) > MAX_CASE_BYTES:
-            raise InputError(f"is too large for a case file (limit {MAX_CASE_BYTES:,} bytes)", source="<stdin>")
-        return parse_case_text(text, source="<stdin>")
-    if path.is_dir():  # what expand_paths yields for a folder with nothing to read
-        raise InputError("the folder holds no case files (.yaml, .yml or .json)", source=path)
-    return load_case_file(path)
+    text = sys.stdin.read(MAX_CASE_BYTES + 1)
+    if len(text) > MAX_CASE_BYTES:
+        raise InputError(f"is too large for a case file (limit {MAX_CASE_BYTES:,} bytes)", source="<stdin>")
+    return parse_case_text(text, source="<stdin>")
 
 
 def _evaluate_all(cases: list[Path], edition: str | None, as_of: str | None, criteria: list[Path] | None,
@@ -93,7 +89,7 @@ def _evaluate_all(cases: list[Path], edition: str | None, as_of: str | None, cri
         from engine.case_io import read_case_documents
 
         if str(path) == STDIN:
-            return [("<stdin>", read_case(path))]
+            return [("<stdin>", _stdin_case())]
         if path.is_dir():  # what expand_paths yields for a folder with nothing to read
             raise InputError("the folder holds no case files (.yaml, .yml or .json)", source=path)
         return read_case_documents(path)
