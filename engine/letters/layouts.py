@@ -112,48 +112,92 @@ def match_heading(lines: Sequence[str], index: int, heading: Heading) -> Heading
     return None
 
 
-def _find_heading(lines: Sequence[str], index: int, headings: Sequence[Heading]) -> HeadingMatch | None:
-    for heading in headings:
-        found = match_heading(lines, index, heading)
-        if found is not None:
-            return found
-    return None
+# Every heading of every layout, in one alternation. A heading found at a line matches a prefix of
+# that line joined to the next, and so does this alternation (patterns have no anchors or
+# lookarounds): a line where it fails starts no heading, and most lines of a letter are skipped
+# with one search instead of one per heading and line.
+_ALL_HEADINGS: tuple[Heading, ...] = tuple(dict.fromkeys(h for layout in HEADINGS.values() for h in layout))
+_ANY_HEADING = re.compile("|".join(f"(?:{h.pattern})" for h in _ALL_HEADINGS), re.IGNORECASE)
+
+
+class HeadingIndex:
+    """Where each heading of every layout starts in `lines`, found in one pass over them.
+
+    Layout detection asks whether a heading occurs and splitting asks which heading starts a line;
+    both read this index instead of matching every heading at every line again."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self._at: dict[int, tuple[HeadingMatch, ...]] = {}
+        last = len(lines) - 1
+        for index, line in enumerate(lines):
+            if _ANY_HEADING.match(line if index == last else line + " " + lines[index + 1]) is None:
+                continue
+            found = tuple(m for h in _ALL_HEADINGS if (m := match_heading(lines, index, h)) is not None)
+            if found:
+                self._at[index] = found
+        self._present = frozenset(m.heading for found in self._at.values() for m in found)
+
+    def has(self, heading: Heading) -> bool:
+        return heading in self._present
+
+    def first_at(self, index: int, headings: Sequence[Heading]) -> HeadingMatch | None:
+        """The first of `headings` (in their order) that starts at lines[index]."""
+        found = self._at.get(index)
+        if found is None:
+            return None
+        for heading in headings:
+            for match in found:
+                if match.heading == heading:
+                    return match
+        return None
+
+    def split(self, headings: Sequence[Heading]) -> Sections:
+        """Cut the lines at each heading; a repeated heading (a page header) continues its section."""
+        lines = self.lines
+        preamble: list[str] = []
+        bodies: dict[str, list[str]] = {}
+        current = preamble
+        index = 0
+        while index < len(lines):
+            found = self.first_at(index, headings)
+            if found is None:
+                current.append(lines[index])
+                index += 1
+                continue
+            current = bodies.setdefault(found.heading.key, [])
+            if found.rest:
+                current.append(found.rest)
+            index += found.lines_used
+        return Sections(tuple(preamble), {key: tuple(body) for key, body in bodies.items()})
 
 
 def has_heading(lines: Sequence[str], heading: Heading) -> bool:
-    return any(match_heading(lines, index, heading) is not None for index in range(len(lines)))
+    return HeadingIndex(lines).has(heading)
 
 
 def split_sections(lines: Sequence[str], headings: Sequence[Heading]) -> Sections:
     """Cut `lines` at each heading; a repeated heading (a page header) continues its section."""
-    preamble: list[str] = []
-    bodies: dict[str, list[str]] = {}
-    current = preamble
-    index = 0
-    while index < len(lines):
-        found = _find_heading(lines, index, headings)
-        if found is None:
-            current.append(lines[index])
-            index += 1
-            continue
-        current = bodies.setdefault(found.heading.key, [])
-        if found.rest:
-            current.append(found.rest)
-        index += found.lines_used
-    return Sections(tuple(preamble), {key: tuple(body) for key, body in bodies.items()})
+    return HeadingIndex(lines).split(headings)
 
 
-def detect_layout(lines: Sequence[str]) -> Layout | None:
+def layout_of(index: HeadingIndex) -> Layout | None:
     """The layout whose distinctive headings the letter has, or None for a text that is no letter."""
-    if has_heading(lines, PROFESSIONAL_REVIEW) or (has_heading(lines, ISSUE_AT_DISPUTE) and has_heading(lines, RATIONALE_FOR_WHY)):
+    has, lines = index.has, index.lines
+    if has(PROFESSIONAL_REVIEW) or (has(ISSUE_AT_DISPUTE) and has(RATIONALE_FOR_WHY)):
         return Layout.MEDICAL_PROFESSIONAL_REVIEW
-    if has_heading(lines, NOTICE) or _DETERMINED.search(" ".join(lines[:_NOTICE_OPENING_LINES])):
+    if has(NOTICE) or _DETERMINED.search(" ".join(lines[:_NOTICE_OPENING_LINES])):
         return Layout.NOTICE_2013
-    if has_heading(lines, DECISIONS) or (has_heading(lines, HOW) and has_heading(lines, DOCUMENTS)):
+    if has(DECISIONS) or (has(HOW) and has(DOCUMENTS)):
         return Layout.MAXIMUS_DOCUMENTS_REVIEWED
-    if has_heading(lines, ISSUES) or (has_heading(lines, HOW) and has_heading(lines, CLINICAL_SUMMARY)):
-        preamble = split_sections(lines, HEADINGS[Layout.MAXIMUS_2014]).preamble
+    if has(ISSUES) or (has(HOW) and has(CLINICAL_SUMMARY)):
+        preamble = index.split(HEADINGS[Layout.MAXIMUS_2014]).preamble
         if any(_HEADER_FIELD.search(line) for line in preamble):
             return Layout.MAXIMUS_2014_HEADER
         return Layout.MAXIMUS_2014
     return None
+
+
+def detect_layout(lines: Sequence[str]) -> Layout | None:
+    """The layout whose distinctive headings the letter has, or None for a text that is no letter."""
+    return layout_of(HeadingIndex(lines))

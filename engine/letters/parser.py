@@ -10,7 +10,7 @@ from engine.letters.citations import based_on_mtus, parse_citations
 from engine.letters.header import parse_header
 from engine.letters.items import RawItem, looks_cut_off, parse_items
 from engine.letters.layout_items import notice_items, professional_review_items
-from engine.letters.layouts import HEADINGS, Sections, detect_layout, split_sections
+from engine.letters.layouts import HEADINGS, HeadingIndex, Sections, layout_of
 from engine.letters.mapping import map_title
 from engine.letters.models import Layout, Letter, LetterItem, Reviewer
 from engine.letters.privacy import Identifiers, collect_identifiers
@@ -77,14 +77,15 @@ def build_letter(text: str, source: str) -> Letter:
     if not text.strip():
         raise LetterParseError("the letter is empty", source=source)
     clean = remove_page_furniture(text)
-    layout = detect_layout(clean.lines)
+    headings = HeadingIndex(clean.lines)  # found once, for detection and for splitting
+    layout = layout_of(headings)
     if layout is None:
         raise LetterParseError(
             "not an IMR Final Determination Letter: none of the section headings of a known layout was found",
             source=source,
         )
     vocabulary = clean.vocabulary
-    sections = split_sections(clean.lines, HEADINGS[layout])
+    sections = headings.split(HEADINGS[layout])
     header_lines = [*sections.preamble, *sections.get("title"), *sections.get("notice"), *clean.furniture]
     identifiers = collect_identifiers(header_lines)
     raw_items = _raw_items(layout, sections, vocabulary)
