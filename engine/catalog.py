@@ -81,18 +81,30 @@ class TreatmentCatalog:
 
     def __init__(self, categories: dict[str, str], treatments: Iterable[Treatment], not_names: Iterable[str] = ()) -> None:
         self.categories = dict(categories)
-        blanked = [normalize_name(name) for name in not_names]
-        self._not_names = _alternation(blanked) if blanked else None
+        self._blanked = [normalize_name(name) for name in not_names]
         self.treatments: dict[str, Treatment] = {}
         self._by_name: dict[str, str] = {}
         for treatment in treatments:
             self.treatments[treatment.id] = treatment
             for name in treatment.names:
                 self._by_name.setdefault(normalize_name(name), treatment.id)
-        # One alternation, longest names first, so "medrol dosepak" beats "medrol" at the same place.
-        self._pattern = _alternation(self._by_name)
         self._by_form = {normalize_name(f): t.id for t in self.treatments.values() for f in t.forms}
-        self._form_pattern = _alternation(self._by_form) if self._by_form else None
+
+    # The alternations are compiled when a text is first matched, not when the catalog is built:
+    # compiling them is most of loading the catalog, and `check` on cases naming treatments by id
+    # never matches a text (issue 14: a fast start).
+    @functools.cached_property
+    def _not_names(self) -> re.Pattern[str] | None:
+        return _alternation(self._blanked) if self._blanked else None
+
+    @functools.cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        # One alternation, longest names first, so "medrol dosepak" beats "medrol" at the same place.
+        return _alternation(self._by_name)
+
+    @functools.cached_property
+    def _form_pattern(self) -> re.Pattern[str] | None:
+        return _alternation(self._by_form) if self._by_form else None
 
     def get(self, treatment_id: str) -> Treatment:
         return self.treatments[treatment_id]
