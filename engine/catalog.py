@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.alternation import longest_first
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
 from engine.resources import bundled_criteria_root, parse_table
 
@@ -164,8 +165,8 @@ class TreatmentCatalog:
 
 
 def _alternation(names: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in ordered) + r")(?![a-z0-9])")
+    # The longest name at a place (a prefix tree: the same matches as a longest-first alternation).
+    return re.compile(r"(?<![a-z0-9])(" + longest_first(names) + r")(?![a-z0-9])")
 
 
 def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:
