@@ -54,3 +54,25 @@ def _source(node: _Tree) -> str:
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     # Where a name may end, its continuations are tried first (greedy `?`): the longer name wins.
     return ("(?:" + body + ")?" if len(branches) == 1 else body + "?") if _END in node else body
+
+
+_SCOPED_FLAGS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s", re.VERBOSE: "x"}
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that finds a match wherever any of `patterns` would, each keeping its own flags.
+
+    Meant as a prefilter: a text in which it finds nothing is a text in which none of the patterns
+    matches, so a reader can skip all of them with one search. Each pattern becomes an alternative
+    with its flags scoped to it ("(?i:...)"); a pattern with a back-reference (whose group number
+    would change) or a flag that cannot be scoped is refused."""
+    alternatives = []
+    for pattern in patterns:
+        flags = pattern.flags & ~re.UNICODE
+        unscoped = flags & ~sum(_SCOPED_FLAGS)
+        if unscoped or _BACKREFERENCE.search(pattern.pattern):
+            raise ValueError(f"cannot combine {pattern.pattern[:40]!r}: a back-reference or an unscoped flag")
+        letters = "".join(letter for flag, letter in _SCOPED_FLAGS.items() if flags & flag)
+        alternatives.append(f"(?{letters}:{pattern.pattern})")
+    return re.compile("|".join(alternatives))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.alternation import longest_first
+from engine.alternation import any_of, longest_first
 from engine.catalog import load_catalog
 
 # Few letters, so that names share prefixes and texts contain them often.
@@ -58,3 +58,15 @@ def test_the_catalog_drug_names_match_as_before() -> None:
     names = [n for t in catalog.treatments.values() for n in (*t.synonyms, *t.brands)]
     text = " ".join(names) + " " + ", ".join(n.upper() for n in reversed(names)) + " non-" + names[0] + "-x"
     assert _matches(longest_first(names, ignore_case=True), text, re.I) == _matches(_flat(names), text, re.I)
+
+
+def test_any_of_keeps_each_patterns_own_flags() -> None:
+    combined = any_of(re.compile("cures"), re.compile("adverse", re.IGNORECASE))
+    assert combined.search("ADVERSE effects") is not None
+    assert combined.search("CURES report") is None
+    assert combined.search("cures report") is not None
+
+
+def test_any_of_refuses_a_back_reference() -> None:
+    with pytest.raises(ValueError, match="back-reference"):
+        any_of(re.compile(r"(a)\1"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.alternation import any_of
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, polarity
@@ -405,7 +406,7 @@ def _expand(level: str) -> tuple[str, ...]:
 
 
 # One pass over each sentence for any red flag or its absence before the flag-by-flag patterns.
-_ANY_RED_FLAG = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _RED_FLAGS) + f"|{_NO_RED_FLAGS.pattern}", re.I)
+_ANY_RED_FLAG = any_of(*(p for p, _ in _RED_FLAGS), _NO_RED_FLAGS)
 
 
 def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import longest_first
+from engine.alternation import any_of, longest_first
 from engine.catalog import TreatmentCatalog
 from engine.extract.dates import visit_dates
 from engine.extract.drugs import dose_mg, doses_per_day, generic_of
@@ -100,10 +100,7 @@ _RETURNED = re.compile(
 
 # Any of the monitoring patterns, as one prefilter (each keeps its own case rule): a sentence that
 # matches none of them and names no opioid says nothing about monitoring.
-_ANY_MONITORING = re.compile("|".join(
-    f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
-    for p in (_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
-))
+_ANY_MONITORING = any_of(_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
 
 
 # Relief or function near a procedure is about the procedure, not the drug.
