@@ -205,6 +205,12 @@ def _stamp(message: Json, sid: str, n: int) -> Json:
     return stamped
 
 
+def host_started() -> bool:
+    """Whether this process has made its durable host (after which it must not be forked)."""
+    with _Process.lock:
+        return _Process.host is not None
+
+
 def shared_engine() -> DurableEngine:
     """A handle on the process's one durable host."""
     return DurableEngine()

@@ -1,7 +1,11 @@
 """Predicting jobs, in this process or spread over worker processes, with results in input order.
 
 durable-rules allows one host per process and its C core must not be shared across a fork, so each
-worker is a fresh interpreter ("spawn") that builds its own Evaluator once, in the pool's initializer.
+worker builds its own Evaluator (and durable host) once, in the pool's initializer. Workers are
+forked when that is safe (Linux, no durable host made in this process yet, no other thread), after
+this process has loaded the criteria pack and the catalog, so that a worker starts with both in
+memory instead of importing the engine and loading them again in a fresh interpreter ("spawn", the
+fallback everywhere else).
 Jobs go out in chunks and at most a few chunks per worker are in flight: results come back in input
 order, and memory stays flat however long the input is.
 """
@@ -22,6 +26,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from engine.backtest.inputs import Job, LetterJob, job_input
@@ -30,6 +35,7 @@ from engine.backtest.predict import predict_letter, predict_record
 from engine.backtest.records import validate_record
 from engine.catalog import load_catalog
 from engine.criteria.pack import load_pack
+from engine.durable_adapter import host_started
 from engine.errors import ImrcheckError
 from engine.evaluate import Evaluator
 from engine.letters import parse_letter_file
@@ -122,6 +128,19 @@ def _run_chunk(jobs: list[Job]) -> list[UnitResult]:
     return [_predictor.run(job) for job in jobs]
 
 
+def _pool_context(settings: Settings) -> BaseContext:
+    """fork, with the pack and catalog loaded first, where a fork is safe; spawn otherwise.
+
+    A fork copies the process as it is: a durable host (its C core's state) or another thread's held
+    lock would be copied half-way, so either means spawn."""
+    if "fork" not in multiprocessing.get_all_start_methods() or host_started() or threading.active_count() > 1:
+        return multiprocessing.get_context("spawn")
+    with contextlib.suppress(ImrcheckError):  # bad criteria are reported by each worker, as with spawn
+        load_pack(tuple(Path(p) for p in settings.criteria))
+    load_catalog()
+    return multiprocessing.get_context("fork")
+
+
 def predict_all(jobs: Iterable[Job], settings: Settings, workers: int = 1) -> Iterator[UnitResult]:
     """Every job's result, in the order of `jobs`."""
     if workers <= 1:
@@ -129,7 +148,7 @@ def predict_all(jobs: Iterable[Job], settings: Settings, workers: int = 1) -> It
         for job in jobs:
             yield predictor.run(job)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(workers, mp_context=_pool_context(settings),
                                initializer=_start_worker, initargs=(settings, os.getpid()))
     pending: deque[Future[list[UnitResult]]] = deque()
     iterator = iter(jobs)

@@ -62,11 +62,11 @@ def test_sigkill_of_evaluate_leaves_no_worker_or_resource_tracker(tmp_path: Path
         deadline = time.monotonic() + HANG_GUARD_SECONDS
         workers: set[int] = set()
         while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
-            workers = {p for p in _descendants(process.pid) if "spawn_main" in _cmdline(p)}
+            # Forked or spawned, the workers are the run's children; a spawned pool adds a resource tracker.
+            workers = {p for p in _children(process.pid) if "resource_tracker" not in _cmdline(p)}
             time.sleep(0.01)
         assert len(workers) == 2, "the run did not start two workers"
         started = _descendants(process.pid)
-        assert any("resource_tracker" in _cmdline(p) for p in started), "expected multiprocessing's resource tracker"
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -78,3 +78,20 @@ def test_sigkill_of_evaluate_leaves_no_worker_or_resource_tracker(tmp_path: Path
     for pid in survivors:  # never leave them behind, whatever the outcome
         os.kill(pid, signal.SIGKILL)
     assert survivors == {}
+
+
+_START_METHOD = """
+from engine.backtest.worker import Settings, _pool_context
+print(_pool_context(Settings()).get_start_method())
+from engine.catalog import load_catalog
+from engine.criteria.pack import load_pack
+from engine.evaluate import Evaluator
+Evaluator(load_pack(), load_catalog())  # makes this process's durable host
+print(_pool_context(Settings()).get_start_method())
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is chosen on Linux only")
+def test_workers_are_forked_only_before_a_durable_host_exists() -> None:
+    done = subprocess.run([sys.executable, "-c", _START_METHOD], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["fork", "spawn"]
