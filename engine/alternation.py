@@ -13,8 +13,10 @@ around the alternation accepts is found first, as in the longest-first alternati
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 _END = ""  # the key that marks a node where a name ends (a real key is one character)
 _Tree = dict[str, "_Tree"]
@@ -76,3 +78,106 @@ def any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
         letters = "".join(letter for flag, letter in _SCOPED_FLAGS.items() if flags & flag)
         alternatives.append(f"(?{letters}:{pattern.pattern})")
     return re.compile("|".join(alternatives))
+
+
+# The parser of the standard `re` module, to read which literal words a pattern cannot match without.
+# It is internal to `re`; if it is missing or changes shape, every pattern is simply run (no prefilter).
+try:
+    _PARSER: Any = importlib.import_module("re._parser")
+    _OPS: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - a Python without re._parser
+    _PARSER = _OPS = None
+
+_Words = frozenset[str]
+
+
+def required_words(pattern: re.Pattern[str]) -> _Words | None:
+    """Words at least one of which is in every text `pattern` matches (lower-cased when the pattern
+    ignores case), or None when no such words are known (a pattern of digits, or one that can match
+    an empty string). Read from the parsed pattern: a sequence needs each of its parts, an
+    alternation one of its branches, a repetition its body when it repeats at least once."""
+    if _PARSER is None:
+        return None
+    try:
+        words = _sequence(_PARSER.parse(pattern.pattern, pattern.flags).data, bool(pattern.flags & re.IGNORECASE))
+    except Exception:  # an internal parser that changed shape: no prefilter, never a wrong one
+        return None
+    return words
+
+
+def _score(words: _Words) -> tuple[int, int]:
+    """Longer words are rarer: the set whose shortest word is longest wins, then the smaller set."""
+    return min(len(w) for w in words), -len(words)
+
+
+def _sequence(items: list[tuple[Any, Any]], fold: bool) -> _Words | None:
+    candidates: list[_Words] = []
+    run = ""
+    for op, argument in items:
+        if op is _OPS.LITERAL:
+            run += chr(argument)
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        found = _item(op, argument, fold)
+        if found is not None:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset({run}))
+    usable = [c for c in candidates if all(w.isascii() for w in c) or not fold]
+    if not usable:
+        return None
+    best = max(usable, key=_score)
+    return frozenset(w.lower() for w in best) if fold else best
+
+
+def _item(op: Any, argument: Any, fold: bool) -> _Words | None:
+    if op is _OPS.SUBPATTERN:
+        _group, add_flags, del_flags, body = argument
+        if (add_flags | del_flags) & re.IGNORECASE:
+            return None  # a scoped change of case rule: not worth the bookkeeping
+        return _sequence(body.data, fold)
+    if op is _OPS.ATOMIC_GROUP:
+        return _sequence(argument.data, fold)
+    if op is _OPS.BRANCH:
+        union: set[str] = set()
+        for branch in argument[1]:
+            found = _sequence(branch.data, fold)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union)
+    if op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
+        least, _most, body = argument
+        return _sequence(body.data, fold) if least >= 1 else None
+    return None
+
+
+class Keywords:
+    """A prefilter for a group of patterns: False only for a text in which none of them can match.
+
+    Substring tests are far cheaper than running the patterns, which try every position of a long
+    sentence. A group with a pattern whose words are unknown always answers True, and so does a
+    text outside ASCII, where a case-insensitive pattern may match letters that lower-casing does
+    not map (the dotless i, the long s)."""
+
+    def __init__(self, *patterns: re.Pattern[str]) -> None:
+        folded: set[str] = set()
+        exact: set[str] = set()
+        self.always = False
+        for pattern in patterns:
+            words = required_words(pattern)
+            if words is None:
+                self.always = True
+                break
+            (folded if pattern.flags & re.IGNORECASE else exact).update(words)
+        self.folded, self.exact = tuple(sorted(folded)), tuple(sorted(exact))
+
+    def may_match(self, text: str, lowered: str | None = None) -> bool:
+        if self.always or not text.isascii():
+            return True
+        if any(word in text for word in self.exact):
+            return True
+        lowered = text.lower() if lowered is None else lowered
+        return any(word in lowered for word in self.folded)

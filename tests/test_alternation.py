@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.alternation import any_of, longest_first
+from engine.alternation import Keywords, any_of, longest_first, required_words
 from engine.catalog import load_catalog
 
 # Few letters, so that names share prefixes and texts contain them often.
@@ -70,3 +70,47 @@ def test_any_of_keeps_each_patterns_own_flags() -> None:
 def test_any_of_refuses_a_back_reference() -> None:
     with pytest.raises(ValueError, match="back-reference"):
         any_of(re.compile(r"(a)\1"))
+
+
+def test_required_words_follow_sequences_branches_and_repeats() -> None:
+    assert required_words(re.compile(r"\b(?:straight[- ]leg|SLR)\b", re.IGNORECASE)) == {"straight", "slr"}
+    assert required_words(re.compile(r"(?:numb)+nesses")) == {"nesses"}
+    assert required_words(re.compile(r"pain(?: score)?")) == {"pain"}
+    assert required_words(re.compile(r"\d+/10")) == {"/10"}
+    assert required_words(re.compile(r"\d+(?:x)?")) is None  # nothing literal is certain
+    assert required_words(re.compile(r"a|\d")) is None  # a branch without a word
+
+
+def test_keywords_answer_false_only_where_no_pattern_can_match() -> None:
+    keywords = Keywords(re.compile(r"\bweak(?:ness)?\b", re.IGNORECASE), re.compile(r"CURES"))
+    assert keywords.may_match("Motor WEAKNESS on the left")
+    assert keywords.may_match("the CURES report")
+    assert not keywords.may_match("the cures report")  # the second pattern minds case
+    assert not keywords.may_match("strength is normal")
+    assert keywords.may_match("stre\u0131ngth")  # outside ASCII: the patterns are run
+
+
+def test_a_pattern_without_words_makes_the_prefilter_always_true() -> None:
+    assert Keywords(re.compile("weak"), re.compile(r"\d+")).may_match("nothing here")
+
+
+_PATTERN_TEXT = st.text(alphabet="abAB ?|()+*", max_size=12)
+
+
+@settings(max_examples=400)
+@given(source=_PATTERN_TEXT, text=st.text(alphabet="abAB c", max_size=30), fold=st.booleans())
+def test_keywords_never_hide_a_match(source: str, text: str, fold: bool) -> None:
+    try:
+        pattern = re.compile(source, re.IGNORECASE if fold else 0)
+    except re.error:
+        return
+    if pattern.search(text) is not None:
+        assert Keywords(pattern).may_match(text)
+
+
+def test_the_extractor_prefilters_know_their_words() -> None:
+    from engine.extract import findings, function, medications
+
+    prefilters = (findings._WORK_KEYWORDS, findings._SYMPTOM_KEYWORDS, findings._EXAM_KEYWORDS,
+                  findings._RED_FLAG_KEYWORDS, function._RULE_KEYWORDS, medications._MONITORING_KEYWORDS)
+    assert [keywords.always for keywords in prefilters] == [False] * len(prefilters)

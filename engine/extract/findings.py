@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import any_of
+from engine.alternation import Keywords, any_of
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, polarity
@@ -250,9 +250,14 @@ def _closing(text: str) -> int:
     return len(text)
 
 
+_WORK_KEYWORDS = Keywords(*(pattern for pattern, _ in _WORK))
+
+
 def work_status(sentences: list[Sentence], rec: Recorder) -> WorkStatus | None:
     status: WorkStatus | None = None
     for sentence in sentences:
+        if not _WORK_KEYWORDS.may_match(sentence.flat, sentence.lowered):  # no status pattern can match
+            continue
         hits = [(m.start(), s) for pattern, s in _WORK for m in pattern.finditer(sentence.flat) if _affirmed(sentence, m)]
         if hits:
             status = max(hits)[1]
@@ -295,10 +300,15 @@ def _duration_months(flat: str) -> float | None:
     return None
 
 
+_SYMPTOM_KEYWORDS = Keywords(_DURATION, _PAIN, _RADIATION, _NUMB)
+
+
 def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     for sentence in sentences:
         flat = sentence.flat
+        if not _SYMPTOM_KEYWORDS.may_match(flat, sentence.lowered):  # none of the patterns below can match
+            continue
         months = _duration_months(flat)
         if months is not None:
             found["duration_months"] = months
@@ -323,6 +333,12 @@ def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
     return found or None
 
 
+# Keyword prefilters (engine.alternation.Keywords): a sentence without any of the words the patterns
+# need is skipped with a few substring tests instead of running each pattern over it.
+_EXAM_KEYWORDS = Keywords(_SLR, _SPURLING, _SENSORY_LOSS, _SENSORY_NORMAL, _REFLEX_CHANGE, _REFLEX_NORMAL, _WEAK, _STRONG,
+                       _PROGRESSIVE, _NEW_DEFICIT)
+
+
 def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
 
@@ -332,6 +348,9 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
 
     for sentence in sentences:
         flat = sentence.flat
+        if not _EXAM_KEYWORDS.may_match(flat, sentence.lowered):  # none of the sign patterns below can match
+            _trigger_points(sentence, found, rec)
+            continue
         for match in _SLR.finditer(flat):
             window = flat[max(0, match.start() - 25) : match.end() + 25]
             sign = _POSNEG.search(window)
@@ -407,12 +426,13 @@ def _expand(level: str) -> tuple[str, ...]:
 
 # One pass over each sentence for any red flag or its absence before the flag-by-flag patterns.
 _ANY_RED_FLAG = any_of(*(p for p, _ in _RED_FLAGS), _NO_RED_FLAGS)
+_RED_FLAG_KEYWORDS = Keywords(*(p for p, _ in _RED_FLAGS), _NO_RED_FLAGS)
 
 
 def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:
     flags: list[str] | None = None
     for sentence in sentences:
-        if _ANY_RED_FLAG.search(sentence.flat) is None:
+        if not _RED_FLAG_KEYWORDS.may_match(sentence.flat, sentence.lowered) or _ANY_RED_FLAG.search(sentence.flat) is None:
             continue
         if _NO_RED_FLAGS.search(sentence.flat):
             flags = flags or []

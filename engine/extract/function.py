@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.alternation import Keywords
 from engine.extract.evidence import Recorder
 from engine.extract.negation import polarity
 from engine.extract.sentences import Sentence
@@ -63,12 +64,15 @@ _COMPILED = tuple(
     for field, yes, no in _RULES
 )
 
+# Words one of which each phrase needs (engine.alternation.Keywords): most sentences have none.
+_RULE_KEYWORDS = Keywords(*(p for _, stated, opposite in _COMPILED for p in (stated, opposite) if p is not None))
+
 
 def functional_status(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     for sentence in sentences:
         flat = sentence.flat
-        if DISPUTE.search(flat):
+        if not _RULE_KEYWORDS.may_match(flat, sentence.lowered) or DISPUTE.search(flat):  # no phrase below can match
             continue
         for field, stated, opposite in _COMPILED:
             hits: list[tuple[int, bool | None]] = []

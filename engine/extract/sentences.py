@@ -34,6 +34,11 @@ class Sentence:
         # into the instance __dict__ directly, so the frozen dataclass allows it.
         return _FOLD.sub(" ", self.text)
 
+    @cached_property
+    def lowered(self) -> str:
+        # Cached like `flat`: the keyword prefilters of several readers test it.
+        return self.flat.lower()
+
 
 def _is_boundary(text: str, index: int, match: re.Match[str]) -> bool:
     if text[index] == ":":
