@@ -173,11 +173,15 @@ class Keywords:
                 break
             (folded if pattern.flags & re.IGNORECASE else exact).update(words)
         self.folded, self.exact = tuple(sorted(folded)), tuple(sorted(exact))
+        # The words as one prefix tree each: one search is about twice as fast as a substring test per word.
+        self._folded = re.compile(longest_first(folded)) if folded else None
+        self._exact = re.compile(longest_first(exact)) if exact else None
 
     def may_match(self, text: str, lowered: str | None = None) -> bool:
         if self.always or not text.isascii():
             return True
-        if any(word in text for word in self.exact):
+        if self._exact is not None and self._exact.search(text) is not None:
             return True
-        lowered = text.lower() if lowered is None else lowered
-        return any(word in lowered for word in self.folded)
+        if self._folded is None:
+            return False
+        return self._folded.search(text.lower() if lowered is None else lowered) is not None
