@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.alternation import Keywords
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion
@@ -85,6 +86,12 @@ _NO_STUDIES = re.compile(
 )
 
 
+# Keyword prefilters (engine.alternation.Keywords): a sentence naming no modality or therapy is
+# skipped with one search instead of every pattern.
+_MODALITY_KEYWORDS = Keywords(*(pattern for pattern, _ in _MODALITIES))
+_THERAPY_KEYWORDS = Keywords(*(pattern for pattern, _ in _THERAPIES))
+
+
 def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | None:
     found: list[dict[str, Any]] = []
     last_sentence = -2
@@ -98,7 +105,7 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
             rec.add("studies", [], sentence)
             continue
         hits = sorted(((m, modality) for pattern, modality in _MODALITIES for m in pattern.finditer(flat)),
-                      key=lambda hit: hit[0].start())
+                      key=lambda hit: hit[0].start()) if _MODALITY_KEYWORDS.may_match(flat, sentence.lowered) else []
         done = [(m, modality) for m, modality in hits
                 if (_done(flat, m) and given_study(flat, m)) or _DONE_RIGHT_AFTER.match(flat, m.end())]
         earlier = _referred_back(flat, done, found)
@@ -198,7 +205,7 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
     courses: dict[str, dict[str, Any]] = {}
     for sentence in sentences:
         flat = sentence.flat
-        if DISPUTE.search(flat):
+        if not _THERAPY_KEYWORDS.may_match(flat, sentence.lowered) or DISPUTE.search(flat):  # no therapy named
             continue
         for pattern, treatment in _THERAPIES:
             for match in pattern.finditer(flat):

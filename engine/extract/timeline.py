@@ -38,9 +38,7 @@ def _request_date(sentences: list[Sentence], injured: dt.date) -> tuple[dt.date,
     latest: tuple[dt.date, Sentence] | None = None
     for sentence in sentences:
         flat = sentence.flat
-        if not any(ch.isdigit() for ch in flat):  # cheap: a sentence without a digit has no date
-            continue
-        dates = [d for d in find_dates(flat) if d.value > injured]
+        dates = [d for d in find_dates(flat) if d.value > injured]  # find_dates stops at once without a digit
         if not dates:
             continue
         for match in _RFA.finditer(flat):
