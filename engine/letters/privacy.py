@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+
+from engine.alternation import Keywords
 
 REDACTED = "[redacted]"
 
@@ -57,6 +60,11 @@ _ALWAYS = (
 )
 
 
+# Each pattern beside the words it cannot match without: most texts have none, and a substring search
+# is far cheaper than a substitution scanning the whole text (issue 14).
+_ALWAYS_CHECKED = tuple((pattern, replacement, Keywords(pattern)) for pattern, replacement in _ALWAYS)
+
+
 @dataclass(frozen=True)
 class Identifiers:
     """Values from a letter's personal fields, to be struck out of everything kept."""
@@ -65,16 +73,31 @@ class Identifiers:
     name_tokens: frozenset[str]
 
     def scrub(self, text: str) -> str:
-        for pattern, replacement in _ALWAYS:
-            text = pattern.sub(replacement, text)
-        if self.values:
-            ordered = sorted(self.values, key=len, reverse=True)
-            values = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", re.IGNORECASE)
-            text = values.sub(REDACTED, text)
-        if self.name_tokens:
-            tokens = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(self.name_tokens))) + r")(?!\w)")
-            text = tokens.sub(REDACTED, text)
+        lowered = text.lower()
+        for pattern, replacement, keywords in _ALWAYS_CHECKED:
+            if keywords.may_match(text, lowered):
+                text = pattern.sub(replacement, text)
+                lowered = text.lower()
+        if self._values is not None:
+            text = self._values.sub(REDACTED, text)
+        if self._tokens is not None:
+            text = self._tokens.sub(REDACTED, text)
         return text
+
+    # Built once per letter, not once per text scrubbed (a cached_property writes to the instance's
+    # __dict__ directly, which a frozen dataclass allows).
+    @cached_property
+    def _values(self) -> re.Pattern[str] | None:
+        if not self.values:
+            return None
+        ordered = sorted(self.values, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def _tokens(self) -> re.Pattern[str] | None:
+        if not self.name_tokens:
+            return None
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(self.name_tokens))) + r")(?!\w)")
 
     def scrub_optional(self, text: str | None) -> str | None:
         return None if text is None else self.scrub(text)
