@@ -111,6 +111,7 @@ _HIGHER_IS_BETTER = ("letters/s", "letters/CPU s", "2 workers / 1")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", default="main", help="git ref to compare with (default: main)")
+    parser.add_argument("--after", help="git ref to measure instead of this tree as it is (so it can be edited meanwhile)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=list(MEASURES))
     parser.add_argument("--corpus", type=int, default=3000, help="generated files for the workers measure")
@@ -118,7 +119,8 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="imrcheck-ab-"))
     try:
-        sides = {"before": export(args.before, scratch / "before"), "after": ROOT}
+        sides = {"before": export(args.before, scratch / "before"),
+                 "after": export(args.after, scratch / "after") if args.after else ROOT}
         texts = scratch / "texts"
         texts.mkdir()
         for generated in generate(600, seed=3):
@@ -134,7 +136,8 @@ def main() -> None:
             _cli(["check", str(EXAMPLE)], tree, scratch)
             _cli(["evaluate", str(texts), "--format", "json"], tree, scratch)
         rounds: dict[str, list[dict[str, float]]] = defaultdict(list)
-        print(f"before = {args.before}, after = this tree; {args.rounds} rounds, sides alternating", flush=True)
+        print(f"before = {args.before}, after = {args.after or 'this tree'}; {args.rounds} rounds, sides alternating",
+              flush=True)
         for number in range(args.rounds):
             for label, tree in (sides.items() if number % 2 == 0 else reversed(sides.items())):
                 rounds[label].append(one_round(tree, set(args.only), scratch, corpus, texts))
