@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
+from engine.extract.lesions import study_lesions
 from engine.extract.negation import assertion
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, region_of_levels, regions_in
@@ -130,6 +131,9 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
         if "nerve_root_compromise" not in study and _UNREMARKABLE.search(flat):
             study["nerve_root_compromise"] = False
             rec.add(f"studies[{index}].nerve_root_compromise", False, sentence)
+        for key, value in study_lesions(flat).items():
+            study[key] = value
+            rec.add(f"studies[{index}].{key}", value, sentence)
         for match in _OFFICIAL.finditer(flat):
             study["official_report"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].official_report", study["official_report"], sentence)
