@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
-from engine.extract.lesions import structural_signs
+from engine.extract.lesions import knee_tear_signs, ottawa_finding, structural_signs
 from engine.extract.negation import assertion, polarity
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, region_of_levels, regions_in, side_in
@@ -364,8 +364,11 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
         # Full strength of one muscle group does not undo weakness found in another.
         if _STRONG.search(flat) and not found.get("motor_weakness"):
             put("motor_weakness", False, sentence)
-        if not DISPUTE.search(flat) and structural_signs(flat):
-            put("structural_signs", True, sentence)
+        if not DISPUTE.search(flat):
+            for key, reader in (("structural_signs", structural_signs), ("meniscus_or_ligament_tear_suspected", knee_tear_signs),
+                                ("ottawa_knee_finding", ottawa_finding)):
+                if reader(flat):
+                    put(key, True, sentence)
         for pattern, key in ((_PROGRESSIVE, "progressive_neurologic_deficit"), (_NEW_DEFICIT, "new_neurologic_deficit")):
             for match in pattern.finditer(flat):
                 value = polarity(flat, match.start(), match.end())

@@ -82,3 +82,32 @@ def study_lesions(text: str) -> dict[str, bool]:
 def structural_signs(text: str) -> bool:
     """Whether an examination sentence affirms a sign of a structural lesion."""
     return _affirmed(_SIGNS_RE, text)
+
+
+# The knee chapter's reasons to image: a suspected meniscus or ligament tear (a positive McMurray,
+# Lachman or drawer test; locking or giving way of the knee) and, after a blow or fall, an Ottawa-type
+# finding (an effusion, inability to bear weight, patellar or fibular head tenderness).
+_KNEE = re.compile(r"\bknees?\b|\bmeni?sc|\bMcMurray|\bLachman|\bpatell", re.IGNORECASE)
+# An effusion an MRI reports is not the examination finding the Ottawa rules mean.
+_IMAGING = re.compile(r"\b(?:MRI|CT|x-?rays?|radiographs?|imaging|ultrasound|scan|arthrogram)\b", re.IGNORECASE)
+_TEAR_SIGNS = re.compile(
+    r"\b(?:McMurray|Lachman|anterior drawer|posterior drawer|pivot shift|Apley|Thessaly)(?:'s)?(?: (?:sign|test|testing|maneuver))?"
+    r"(?: (?:is|was|were))? positive|\bpositive (?:\w+ ){0,2}(?:McMurray|Lachman|anterior drawer|posterior drawer|pivot shift|"
+    r"Apley|Thessaly)|\blocking\b|\bgiv(?:es|ing) way\b|\bbuckling\b",
+    re.IGNORECASE,
+)
+_OTTAWA = re.compile(
+    r"\b(?:unable to|inability to|could not|cannot|can't) (?:\w+ ){0,2}bear weight|\beffusion\b|"
+    r"\b(?:patellar|fibular head) tenderness|tenderness (?:of|over|at) the (?:patella|fibular head)",
+    re.IGNORECASE,
+)
+
+
+def knee_tear_signs(text: str) -> bool:
+    """Whether a sentence about the knee affirms a sign of a meniscus or ligament tear."""
+    return bool(_KNEE.search(text)) and not _IMAGING.search(text) and _affirmed(_TEAR_SIGNS, text)
+
+
+def ottawa_finding(text: str) -> bool:
+    """Whether a sentence about the knee affirms an Ottawa-type finding."""
+    return bool(_KNEE.search(text)) and not _IMAGING.search(text) and _affirmed(_OTTAWA, text)

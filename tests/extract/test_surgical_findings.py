@@ -85,3 +85,21 @@ def test_items_requested_for_a_surgery_follow_it() -> None:
 def test_a_post_op_item_without_a_surgery_in_the_letter_stands_alone() -> None:
     case = case_of("The worker had shoulder surgery last year.", ["Post-op sling", "Pre-operative medical clearance"])
     assert [r.companion_of for r in case.requests] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tear", "ottawa"),
+    [
+        ("His right knee gives way and there is locking.", True, None),
+        ("Examination of the knee showed a positive McMurray's test and a 2+ effusion.", True, True),
+        ("He went to the emergency room as he was unable to bear weight on the right knee.", None, True),
+        ("A right knee MRI showed a small effusion.", None, None),
+        ("The knee had no effusion and a negative Lachman test.", None, None),
+        ("The shoulder gives way with overhead reaching.", None, None),
+    ],
+)
+def test_knee_exam_signs(sentence: str, tear: bool | None, ottawa: bool | None) -> None:
+    case = case_of(f"The worker was injured at work. {sentence}", ["Knee MRI"])
+    exam = case.exam
+    assert ((exam.meniscus_or_ligament_tear_suspected, exam.ottawa_knee_finding) if exam is not None else (None, None)) == (
+        tear, ottawa)
