@@ -35,7 +35,8 @@ _DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNOR
 # "was negative": a study that found nothing found no nerve-root compromise.
 _UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
 _ROOT = re.compile(
-    r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b", re.I
+    r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b|"
+    r"\b(?:contact|abut|touch)\w* (?:upon |on )?(?:the )?(?:\w+ ){0,3}nerve roots?\b", re.I
 )
 _OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (

@@ -103,3 +103,16 @@ def test_knee_exam_signs(sentence: str, tear: bool | None, ottawa: bool | None) 
     exam = case.exam
     assert ((exam.meniscus_or_ligament_tear_suspected, exam.ottawa_knee_finding) if exam is not None else (None, None)) == (
         tear, ottawa)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "compromise"),
+    [
+        ("A lumbar MRI on 1/18/2017 showed a foraminal disc protrusion contacting the exiting left L5 nerve root.", True),
+        ("A cervical MRI on 2/1/2016 showed a C6-7 protrusion abutting the right C7 nerve root.", True),
+        ("A lumbar MRI on 1/18/2017 showed a disc bulge without contacting the nerve roots.", False),
+    ],
+)
+def test_a_disc_touching_a_root_is_nerve_root_compromise(sentence: str, compromise: bool) -> None:
+    study = only_study(case_of(f"The worker was injured at work. {sentence}", ["EMG of the lower extremities"]))
+    assert study.nerve_root_compromise is compromise
