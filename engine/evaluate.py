@@ -151,9 +151,13 @@ class Evaluator:
 
     def _as_planned_procedure(self, case: Case, request: Request) -> Request:
         """A consultation or visit requested for a procedure is judged by that procedure's criteria
-        (as IMR reviewers apply them): the request, read as the procedure it is for."""
+        (as IMR reviewers apply them): the request, read as the procedure it is for. A surgical
+        consultation is not: it asks whether surgery is indicated, which the consultation criteria judge
+        (a surgical question is one of their grounds); holding it to the surgery's own criteria would
+        deny the consult that decides them."""
         planned = request.planned_procedure
-        if planned is None or self.catalog.get(request.treatment).category != "evaluation_management":
+        if (planned is None or self.catalog.get(request.treatment).category != "evaluation_management"
+                or self.catalog.get(planned).category == "surgery"):
             return request
         return request.model_copy(update={
             "treatment": planned, "repeat": _infer_repeat(planned, request, case.history, self.catalog),

@@ -37,7 +37,7 @@ DiagnosisGroup = Literal[
     "myalgia_myositis", "neuralgia_neuritis_radiculitis", "radiculopathy", "crps", "sprain_strain",
     "disc_disorder", "spondylosis", "facet_arthropathy", "spinal_stenosis", "fibromyalgia",
     "carpal_tunnel", "osteoarthritis", "tendinopathy", "post_surgical", "neuropathic_pain",
-    "depression_anxiety", "other",
+    "depression_anxiety", "fracture_dislocation", "complete_tear", "spondylolisthesis", "other",
 ]
 RedFlag = Literal[
     "fracture_suspected", "major_trauma", "minor_trauma_older_patient", "cancer_history", "tumor_suspected",
@@ -137,6 +137,11 @@ class Exam(Fact):
         "for four steps, or unable to flex to 90 degrees",
     )
     meniscus_or_ligament_tear_suspected: bool | None = None
+    structural_signs: bool | None = Field(
+        default=None,
+        description="A sign of a structural lesion: instability or apprehension, locking or giving way, a positive "
+        "impingement, drop-arm, McMurray, Lachman, Phalen or Tinel sign",
+    )
 
 
 class Study(Fact):
@@ -148,6 +153,22 @@ class Study(Fact):
     findings: str | None = None
     nerve_root_compromise: bool | None = None
     official_report: bool | None = None
+    surgical_lesion: bool | None = Field(
+        default=None,
+        description="The study shows a lesion that surgery repairs (a tendon, labral or meniscal tear, a fracture, "
+        "nerve root compression, severe stenosis, an entrapment neuropathy on electrodiagnostic testing)",
+    )
+    early_repair_lesion: bool | None = Field(
+        default=None,
+        description="A lesion repaired without waiting for conservative care: a complete tendon tear or rupture, "
+        "a fracture, a dislocation",
+    )
+    spinal_instability: bool | None = Field(
+        default=None, description="Spondylolisthesis, spondylolysis or a pars defect, or segmental instability"
+    )
+    osteoarthritis: bool | None = Field(
+        default=None, description="The study shows osteoarthritis or degenerative change of the joint"
+    )
 
 
 class PriorInjection(Fact):

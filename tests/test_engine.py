@@ -123,7 +123,7 @@ def test_nothing_in_force_falls_back_to_the_nearest_edition_and_says_so(evaluato
 
 
 def test_a_treatment_without_criteria_is_predicted_from_the_base_rate(evaluator: Evaluator) -> None:
-    case = Case.model_validate({"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
+    case = Case.model_validate({"requests": [{"id": "x", "treatment": "extracorporeal shockwave therapy"}]})
     request = evaluator.evaluate(case, as_of=dt.date(2014, 9, 1)).requests[0]
     model = evaluator.scoring
     points = model.categories.get(request.category, model.categories["_default"]) + model.no_criteria
@@ -136,7 +136,7 @@ def test_a_treatment_without_criteria_is_predicted_from_the_base_rate(evaluator:
 
 def test_a_fixed_model_decides_by_its_threshold_in_the_decision_rules() -> None:
     """The same uncovered request on either side of the threshold: durable-rules makes the comparison."""
-    case = Case.model_validate({"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
+    case = Case.model_validate({"requests": [{"id": "x", "treatment": "extracorporeal shockwave therapy"}]})
     pack, catalog = load_pack(), load_catalog()
     outcomes = []
     for threshold in (0.05, 0.5):

@@ -87,9 +87,9 @@ def test_what_documentation_cannot_change_says_so(evaluator: Evaluator) -> None:
     (chiro,) = _judge(evaluator, {"requests": [{"id": "c", "treatment": "chiropractic", "region": "knee", "visits": 6}]})
     region = next(h for h in chiro.to_overturn if h.criterion == "region_recommended")
     assert region.kind == "not_fixable" and "documentation cannot change this" in region.message
-    (fusion,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "lumbar fusion"}]})
-    assert fusion.basis == "no_criteria"
-    (note,) = fusion.to_overturn
+    (shockwave,) = _judge(evaluator, {"requests": [{"id": "x", "treatment": "extracorporeal shockwave therapy"}]})
+    assert shockwave.basis == "no_criteria"
+    (note,) = shockwave.to_overturn
     assert note.kind == "not_fixable" and note.criteria_set is None and "base rate" in note.message
 
 

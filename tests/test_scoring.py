@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -170,3 +171,18 @@ def test_a_request_that_says_it_continues_care_is_not_read_as_a_first_course(eva
     assert read["functional_improvement_from_prior"] == "missing"
     assert request.verdict == "uphold"
     assert request.prediction == ("overturn" if request.probability >= evaluator.scoring.threshold else "uphold")
+
+
+def test_the_whole_prediction_is_cross_validated_per_set_with_companions(shared_letters: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed letters: every item upheld, as their reviewers decided, also out of fold; the table names
+    the set and leaves the overturn recall of a set without overturns undefined."""
+    from engine.scoring import pipeline_cv
+
+    figures = pipeline_cv.figures(shared_letters)
+    assert (figures["items"], figures["overturned"], figures["false_overturn"], figures["uphold_recall"],
+            figures["overturn_recall"]) == (10, 0, 0, 1.0, None)
+    assert pipeline_cv.main([str(shared_letters)]) == 0
+    row = capsys.readouterr().out.splitlines()[-1]
+    assert row.startswith(f"| {shared_letters} | 10 | 0 | 0 | 0 | 1.0 | – | 1.0 |")
+    assert pipeline_cv.main([str(shared_letters / "no-such-folder")]) == 2

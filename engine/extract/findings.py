@@ -13,6 +13,7 @@ from typing import Any
 from engine.alternation import Keywords, any_of
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
+from engine.extract.lesions import knee_tear_signs, ottawa_finding, structural_signs
 from engine.extract.negation import assertion, polarity
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, region_of_levels, regions_in, side_in
@@ -52,6 +53,7 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
         (r"radiculitis|neuritis|neuralgia|sciatica", "neuralgia_neuritis_radiculitis"),
         (r"complex regional pain|crps|reflex sympathetic", "crps"),
         (r"disc displacement|disc herniation|herniated|disc bulge|disc protrusion|degenerative disc", "disc_disorder"),
+        (r"spondylolisthesis|spondylolysis|pars defect", "spondylolisthesis"),
         (r"spondylosis", "spondylosis"),
         (r"facet arthropathy|facet syndrome", "facet_arthropathy"),
         (r"stenosis", "spinal_stenosis"),
@@ -63,6 +65,8 @@ _GROUP_WORDS: tuple[tuple[str, DiagnosisGroup], ...] = (
         (r"tendinitis|tendonitis|tendinopathy|tendinosis|tenosynovitis|de ?Quervain'?s disease", "tendinopathy"),
         (r"decompression|fusion|laminectomy|discectomy|post-?operative|post-?surgical|failed back", "post_surgical"),
         (r"depression|depressive|anxiety|adjustment disorder", "depression_anxiety"),
+        (r"full[- ]?thickness(?: \w+){0,3} tear|complete(?: \w+){0,2} (?:tear|rupture)|rupture", "complete_tear"),
+        (r"fracture|dislocation", "fracture_dislocation"),
 )
 _GROUPS = tuple((re.compile(rf"\b(?:{words})", re.IGNORECASE), group) for words, group in _GROUP_WORDS)
 _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
@@ -377,8 +381,14 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
             put("reflex_change", False, sentence)
         for match in _WEAK.finditer(flat):
             put("motor_weakness", _affirmed(sentence, match), sentence)
-        if _STRONG.search(flat):
+        # Full strength of one muscle group does not undo weakness found in another.
+        if _STRONG.search(flat) and not found.get("motor_weakness"):
             put("motor_weakness", False, sentence)
+        if not DISPUTE.search(flat):
+            for key, reader in (("structural_signs", structural_signs), ("meniscus_or_ligament_tear_suspected", knee_tear_signs),
+                                ("ottawa_knee_finding", ottawa_finding)):
+                if reader(flat):
+                    put(key, True, sentence)
         for pattern, key in ((_PROGRESSIVE, "progressive_neurologic_deficit"), (_NEW_DEFICIT, "new_neurologic_deficit")):
             for match in pattern.finditer(flat):
                 value = polarity(flat, match.start(), match.end())

@@ -11,6 +11,7 @@ from typing import Any
 from engine.alternation import Keywords
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
+from engine.extract.lesions import study_lesions
 from engine.extract.negation import assertion
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, region_of_levels, regions_in
@@ -35,7 +36,8 @@ _DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNOR
 # "was negative": a study that found nothing found no nerve-root compromise.
 _UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
 _ROOT = re.compile(
-    r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b", re.I
+    r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b|"
+    r"\b(?:contact|abut|touch)\w* (?:upon |on )?(?:the )?(?:\w+ ){0,3}nerve roots?\b", re.I
 )
 _OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (
@@ -137,6 +139,9 @@ def studies(sentences: list[Sentence], rec: Recorder) -> list[dict[str, Any]] | 
         if "nerve_root_compromise" not in study and _UNREMARKABLE.search(flat):
             study["nerve_root_compromise"] = False
             rec.add(f"studies[{index}].nerve_root_compromise", False, sentence)
+        for key, value in study_lesions(flat).items():
+            study[key] = value
+            rec.add(f"studies[{index}].{key}", value, sentence)
         for match in _OFFICIAL.finditer(flat):
             study["official_report"] = assertion(flat, match.start(), match.end()) == "affirmed"
             rec.add(f"studies[{index}].official_report", study["official_report"], sentence)

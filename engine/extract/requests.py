@@ -93,6 +93,7 @@ def requests(
 ) -> list[dict[str, Any]]:
     """One request per title that names a known treatment, with id r<N> from its position."""
     found: list[dict[str, Any]] = []
+    around_surgery: set[str] = set()  # the ids of items requested for the surgery ("post-op sling")
     for number, raw in enumerate(titles, start=1):
         title = _PREFIX.sub("", raw.strip())
         match = catalog.match_title(title)
@@ -126,8 +127,10 @@ def requests(
         if repeated_injection or (treatment.category != "pharmaceutical" and _CONTINUES.search(title)):
             request["repeat"] = True
         found.append(request)
+        if treatment.category != "surgery" and _AROUND_SURGERY.search(title):
+            around_surgery.add(request["id"])
     _risks_discussed(found, sentences, catalog, rec)
-    _link_companions(found, catalog)
+    _link_companions(found, catalog, around_surgery)
     if treatment_plan := _planned(found, sentences, catalog, rec):
         for request, planned in treatment_plan:
             request["planned_procedure"] = planned
@@ -167,10 +170,17 @@ def _risks_discussed(found: list[dict[str, Any]], sentences: list[Sentence], cat
                 rec.add(f"requests[{index}].risks_discussed", value, sentence)
 
 
-def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog) -> None:
+def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog, around_surgery: set[str]) -> None:
+    """Link each companion to its primary: by the catalog (fluoroscopy serves an injection, an assistant
+    surgeon a surgery), or by the title's own words for an item requested for a surgery in the same
+    letter ("Associated surgical service: cold therapy", "Pre-operative CBC", "Post-op sling"), which
+    IMR reviewers judge with the surgery: not necessary when the surgery is not."""
+    surgery = next((r for r in found if catalog.get(r["treatment"]).category == "surgery"), None)
     for request in found:
         primaries = catalog.get(request["treatment"]).companion_of
         primary = next((r for r in found if r["treatment"] in primaries and r is not request), None)
+        if primary is None and request["id"] in around_surgery:
+            primary = surgery
         if primary is not None:
             request["companion_of"] = primary["id"]
             for key in ("region", "side", "levels"):
@@ -178,6 +188,9 @@ def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog) -> 
                     request[key] = primary[key]
 
 
+_AROUND_SURGERY = re.compile(
+    r"\b(?:associated surgical service|pre-?op(?:erative)?|post-?op(?:erative)?|post-?surgical|peri-?operative)\b", re.I
+)
 _PLANNED = re.compile(
     r"\b(?:requested for|referred for|for consideration of|to consider|evaluation for|consult(?:ation)? for)\s"
     r"(?:an?\s|the\s)?(?:possible\s)?(?:repeat\s)?([a-z][a-z -]{2,60})",

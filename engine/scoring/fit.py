@@ -53,8 +53,14 @@ class Example:
         """Every criterion met (strictly): the decision rules overturn whatever the score."""
         return self.strictly_met
 
+    @property
+    def all_met_as_read(self) -> bool:
+        """Every criterion met once silences are read by their rules (the findings are as read): the
+        decision rules overturn whatever the score (rules/decision.py, every_criterion_met_as_read)."""
+        return self.covered and bool(self.findings) and all(status == "met" for _, status in self.findings)
 
-def _example(dataset: str, row: ItemRow) -> Example:
+
+def example_of(dataset: str, row: ItemRow) -> Example:
     findings = tuple((text.rsplit(": ", 1)[0], text.rsplit(": ", 1)[1]) for text in row.findings)
     return Example(dataset=dataset, group=row.source, category=row.category, covered=row.basis != "no_criteria",
                    findings=findings, overturned=int(row.actual == "overturned"), contradicted=bool(row.contradicted),
@@ -67,7 +73,7 @@ def collect(paths: Sequence[Path]) -> list[Example]:
     examples: list[Example] = []
     for path in paths:
         def take(unit: UnitResult, name: str = path.name) -> None:
-            examples.extend(_example(name, row) for row in unit.items if row.basis != "companion")
+            examples.extend(example_of(name, row) for row in unit.items if row.basis != "companion")
         run_backtest([path], Settings(), listeners=[take])
     return examples
 
@@ -76,7 +82,7 @@ def features(example: Example) -> dict[str, float]:
     row: dict[str, float] = {f"cat:{example.category}": 1.0}
     if not example.covered:
         row["no_criteria"] = 1.0
-    elif example.findings and all(status == "met" for _, status in example.findings):
+    elif example.all_met_as_read:
         row["all_met_as_read"] = 1.0
     counts = Counter(status for _, status in example.findings)
     for status in STATUSES:
@@ -144,11 +150,11 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
 
 
 def predicted_overturn(e: Example, p: float, threshold: float) -> bool:
-    """As rules/decision.py decides: every criterion met overturns, a documented unmet one upholds, else the
-    score against the threshold; an uncovered item against the no-criteria threshold."""
+    """As rules/decision.py decides: every criterion met (also as read) overturns, a documented unmet one
+    upholds, else the score against the threshold; an uncovered item against the no-criteria threshold."""
     if not e.covered:
         return p >= NO_CRITERIA_THRESHOLD
-    return e.all_met or (not e.contradicted and p >= threshold)
+    return e.all_met or e.all_met_as_read or (not e.contradicted and p >= threshold)
 
 
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
