@@ -352,45 +352,46 @@ def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
 
     for sentence in sentences:
         flat = sentence.flat
-        if not _EXAM_KEYWORDS.may_match(flat, sentence.lowered):  # none of the sign patterns below can match
-            _trigger_points(sentence, found, rec)
-            continue
-        for match in _SLR.finditer(flat):
-            window = flat[max(0, match.start() - 25) : match.end() + 25]
-            sign = _POSNEG.search(window)
-            if sign is not None:
-                put("straight_leg_raise", sign.group(1).lower(), sentence)
-                # "were positive on the left at 30 degrees": the side may follow the sign.
-                side = side_in(window) or side_in(flat[match.end() : match.end() + 40].split(",")[0])
-                if side is not None:
-                    put("straight_leg_raise_side", side, sentence)
-        for match in _SPURLING.finditer(flat):
-            sign = _POSNEG.search(flat[max(0, match.start() - 25) : match.end() + 25])
-            if sign is not None:
-                put("spurling", sign.group(1).lower(), sentence)
-        for match in _SENSORY_LOSS.finditer(flat):
-            put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
-            levels = levels_in(flat[match.start() : match.end() + 30])
-            if levels:
-                put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
-        if _SENSORY_NORMAL.search(flat):
-            put("dermatomal_sensory_loss", False, sentence)
-        for match in _REFLEX_CHANGE.finditer(flat):
-            put("reflex_change", _affirmed(sentence, match), sentence)
-        if _REFLEX_NORMAL.search(flat):
-            put("reflex_change", False, sentence)
-        for match in _WEAK.finditer(flat):
-            put("motor_weakness", _affirmed(sentence, match), sentence)
-        # Full strength of one muscle group does not undo weakness found in another.
-        if _STRONG.search(flat) and not found.get("motor_weakness"):
-            put("motor_weakness", False, sentence)
+        # Keyword prefilter: a sentence without any word the sign patterns need skips them (the lesion
+        # readers below have their own patterns and always run).
+        signs = _EXAM_KEYWORDS.may_match(flat, sentence.lowered)
+        if signs:
+            for match in _SLR.finditer(flat):
+                window = flat[max(0, match.start() - 25) : match.end() + 25]
+                sign = _POSNEG.search(window)
+                if sign is not None:
+                    put("straight_leg_raise", sign.group(1).lower(), sentence)
+                    # "were positive on the left at 30 degrees": the side may follow the sign.
+                    side = side_in(window) or side_in(flat[match.end() : match.end() + 40].split(",")[0])
+                    if side is not None:
+                        put("straight_leg_raise_side", side, sentence)
+            for match in _SPURLING.finditer(flat):
+                sign = _POSNEG.search(flat[max(0, match.start() - 25) : match.end() + 25])
+                if sign is not None:
+                    put("spurling", sign.group(1).lower(), sentence)
+            for match in _SENSORY_LOSS.finditer(flat):
+                put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
+                levels = levels_in(flat[match.start() : match.end() + 30])
+                if levels:
+                    put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
+            if _SENSORY_NORMAL.search(flat):
+                put("dermatomal_sensory_loss", False, sentence)
+            for match in _REFLEX_CHANGE.finditer(flat):
+                put("reflex_change", _affirmed(sentence, match), sentence)
+            if _REFLEX_NORMAL.search(flat):
+                put("reflex_change", False, sentence)
+            for match in _WEAK.finditer(flat):
+                put("motor_weakness", _affirmed(sentence, match), sentence)
+            # Full strength of one muscle group does not undo weakness found in another.
+            if _STRONG.search(flat) and not found.get("motor_weakness"):
+                put("motor_weakness", False, sentence)
         if not DISPUTE.search(flat):
             for key, reader in (("structural_signs", structural_signs), ("meniscus_or_ligament_tear_suspected", knee_tear_signs),
                                 ("ottawa_knee_finding", ottawa_finding)):
                 if reader(flat):
                     put(key, True, sentence)
         for pattern, key in ((_PROGRESSIVE, "progressive_neurologic_deficit"), (_NEW_DEFICIT, "new_neurologic_deficit")):
-            for match in pattern.finditer(flat):
+            for match in pattern.finditer(flat) if signs else ():
                 value = polarity(flat, match.start(), match.end())
                 if value is not None:
                     put(key, value, sentence)
