@@ -107,13 +107,13 @@ def _is_page_marker(line: str) -> bool:
     return len(line) <= _HEADER_MAX_LENGTH and _PAGE_NUMBER_IN_HEADER.search(line) is not None
 
 
-def _segments(pages: list[list[str]]) -> list[list[str]]:
+def _segments(pages: list[list[str]], markers: set[str]) -> list[list[str]]:
     """Page-sized runs of lines: form-feed pages, or else runs between page markers."""
     if len(pages) > 1:
         return pages
     segments: list[list[str]] = [[]]
     for line in pages[0] if pages else []:
-        if _is_page_marker(line):
+        if line in markers:
             segments.append([])
         else:
             segments[-1].append(line)
@@ -167,18 +167,20 @@ def _edge_page_numbers(segments: list[list[str]]) -> set[tuple[int, int]]:
 def remove_page_furniture(text: str) -> CleanText:
     """The letter's lines in order, without page numbers and repeated running headers/footers."""
     pages = split_pages(text)
-    segments = _segments(pages)
+    # Every line is tested once (the test was made three times a line, a visible part of parsing).
+    markers = {line for page in pages for line in page if _is_page_marker(line)}
+    segments = _segments(pages, markers)
     keys = _furniture_keys(segments)
     edge_numbers = _edge_page_numbers(segments)
     lines: list[str] = []
     # Page markers are furniture too; they are kept aside so that header parsing can read a
     # running header such as "CM14-0000001 Page 2 of 4".
-    furniture = [line for page in pages for line in page if _is_page_marker(line)]
+    furniture = [line for page in pages for line in page if line in markers]
     for number, segment in enumerate(segments):
         for index, line in enumerate(segment):
             if line.casefold() in keys or (number, index) in edge_numbers:
                 furniture.append(line)
-            elif not _is_page_marker(line):
+            elif line not in markers:
                 lines.append(line)
     return CleanText(tuple(lines), tuple(furniture), Vocabulary.from_lines(lines))
 
