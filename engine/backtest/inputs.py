@@ -6,6 +6,7 @@ every run and a corpus sharded into sub-folders never has more than one folder's
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -46,9 +47,25 @@ def input_key(unit: str) -> str:
     match = _RECORD_PLACE.match(unit)
     file, place = (match["file"], match["place"]) if match and not Path(unit).exists() else (unit, "")
     try:
-        return str(Path(file).resolve()) + place
+        return _resolved(file) + place
     except (OSError, RuntimeError):  # a symbolic-link loop: the path as written is the best key there is
         return unit
+
+
+def _resolved(file: str) -> str:
+    """`os.path.realpath(file)`, with the folder's part resolved once per folder: realpath looks up every
+    component of every path, and a back-test of thousands of letters in a few folders spent a large share of
+    the main process's time there (issue 14). The same answer: a last component that is not a symbolic link
+    (nor "." or "..") is appended to the resolved folder as it is."""
+    folder, name = os.path.split(file)
+    if name in ("", ".", "..") or os.path.islink(file):
+        return os.path.realpath(file)
+    return os.path.join(_resolved_folder(os.path.join(os.getcwd(), folder)), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_folder(folder: str) -> str:  # absolute as written (not normalised: ".." after a link is the link's)
+    return os.path.realpath(folder)
 
 
 def _same_file(a: Path, b: Path) -> bool:
