@@ -90,8 +90,11 @@ def requests(
     sentences: list[Sentence],
     prior_injections: int,
     rec: Recorder,
+    certified: Sequence[str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """One request per title that names a known treatment, with id r<N> from its position."""
+    """One request per title that names a known treatment, with id r<N> from its position; where
+    utilization review certified part of the same treatment (`certified`, beside the titles), the
+    request records what it certified."""
     found: list[dict[str, Any]] = []
     around_surgery: set[str] = set()  # the ids of items requested for the surgery ("post-op sling")
     for number, raw in enumerate(titles, start=1):
@@ -126,6 +129,12 @@ def requests(
         repeated_injection = treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0)
         if repeated_injection or (treatment.category != "pharmaceutical" and _CONTINUES.search(title)):
             request["repeat"] = True
+        part = certified[number - 1] if certified is not None and number <= len(certified) else None
+        same = catalog.match_title(part) if part else None
+        # Only a part of the same treatment: a different procedure certified beside it (the fixation of a
+        # fracture, not the nerve release requested with it) leaves this request whole.
+        if part and same is not None and same.treatment_id == treatment.id:
+            request["ur_certified"] = part.strip()[:500]
         found.append(request)
         if treatment.category != "surgery" and _AROUND_SURGERY.search(title):
             around_surgery.add(request["id"])

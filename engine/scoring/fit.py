@@ -47,6 +47,7 @@ class Example:
     overturned: int
     contradicted: bool = False  # a criterion the records show unmet: the decision rules uphold
     strictly_met: bool = False  # every criterion met without reading silences: the rules overturn
+    partly_certified: bool = False  # the rest of a request UR certified in part: the rules uphold it
 
     @property
     def all_met(self) -> bool:
@@ -64,7 +65,8 @@ def example_of(dataset: str, row: ItemRow) -> Example:
     findings = tuple((text.rsplit(": ", 1)[0], text.rsplit(": ", 1)[1]) for text in row.findings)
     return Example(dataset=dataset, group=row.source, category=row.category, covered=row.basis != "no_criteria",
                    findings=findings, overturned=int(row.actual == "overturned"), contradicted=bool(row.contradicted),
-                   strictly_met=row.verdict == "overturned" and row.basis == "criteria")
+                   strictly_met=row.verdict == "overturned" and row.basis == "criteria",
+                   partly_certified=row.partly_certified)
 
 
 def collect(paths: Sequence[Path]) -> list[Example]:
@@ -150,11 +152,18 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
 
 
 def predicted_overturn(e: Example, p: float, threshold: float) -> bool:
-    """As rules/decision.py decides: every criterion met (also as read) overturns, a documented unmet one
-    upholds, else the score against the threshold; an uncovered item against the no-criteria threshold."""
+    """As rules/decision.py decides: the rest of a request UR certified in part is upheld; every criterion met
+    overturns; a documented unmet one upholds; every criterion met as read overturns; else the score against
+    the threshold; an uncovered item against the no-criteria threshold."""
     if not e.covered:
         return p >= NO_CRITERIA_THRESHOLD
-    return e.all_met or e.all_met_as_read or (not e.contradicted and p >= threshold)
+    if e.partly_certified:
+        return False
+    if e.all_met:
+        return True
+    if e.contradicted:
+        return False
+    return e.all_met_as_read or p >= threshold
 
 
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
