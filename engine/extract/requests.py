@@ -38,6 +38,10 @@ _ONCE_TWICE = {"once": 1, "twice": 2}
 # "2 times 8": a frequency and a length without their units, too ambiguous to count.
 _TIMES_BY = re.compile(r"\d\s?times\s\d", re.IGNORECASE)
 _QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
+# How long equipment is asked for: "for one week", "seven day use", "2 month rental", "x 14 days".
+_DURATION = re.compile(r"\s*-?\s*(?:day|days|week|weeks|month|months)\b", re.IGNORECASE)
+_DURATION_OF = re.compile(rf"\b{COUNT}[- ](day|week|month)s?\b", re.IGNORECASE)
+_WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 30 / 7}
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
 # A title that asks to go on with care already given ("additional physical therapy", "continuation of
@@ -124,8 +128,10 @@ def requests(
         else:
             quantity = _QUANTITY.search(title)
             value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None
-            if value is not None:
+            if value is not None and not _DURATION.match(title, quantity.end() if quantity else 0):
                 request["quantity"] = value
+            if treatment.category == "durable_medical_equipment" and (weeks := _duration_weeks(title)) is not None:
+                request["weeks"] = weeks
         repeated_injection = treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0)
         if repeated_injection or (treatment.category != "pharmaceutical" and _CONTINUES.search(title)):
             request["repeat"] = True
@@ -228,6 +234,15 @@ def _planned(
                         rec.add(f"requests[{index}].region", region, sentence)
                 return [(r, named.treatment_id) for r in visits]
     return []
+
+
+def _duration_weeks(title: str) -> float | None:
+    """The weeks of use or rental a title states, if any ("seven day use" is one week)."""
+    match = _DURATION_OF.search(title)
+    count = count_value(match.group(1)) if match is not None else None
+    if match is None or count is None:
+        return None
+    return round(count * _WEEKS_PER[match.group(2).lower()], 2)
 
 
 def _therapy_schedule(title: str) -> dict[str, float | int]:
