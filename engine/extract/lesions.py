@@ -14,7 +14,9 @@ the first two from a study's sentence and from the examination sentences:
 - `spinal_instability`: spondylolisthesis, spondylolysis or a pars defect, segmental instability;
 - `osteoarthritis`: osteoarthritis or degenerative change of the joint;
 - `structural_signs` (examination): instability or apprehension, locking, catching or giving way,
-  a positive impingement, drop-arm, McMurray, Lachman, load-and-shift, Phalen or Tinel sign.
+  a positive impingement, drop-arm, McMurray, Lachman, load-and-shift, Phalen or Tinel sign;
+- for the knee chapter's imaging indications, `meniscus_or_ligament_tear_suspected` and
+  `ottawa_knee_finding` from examination sentences about the knee (never from an imaging report).
 
 A mention that is negated ("no fracture", "without instability") or uncertain ("possible labral
 tear") does not count.
