@@ -192,6 +192,11 @@ class TherapyCourse(Fact):
     start_date: dt.date | None = None
     date: dt.date | None = Field(default=None, description="When the course ended (or was last documented)")
     functional_improvement: bool | None = None
+    helped: bool | None = Field(
+        default=None,
+        description="The worker reported the course helped (less pain or better function); false when it gave "
+        "little or no relief",
+    )
     postsurgical: bool | None = None
 
 

@@ -137,3 +137,19 @@ def test_a_disc_extrusion_is_a_surgical_lesion() -> None:
     study = only_study(case_of("The worker hurt his back. A lumbar MRI on 11/25/2016 showed a right L4-5 disc "
                                "extrusion filling the lateral recess.", ["Spine surgery consultation"]))
     assert study.surgical_lesion is True and study.early_repair_lesion is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "helped"),
+    [
+        ("The worker reports that chiropractic treatments have helped.", True),
+        ("She reported chiropractic therapy had decreased her pain from 8/10 to 5/10.", True),
+        ("Treatment has included physical therapy, which did not help.", False),
+        ("He has had physical therapy with minimal relief.", False),
+        ("Treatment has included physical therapy and medication.", None),
+    ],
+)
+def test_whether_a_course_of_therapy_helped(sentence: str, helped: bool | None) -> None:
+    case = case_of(f"The worker hurt her neck at work. {sentence}", ["MRI of the cervical spine"])
+    assert case.history is not None and case.history.therapy_courses is not None
+    assert case.history.therapy_courses[0].helped is helped
