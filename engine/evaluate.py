@@ -118,12 +118,16 @@ class Evaluator:
         score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.status_as_read) for f in findings),
                                    has_criteria=judged_by_criteria)
         clinical = any(cs.kind == "clinical" for cs in applied)
-        prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical)
+        partly_certified = request.ur_certified is not None
+        prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical, partly_certified)
         missing_docs = _missing_documentation(findings)
         text = rationale(treatment.name, item.requested_as, prediction, basis, findings, item.primary, score)
         if outside:
             text = (f"No clinical criteria in the pack govern {when.isoformat()}: judged by {', '.join(outside)}, "
                     f"{OUTSIDE_DATES}. {text}")
+        if partly_certified and basis == "criteria" and prediction == "uphold":
+            text = (f"Utilization review certified part of this request ({request.ur_certified}); the rest waits for "
+                    f"the response to that part, which the records do not yet show. {text}")
         if judged is not request:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
@@ -136,7 +140,7 @@ class Evaluator:
             companion_of=item.primary, findings=tuple(findings), missing_documentation=missing_docs,
             citations=tuple(dict.fromkeys(f.citation for f in findings)),
             rationale=text, criteria_sets=tuple(uses),
-            judged_as=judged.treatment if judged is not request else None,
+            judged_as=judged.treatment if judged is not request else None, partly_certified=partly_certified,
         )
         # The hints read the judged result (and a companion its primary's): a copy carries them.
         primary = done[item.primary] if item.primary is not None else None
@@ -209,7 +213,7 @@ class Evaluator:
         )
 
     def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
-                score: Score, clinical: bool = False) -> tuple[str, str, str]:
+                score: Score, clinical: bool = False, partly_certified: bool = False) -> tuple[str, str, str]:
         event = {
             "unmet": sum(f.status == "unmet" for f in findings),
             "missing": sum(f.status == "missing" for f in findings),
@@ -220,6 +224,7 @@ class Evaluator:
             "clinical": clinical,
             "follows": follows,
             "points": to_json_number(round(score.points, 6)),
+            "partly_certified": partly_certified,
         }
         fired = self.engine.run(self._decision, events=[event])
         if len(fired) != 1:

@@ -192,6 +192,11 @@ class TherapyCourse(Fact):
     start_date: dt.date | None = None
     date: dt.date | None = Field(default=None, description="When the course ended (or was last documented)")
     functional_improvement: bool | None = None
+    helped: bool | None = Field(
+        default=None,
+        description="The worker reported the course helped (less pain or better function); false when it gave "
+        "little or no relief",
+    )
     postsurgical: bool | None = None
 
 
@@ -329,6 +334,11 @@ class Request(Fact):
     companion_of: str | None = Field(default=None, description="The id of the primary request this one serves")
     exceptional_factors: str | None = None
     reason: str | None = Field(default=None, description="The stated clinical reason for the request")
+    ur_certified: str | None = Field(
+        default=None, max_length=500,
+        description="What utilization review certified of this request when it certified part of it (the "
+        "request is the rest, still disputed), e.g. '6 of the 12 visits'",
+    )
     planned_procedure: str | None = Field(
         default=None,
         description="The procedure a visit or consultation is requested for (a catalog name); "

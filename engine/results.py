@@ -98,6 +98,7 @@ class RequestResult(Result):
     rationale: str
     criteria_sets: tuple[SetUse, ...] = ()
     judged_as: str | None = None  # the planned procedure whose criteria judged this visit or consultation
+    partly_certified: bool = False  # utilization review certified part of it; the rest waits for the response
     to_overturn: tuple[FlipHint, ...] = ()  # filled for every upheld request; empty when overturned
 
 

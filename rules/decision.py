@@ -1,6 +1,7 @@
 """The reviewer's decision logic, as a durable-rules ruleset.
 
-One event per requested item: `{unmet, missing, contradicted, criteria, clinical, follows, points}` where
+One event per requested item: `{unmet, missing, contradicted, criteria, clinical, follows, points,
+partly_certified}` where
 `clinical` says whether a clinical set (not only a limit such as the statutory visit cap) applied,
 `contradicted` counts the criteria the records show unmet (a documented fact, not a silence), `criteria` says
 whether any criteria set applied, `follows` is the outcome of the primary procedure for a companion
@@ -10,13 +11,20 @@ log-odds that IMR overturns the denial (engine/scoring). Exactly one rule fires:
 - a companion of an upheld primary is upheld (a derivative request is not necessary when the
   procedure it serves is not);
 - a companion of an overturned primary with no criteria of its own follows it;
-- every criterion met: overturned, medically necessary (the guideline itself says so);
+- every criterion met: overturned, medically necessary (the guideline itself says so), unless it is the
+  rest of a partly certified request (below);
 - every criterion met once silent records are read by each leaf's stated rule (`if_silent`: no earlier
   imaging mentioned is none, a first course needs no count of earlier visits), with a clinical set
   applied: overturned, as reviewers do not ask for what a case plainly does not need; the strict verdict
   stays uphold, so the checklist still lists every silence a careful request fills;
 - a criterion the records show unmet (a documented fact outside the guideline) upholds the denial,
   whatever the score;
+- the rest of a request utilization review certified in part (`partly_certified`: UR certified the
+  first visits, a smaller quantity, a shorter rental) is upheld: UR has given the trial or amount
+  the guideline supports, and more waits for the response to it, which cannot be on record yet (the
+  guidelines' trial-then-reassess rule; 27 of the 28 such items in the development archive were
+  upheld, the other being a different procedure certified beside it). Its strict verdict stays as
+  the criteria give it, so the checklist still lists what the request lacks;
 - otherwise the score decides, where a clinical set applied (a limit alone never carries a request
   to overturn: meeting a cap is not medical necessity): at or above the threshold the denial is predicted overturned,
   below it upheld — reviewers overturn ordinary early requests whose records are silent on what a
@@ -43,6 +51,8 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "overturn_met": ("overturn", "criteria", "overturn"),
     "overturn_met_as_read": ("overturn", "criteria", "uphold"),
     "uphold_contradicted": ("uphold", "criteria", "uphold"),
+    "uphold_beyond_certified": ("uphold", "criteria", "uphold"),
+    "uphold_beyond_certified_all_met": ("uphold", "criteria", "overturn"),
     "overturn_scored": ("overturn", "criteria", "uphold"),
     "uphold_scored": ("uphold", "criteria", "uphold"),
     "overturn_no_criteria": ("overturn", "no_criteria", "uphold"),
@@ -62,7 +72,8 @@ def decision_rules(threshold_points: float, base_rate_threshold_points: float) -
     below = {"$lt": {"points": threshold_points}}
     base_at_least = {"$gte": {"points": base_rate_threshold_points}}
     base_below = {"$lt": {"points": base_rate_threshold_points}}
-    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}, _NOT_ALL_MET_AS_READ]
+    scored = [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0}, _NOT_ALL_MET_AS_READ,
+              {"partly_certified": False}]
     uncovered = [{"follows": "none"}, {"criteria": False}]
     return {
         "companion_of_upheld_primary": {"all": [{"m": {"follows": "uphold"}}], "run": "uphold_companion"},
@@ -71,16 +82,28 @@ def decision_rules(threshold_points: float, base_rate_threshold_points: float) -
             "run": "overturn_companion",
         },
         "all_criteria_met": {
-            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0}]}}],
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0},
+                                    {"partly_certified": False}]}}],
             "run": "overturn_met",
         },
+        "the_rest_of_a_partly_certified_request_all_met": {
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"unmet": 0}, {"missing": 0},
+                                    {"partly_certified": True}]}}],
+            "run": "uphold_beyond_certified_all_met",
+        },
         "every_criterion_met_as_read": {
-            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, *_ALL_MET_AS_READ]}}],
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, *_ALL_MET_AS_READ,
+                                    {"partly_certified": False}]}}],
             "run": "overturn_met_as_read",
         },
         "a_criterion_documented_unmet": {
             "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, {"$gt": {"contradicted": 0}}]}}],
             "run": "uphold_contradicted",
+        },
+        "the_rest_of_a_partly_certified_request": {
+            "all": [{"m": {"$and": [_NOT_FOLLOWING_UPHELD, {"criteria": True}, _NOT_ALL_MET, {"contradicted": 0},
+                                    {"partly_certified": True}]}}],
+            "run": "uphold_beyond_certified",
         },
         "score_reaches_threshold": {
             "all": [{"m": {"$and": [*scored, {"clinical": True}, at_least]}}], "run": "overturn_scored",

@@ -110,6 +110,23 @@ def test_the_threshold_keeps_uphold_recall_and_then_maximises_balanced_accuracy(
         1.0, 0.5)
 
 
+def test_the_uphold_recall_floor_holds_in_every_development_set() -> None:
+    """Pooled, a threshold of 0.175 keeps 10 of 11 upheld items (0.91) and catches every overturn; but the
+    upheld item it loses is one of set b's two, so b would fall to 0.5: the floor of 0.9 in every set
+    moves the threshold above that item."""
+    def make(dataset: str, labels: list[int]) -> list[Example]:
+        return [Example(dataset=dataset, group=f"{dataset}{i}", category="x", covered=True,
+                        findings=(("s/c", "missing"),), overturned=y) for i, y in enumerate(labels)]
+    examples = make("a", [0] * 9 + [1, 1]) + make("b", [0, 0, 1])
+    probs = [0.05] * 9 + [0.3, 0.6] + [0.05, 0.35, 0.5]
+    pooled = figures(examples, probs, (0.05 + 0.3) / 2)
+    assert (pooled["uphold_recall"], pooled["overturn_recall"]) == (10 / 11, 1.0)
+    threshold = choose_threshold(examples, probs, min_uphold_recall=0.9)
+    assert threshold == pytest.approx((0.35 + 0.5) / 2)
+    b = figures(examples[11:], probs[11:], threshold)
+    assert b["uphold_recall"] == 1.0
+
+
 def test_documented_unmet_upholds_and_strictly_met_overturns_whatever_the_probability() -> None:
     base = _examples([1, 0])
     unmet = Example(**{**base[0].__dict__, "contradicted": True})

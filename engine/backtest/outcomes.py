@@ -48,6 +48,7 @@ class ItemRow(_Frozen):
     contradicted: tuple[str, ...] = ()  # criteria the records show unmet: they uphold whatever the score
     moved_by: tuple[str, ...] = ()  # the parts of the score that moved it most, with their points
     leaves: tuple[str, ...] = ()  # each leaf of a criterion not met: its status and the evidence read
+    partly_certified: bool = False  # UR certified part of the request; the item is the rest
 
 
 class UnitResult(_Frozen):

@@ -105,7 +105,7 @@ def item_row(evaluator: Evaluator, result: CaseResult, number: int, title: str, 
         findings=tuple(f"{f.criteria_set}/{f.criterion}: {f.status_as_read}" for f in request.findings),
         contradicted=tuple(f"{f.criteria_set}/{f.criterion}" for f in request.findings if contradicted(f)),
         moved_by=tuple(f"{c.name} {c.points:+.2f}" for c in request.score.movers()) if request.score else (),
-        leaves=_leaves(request),
+        leaves=_leaves(request), partly_certified=request.partly_certified,
     )
 
 
@@ -123,7 +123,8 @@ def predict_letter(letter: Letter, evaluator: Evaluator, as_of: dt.date | None, 
     notes = [*letter_notes(letter)]
     try:
         extraction = extract_case(letter.clinical_summary, [item.title for item in letter.items],
-                                  case_id=Path(source).stem, catalog=evaluator.catalog)
+                                  case_id=Path(source).stem, catalog=evaluator.catalog,
+                                  certified=[item.ur_certified for item in letter.items])
     except NoCatalogTitleError:
         extraction = None  # no title names a known treatment: every item is predicted from the base rate
     if extraction is not None:

@@ -65,8 +65,12 @@ def extract_case(
     *,
     case_id: str | None = None,
     catalog: TreatmentCatalog | None = None,
+    certified: Sequence[str | None] | None = None,
 ) -> Extraction:
     """The case a clinical summary documents, with the requests named by the item titles.
+
+    `certified`, beside the titles, is what utilization review certified of each item when it
+    certified part of it (a letter's "Y was authorized by the Claims Administrator"), or None.
 
     Raises ExtractionError when the text cannot be read or no title names a known treatment.
     """
@@ -90,7 +94,7 @@ def extract_case(
             "surgeries": surgery.surgeries(sentences, rec),
             "tens_trial_done": history.tens(sentences, rec),
         }
-        requests = read_requests(title_list, catalog, sentences, len(prior_injections or []), rec)
+        requests = read_requests(title_list, catalog, sentences, len(prior_injections or []), rec, certified=certified)
         if not requests:
             raise NoCatalogTitleError(
                 "no item title names a treatment in the catalog"

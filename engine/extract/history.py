@@ -71,6 +71,12 @@ _OUTCOME_AFTER = re.compile(
     r"|(?:has|have|had) (?:not )?(?:proven|proved|been) (?:\w+ )?(?:beneficial|helpful|effective))\b",
     re.IGNORECASE,
 )
+_HELPED = re.compile(
+    r"[^.;]{0,40}?\b((?:has |have |had )?(?:not )?(?:helped|been helpful|(?:decreased|reduced|relieved|improved) "
+    r"(?:his |her |their |the )?(?:pain|symptoms)|(?:gave|provided|brought) (?:good |some |significant |moderate )?"
+    r"(?:pain )?(?:relief|benefit|improvement)))\b",
+    re.IGNORECASE,
+)
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
 _HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
 _TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
@@ -220,7 +226,7 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
                 counted = _COUNT_BEFORE.search(flat[max(0, match.start() - 20) : match.start()]) is not None and bool(
                     _UNIT_AFTER.match(flat[match.end() : match.end() + 30])) and PLAN_CUE.search(flat) is None
                 if not (given(flat, match.start(), match.end()) or records or counted
-                        or _OUTCOME_AFTER.match(flat, match.end())):
+                        or _OUTCOME_AFTER.match(flat, match.end()) or _HELPED.match(flat, match.end())):
                     continue
                 negated = assertion(flat, match.start(), match.end()) == "negated"
                 if negated:
@@ -250,12 +256,25 @@ def therapy_courses(sentences: list[Sentence], rec: Recorder) -> list[dict[str, 
                 if region and "region" not in course:
                     course["region"] = region[0]
                     rec.add(f"history.therapy_courses[{index}].region", region[0], sentence)
+                helped = _course_helped(flat, match.end())
+                if helped is not None:
+                    course["helped"] = helped
+                    rec.add(f"history.therapy_courses[{index}].helped", helped, sentence)
                 function = _FUNCTION.search(flat[match.end() : match.end() + 80])
                 if function is not None:
                     value = assertion(flat, match.end() + function.start(), match.end() + function.end()) == "affirmed"
                     course["functional_improvement"] = value
                     rec.add(f"history.therapy_courses[{index}].functional_improvement", value, sentence)
     return list(courses.values()) or None
+
+
+def _course_helped(flat: str, end: int) -> bool | None:
+    """Whether the words right after a course say it helped ("chiropractic treatments have helped",
+    "therapy decreased his pain from 8/10 to 5/10") or did not ("with minimal relief", "has not helped")."""
+    helped = _HELPED.match(flat, end)
+    if helped is not None:
+        return assertion(flat, end + helped.start(1) - helped.start(), helped.end()) == "affirmed"
+    return False if _FAILED_AFTER.match(flat[end:]) else None
 
 
 def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], field: str) -> bool | None:

@@ -7,14 +7,16 @@ tendon tear, a fracture, a dislocation). A spinal fusion also needs instability.
 the first two from a study's sentence and from the examination sentences:
 
 - `surgical_lesion`: "full thickness tear of the supraspinatus", "labral tear", "tear of the
-  medial meniscus", "disc extrusion compressing the L5 nerve root", "severe foraminal stenosis",
+  medial meniscus", "disc extrusion", "a protrusion compressing the L5 nerve root", "severe foraminal stenosis",
   "spondylolisthesis", an electrodiagnostic study showing carpal tunnel syndrome;
 - `early_repair_lesion`: a complete (full-thickness) tendon tear, a rupture, a fracture or a
   dislocation;
 - `spinal_instability`: spondylolisthesis, spondylolysis or a pars defect, segmental instability;
 - `osteoarthritis`: osteoarthritis or degenerative change of the joint;
 - `structural_signs` (examination): instability or apprehension, locking, catching or giving way,
-  a positive impingement, drop-arm, McMurray, Lachman, load-and-shift, Phalen or Tinel sign.
+  a positive impingement, drop-arm, McMurray, Lachman, load-and-shift, Phalen or Tinel sign;
+- for the knee chapter's imaging indications, `meniscus_or_ligament_tear_suspected` and
+  `ottawa_knee_finding` from examination sentences about the knee (never from an imaging report).
 
 A mention that is negated ("no fracture", "without instability") or uncertain ("possible labral
 tear") does not count.
@@ -41,6 +43,7 @@ _LESION = (
     r"nerve root (?:impingement|compression|compromise|encroachment)|(?:compress|imping|displac)\w* (?:on |upon )?"
     r"(?:the |an? )?(?:\w+ ){0,2}(?:nerve roots?|thecal sac|spinal cord)|"
     r"(?:severe|moderate(?:ly severe)?|high[- ]grade)(?: \w+){0,2} stenosis|spondylolisthesis|"
+    r"disc (?:extrusion|sequestration)|extruded disc|sequestered (?:disc|fragment)|free (?:disc )?fragment|"
     r"carpal tunnel syndrome|median (?:nerve )?(?:neuropathy|entrapment)|cubital tunnel syndrome|ulnar (?:nerve )?entrapment"
 )
 _INSTABILITY = (r"spondylolisthesis|spondylolysis|pars (?:defect|fracture|interarticularis defect)|"

@@ -38,6 +38,10 @@ _ONCE_TWICE = {"once": 1, "twice": 2}
 # "2 times 8": a frequency and a length without their units, too ambiguous to count.
 _TIMES_BY = re.compile(r"\d\s?times\s\d", re.IGNORECASE)
 _QUANTITY = re.compile(rf"^\s*{COUNT}\s|\bx\s?(\d{{1,2}})\b", re.IGNORECASE)
+# How long equipment is asked for: "for one week", "seven day use", "2 month rental", "x 14 days".
+_DURATION = re.compile(r"\s*-?\s*(?:day|days|week|weeks|month|months)\b", re.IGNORECASE)
+_DURATION_OF = re.compile(rf"\b{COUNT}[- ](day|week|month)s?\b", re.IGNORECASE)
+_WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 30 / 7}
 _APPROACH = re.compile(r"\b(transforaminal|interlaminar|caudal)\b", re.IGNORECASE)
 _REPEAT = re.compile(r"\brepeat\b", re.IGNORECASE)
 # A title that asks to go on with care already given ("additional physical therapy", "continuation of
@@ -90,8 +94,11 @@ def requests(
     sentences: list[Sentence],
     prior_injections: int,
     rec: Recorder,
+    certified: Sequence[str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """One request per title that names a known treatment, with id r<N> from its position."""
+    """One request per title that names a known treatment, with id r<N> from its position; where
+    utilization review certified part of the same treatment (`certified`, beside the titles), the
+    request records what it certified."""
     found: list[dict[str, Any]] = []
     around_surgery: set[str] = set()  # the ids of items requested for the surgery ("post-op sling")
     for number, raw in enumerate(titles, start=1):
@@ -121,11 +128,19 @@ def requests(
         else:
             quantity = _QUANTITY.search(title)
             value = count_value(quantity.group(1) or quantity.group(2)) if quantity else None
-            if value is not None:
+            if value is not None and not _DURATION.match(title, quantity.end() if quantity else 0):
                 request["quantity"] = value
+            if treatment.category == "durable_medical_equipment" and (weeks := _duration_weeks(title)) is not None:
+                request["weeks"] = weeks
         repeated_injection = treatment.id == "epidural_steroid_injection" and (_REPEAT.search(title) or prior_injections > 0)
         if repeated_injection or (treatment.category != "pharmaceutical" and _CONTINUES.search(title)):
             request["repeat"] = True
+        part = certified[number - 1] if certified is not None and number <= len(certified) else None
+        same = catalog.match_title(part) if part else None
+        # Only a part of the same treatment: a different procedure certified beside it (the fixation of a
+        # fracture, not the nerve release requested with it) leaves this request whole.
+        if part and same is not None and same.treatment_id == treatment.id:
+            request["ur_certified"] = part.strip()[:500]
         found.append(request)
         if treatment.category != "surgery" and _AROUND_SURGERY.search(title):
             around_surgery.add(request["id"])
@@ -219,6 +234,15 @@ def _planned(
                         rec.add(f"requests[{index}].region", region, sentence)
                 return [(r, named.treatment_id) for r in visits]
     return []
+
+
+def _duration_weeks(title: str) -> float | None:
+    """The weeks of use or rental a title states, if any ("seven day use" is one week)."""
+    match = _DURATION_OF.search(title)
+    count = count_value(match.group(1)) if match is not None else None
+    if match is None or count is None:
+        return None
+    return round(count * _WEEKS_PER[match.group(2).lower()], 2)
 
 
 def _therapy_schedule(title: str) -> dict[str, float | int]:

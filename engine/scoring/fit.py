@@ -47,6 +47,7 @@ class Example:
     overturned: int
     contradicted: bool = False  # a criterion the records show unmet: the decision rules uphold
     strictly_met: bool = False  # every criterion met without reading silences: the rules overturn
+    partly_certified: bool = False  # the rest of a request UR certified in part: the rules uphold it
 
     @property
     def all_met(self) -> bool:
@@ -64,7 +65,8 @@ def example_of(dataset: str, row: ItemRow) -> Example:
     findings = tuple((text.rsplit(": ", 1)[0], text.rsplit(": ", 1)[1]) for text in row.findings)
     return Example(dataset=dataset, group=row.source, category=row.category, covered=row.basis != "no_criteria",
                    findings=findings, overturned=int(row.actual == "overturned"), contradicted=bool(row.contradicted),
-                   strictly_met=row.verdict == "overturned" and row.basis == "criteria")
+                   strictly_met=row.verdict == "overturned" and row.basis == "criteria",
+                   partly_certified=row.partly_certified)
 
 
 def collect(paths: Sequence[Path]) -> list[Example]:
@@ -150,11 +152,18 @@ def _log_loss(probs: Sequence[float], labels: Sequence[int]) -> float:
 
 
 def predicted_overturn(e: Example, p: float, threshold: float) -> bool:
-    """As rules/decision.py decides: every criterion met (also as read) overturns, a documented unmet one
-    upholds, else the score against the threshold; an uncovered item against the no-criteria threshold."""
+    """As rules/decision.py decides: the rest of a request UR certified in part is upheld; every criterion met
+    overturns; a documented unmet one upholds; every criterion met as read overturns; else the score against
+    the threshold; an uncovered item against the no-criteria threshold."""
     if not e.covered:
         return p >= NO_CRITERIA_THRESHOLD
-    return e.all_met or e.all_met_as_read or (not e.contradicted and p >= threshold)
+    if e.partly_certified:
+        return False
+    if e.all_met:
+        return True
+    if e.contradicted:
+        return False
+    return e.all_met_as_read or p >= threshold
 
 
 def figures(examples: Sequence[Example], probs: Sequence[float], threshold: float) -> dict[str, float | int | None]:
@@ -175,15 +184,25 @@ def figures(examples: Sequence[Example], probs: Sequence[float], threshold: floa
 
 def choose_threshold(examples: Sequence[Example], probs: Sequence[float], min_uphold_recall: float,
                      allowed: Callable[[float], bool] = lambda t: True) -> float:
-    """The threshold with the best balanced accuracy whose uphold recall stays at least the minimum
-    (or the best balanced accuracy when none does), placed midway between neighbouring probabilities;
-    only thresholds `allowed` are considered when any is."""
+    """The threshold with the best balanced accuracy whose uphold recall stays at least the minimum in every
+    development set (or the best balanced accuracy when none does), placed midway between neighbouring
+    probabilities; only thresholds `allowed` are considered when any is."""
     cuts = sorted(set(probs))
     candidates = [(a + b) / 2 for a, b in itertools.pairwise(cuts)] or [0.5]
     candidates = [t for t in candidates if allowed(t)] or candidates
+    sets = sorted({e.dataset for e in examples})
+
+    def lowest_uphold_recall(t: float) -> float:
+        # Every development set must keep the floor, not only their sum: a threshold that buys overturns
+        # in one set with false ones in another would not carry to letters like the other.
+        recalls = [figures([e for e in examples if e.dataset == name],
+                           [p for p, e in zip(probs, examples, strict=True) if e.dataset == name], t)["uphold_recall"]
+                   for name in sets]
+        return min((float(r) for r in recalls if r is not None), default=1.0)
+
     def key(t: float) -> tuple[bool, float, float]:
         f = figures(examples, probs, t)
-        return ((f["uphold_recall"] or 0.0) >= min_uphold_recall, float(f["balanced_accuracy"] or 0.0), t)
+        return (lowest_uphold_recall(t) >= min_uphold_recall, float(f["balanced_accuracy"] or 0.0), t)
     return max(candidates, key=key)
 
 

@@ -66,7 +66,7 @@ def test_001_four_esis_no_relief_off_work_repeat(extracted: Callable[[str], Extr
     assert case.work_status == "off_work"
     assert case.history is not None
     assert case.history.injections == (PriorInjection(treatment="epidural_steroid_injection", relief_pct=0),) * 4
-    assert case.history.therapy_courses == (TherapyCourse(treatment="physical_therapy"),)
+    assert case.history.therapy_courses == (TherapyCourse(treatment="physical_therapy", helped=False),)
     assert case.history.tens_trial_done is True
     meds = case.history.medications or ()
     assert [(m.name, m.treatment, m.drug) for m in meds] == [

@@ -116,3 +116,40 @@ def test_knee_exam_signs(sentence: str, tear: bool | None, ottawa: bool | None) 
 def test_a_disc_touching_a_root_is_nerve_root_compromise(sentence: str, compromise: bool) -> None:
     study = only_study(case_of(f"The worker was injured at work. {sentence}", ["EMG of the lower extremities"]))
     assert study.nerve_root_compromise is compromise
+
+
+@pytest.mark.parametrize(
+    ("title", "weeks", "quantity"),
+    [
+        ("Associated surgical service: Cold therapy for one week", 1.0, None),
+        ("Cryotherapy unit, seven day use", 1.0, None),
+        ("Standard wheelchair for a 2 month rental", 8.57, None),
+        ("Cold therapy unit x 14 days", 2.0, None),
+        ("Cold therapy unit", None, None),
+    ],
+)
+def test_how_long_equipment_is_asked_for(title: str, weeks: float | None, quantity: int | None) -> None:
+    [request] = case_of("The worker is to have surgery.", [title]).requests
+    assert (request.weeks, request.quantity) == (weeks, quantity)
+
+
+def test_a_disc_extrusion_is_a_surgical_lesion() -> None:
+    study = only_study(case_of("The worker hurt his back. A lumbar MRI on 11/25/2016 showed a right L4-5 disc "
+                               "extrusion filling the lateral recess.", ["Spine surgery consultation"]))
+    assert study.surgical_lesion is True and study.early_repair_lesion is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "helped"),
+    [
+        ("The worker reports that chiropractic treatments have helped.", True),
+        ("She reported chiropractic therapy had decreased her pain from 8/10 to 5/10.", True),
+        ("Treatment has included physical therapy, which did not help.", False),
+        ("He has had physical therapy with minimal relief.", False),
+        ("Treatment has included physical therapy and medication.", None),
+    ],
+)
+def test_whether_a_course_of_therapy_helped(sentence: str, helped: bool | None) -> None:
+    case = case_of(f"The worker hurt her neck at work. {sentence}", ["MRI of the cervical spine"])
+    assert case.history is not None and case.history.therapy_courses is not None
+    assert case.history.therapy_courses[0].helped is helped
