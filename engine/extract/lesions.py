@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from engine.alternation import Keywords
 from engine.extract.negation import assertion
 
 _TENDON = r"(?:rotator cuff|cuff|supraspinatus|infraspinatus|subscapularis|biceps|achilles|tendon|quadriceps|patellar)"
@@ -65,6 +66,8 @@ _SIGNS_RE = re.compile(
 
 
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
+    if not _GATES[pattern].may_match(text):  # a text without any word the pattern needs (most sentences)
+        return False
     return any(assertion(text, m.start(), m.end()) == "affirmed" for m in pattern.finditer(text))
 
 
@@ -106,11 +109,20 @@ _OTTAWA = re.compile(
 )
 
 
+# Each pattern's keyword prefilter (engine.alternation.Keywords): these readers run on every sentence.
+_GATES = {pattern: Keywords(pattern) for pattern in (_EARLY_RE, _LESION_RE, _INSTABILITY_RE, _ARTHRITIS_RE, _SIGNS_RE,
+                                                     _TEAR_SIGNS, _OTTAWA, _KNEE)}
+
+
+def _about_the_knee(text: str) -> bool:
+    return _GATES[_KNEE].may_match(text) and _KNEE.search(text) is not None
+
+
 def knee_tear_signs(text: str) -> bool:
     """Whether a sentence about the knee affirms a sign of a meniscus or ligament tear."""
-    return bool(_KNEE.search(text)) and not _IMAGING.search(text) and _affirmed(_TEAR_SIGNS, text)
+    return _about_the_knee(text) and not _IMAGING.search(text) and _affirmed(_TEAR_SIGNS, text)
 
 
 def ottawa_finding(text: str) -> bool:
     """Whether a sentence about the knee affirms an Ottawa-type finding."""
-    return bool(_KNEE.search(text)) and not _IMAGING.search(text) and _affirmed(_OTTAWA, text)
+    return _about_the_knee(text) and not _IMAGING.search(text) and _affirmed(_OTTAWA, text)
