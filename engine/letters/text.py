@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 SOFT_HYPHEN = "\u00ad"
 
@@ -52,25 +53,39 @@ _COMPOUND_SUFFIXES = frozenset((
 _CODE_CHARACTERS = frozenset("/:@._0123456789")
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    """The words a document spells in one piece, used to tell soft from real hyphens."""
+    """The words a document spells in one piece, used to tell soft from real hyphens.
 
-    words: frozenset[str]
-    compounds: frozenset[str]
+    Read from the lines when first asked: only a line ending in a hyphen that could be either needs
+    it, and many letters have none (reading every word of a letter was a fifth of parsing it)."""
+
+    def __init__(self, lines: Sequence[str] = ()) -> None:
+        self._lines = tuple(lines)
 
     @classmethod
     def from_lines(cls, lines: Sequence[str]) -> Vocabulary:
+        return cls(lines)
+
+    @cached_property
+    def _read(self) -> tuple[frozenset[str], frozenset[str]]:
         words: set[str] = set()
         compounds: set[str] = set()
-        for line in lines:
+        for line in self._lines:
             for token in _WORD.findall(line):
                 lowered = token.lower()
                 (compounds if "-" in lowered else words).add(lowered)
-        return cls(frozenset(words), frozenset(compounds))
+        return frozenset(words), frozenset(compounds)
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self._read[0]
+
+    @property
+    def compounds(self) -> frozenset[str]:
+        return self._read[1]
 
 
-EMPTY_VOCABULARY = Vocabulary(frozenset(), frozenset())
+EMPTY_VOCABULARY = Vocabulary()
 
 
 @dataclass(frozen=True)
