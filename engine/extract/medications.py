@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords, any_of, longest_first
+from engine.alternation import Keywords, longest_first
 from engine.catalog import TreatmentCatalog
 from engine.extract.dates import visit_dates
 from engine.extract.drugs import dose_mg, doses_per_day, generic_of
@@ -98,10 +98,9 @@ _RETURNED = re.compile(
 )
 
 
-# Any of the monitoring patterns, as one prefilter (each keeps its own case rule): a sentence that
-# matches none of them and names no opioid says nothing about monitoring.
+# The words any monitoring pattern needs (engine.alternation.Keywords): a sentence with none of them
+# and no opioid named says nothing about monitoring.
 _MONITORING_KEYWORDS = Keywords(_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
-_ANY_MONITORING = any_of(_MED_WORDS, _ADVERSE, _ABERRANT, _FOUR_AS, _CURES, _UDS, _AGREEMENT, _RETURNED)
 
 
 # Relief or function near a procedure is about the procedure, not the drug.
@@ -228,9 +227,11 @@ class _Monitoring:
     def read(self, sentence: Sentence, opioid_names: re.Pattern[str]) -> bool:
         """Read one sentence; whether it said anything about monitoring."""
         flat = sentence.flat
-        monitoring = _MONITORING_KEYWORDS.may_match(flat, sentence.lowered) and _ANY_MONITORING.search(flat) is not None
-        if not monitoring and opioid_names.search(flat) is None:
-            return False  # the cheap test: no pattern below can match this sentence
+        if not _MONITORING_KEYWORDS.may_match(flat, sentence.lowered) and opioid_names.search(flat) is None:
+            # The cheap test: no pattern below can match this sentence. (A sentence that passes it but
+            # matches none of them puts nothing either; a combined search of the patterns to tell,
+            # as before, cost as much as running them.)
+            return False
         before = len(self.evidence)
         if _MED_WORDS.search(flat) or opioid_names.search(flat):
             self._analgesia(flat, sentence, opioid_names)
