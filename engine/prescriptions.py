@@ -3,7 +3,7 @@ what the drug can be.
 
 "Norco 10/325 #120, 1 q6h prn" in a request's `treatment` (or a medication's `name`) says the drug,
 its strength, the doses a day and the quantity; the extractor reads letter titles with the same
-reader (`engine.extract.requests.drug_fields`), so a case typed by hand and one read from a letter
+reader (`engine.prescription_text.drug_fields`), so a case typed by hand and one read from a letter
 say the same thing. What the case states outright wins over what the text implies.
 
 A combination product's dose is its opioid's strength (Norco 10/325 is 10 mg hydrocodone); a dose
@@ -18,6 +18,7 @@ from typing import Any
 from engine.drugs import load_drug_table
 from engine.errors import CaseValidationError
 from engine.models import Medication, Request
+from engine.prescription_text import drug_fields
 
 # The fields the text may fill on a request, and on a medication record (which has no quantity).
 _REQUEST_FIELDS = ("drug", "dose_mg", "doses_per_day", "quantity", "duration_weeks")
@@ -29,10 +30,6 @@ def read_text(text: str) -> dict[str, Any]:
     mention = load_drug_table().find(text)
     if mention is None:
         return {}
-    # Imported only when a drug is named: importing the extractor package compiles every letter
-    # pattern, which a `check` of a procedure never needs (issue 14, a fast start).
-    from engine.extract.requests import drug_fields
-
     return drug_fields(text, text[mention.start:mention.end])
 
 

@@ -1,61 +1,9 @@
-"""Prescription directions: dose in mg, doses a day, quantity; drug names are the drug table's.
-
-Which generic a name stands for (Norco → hydrocodone) is read through the drug table
-(`engine/drugs.py`, `guideline_criteria/drugs.yaml`), re-exported here as `generic_of` for the
-extractor's readers.
-
-Doses a day come from the direction: QD/daily 1, BID/q12h 2, TID/q8h 3, QID/q6h 4, q4h 6. "prn"
-(as needed) keeps the scheduled count, read as the most a day ("BID prn" is at most 2), because
-that is what a reviewer counts against a dose ceiling; "prn" alone gives no count.
-"""
+"""Prescription directions for the extractor's readers: the readers themselves live in
+`engine/prescription_text.py`, outside this package, so that `check` can read a case file's drug
+request without importing every letter pattern."""
 
 from __future__ import annotations
 
-import re
+from engine.prescription_text import dose_mg, doses_per_day, drug_fields, generic_of, quantity, supply_weeks
 
-from engine.drugs import generic_of, load_drug_table
-
-__all__ = ["dose_mg", "doses_per_day", "generic_of", "quantity"]
-
-_FREQUENCY = {
-    "qd": 1, "qday": 1, "daily": 1, "once a day": 1, "once daily": 1, "every day": 1, "qhs": 1, "at bedtime": 1,
-    "bid": 2, "twice a day": 2, "twice daily": 2, "q12h": 2, "q12 hours": 2, "every 12 hours": 2,
-    "tid": 3, "three times a day": 3, "three times daily": 3, "q8h": 3, "q8 hours": 3, "every 8 hours": 3,
-    "qid": 4, "four times a day": 4, "four times daily": 4, "q6h": 4, "q6 hours": 4, "every 6 hours": 4,
-    "q4h": 6, "q4 hours": 6, "every 4 hours": 6,
-}
-_FREQ_RE = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(_FREQUENCY, key=len, reverse=True)) + r")(?![a-z0-9])",
-    re.IGNORECASE,
-)
-# 5/325mg, 7.5-325mg, 10 mg, 7.5mg; a combination's first number is the opioid (or named drug) strength.
-_DOSE = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(?:[/-]\s?\d{1,4}(?:\.\d{1,2})?\s?)?mg\b", re.IGNORECASE)
-# "Norco 10/325 #90", "Norco 7.5-325 #90": a strength pair right after the name, without "mg".
-_BARE_PAIR = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)\s?[/-]\s?\d{2,4}(?![\d/])")
-_UNITS_PER_DOSE = re.compile(r"mg\s(?:take\s)?([1-4])\s(?:po|tab|tabs|tablets?|caps?|capsules?|pills?)\b", re.I)
-_HASH = re.compile(r"#\s?(\d{1,4})\b")
-
-
-def dose_mg(text: str, after_name: str = "") -> float | None:
-    """The strength of one dose in mg ("1 PO" keeps it, "2 tabs" doubles it)."""
-    dose = _DOSE.search(text)
-    if dose is not None:
-        value = float(dose.group(1))
-        units = _UNITS_PER_DOSE.search(text)
-        return value * int(units.group(1)) if units is not None else value
-    pair = _BARE_PAIR.match(after_name)
-    return float(pair.group(1)) if pair is not None else None
-
-
-def doses_per_day(text: str) -> float | None:
-    """How many doses a day the direction allows (see the module note on "prn")."""
-    frequency = _FREQ_RE.search(text)
-    return float(_FREQUENCY[frequency.group(1).lower()]) if frequency is not None else None
-
-
-def quantity(title: str) -> int | None:
-    """The quantity dispensed ("#90"), read after the drug's name so that the "#3" of "Tylenol #3"
-    (a product, not a count) is not taken for one."""
-    mention = load_drug_table().find(title)
-    found = _HASH.search(title, mention.end if mention is not None else 0)
-    return int(found.group(1)) if found is not None else None
+__all__ = ["dose_mg", "doses_per_day", "drug_fields", "generic_of", "quantity", "supply_weeks"]

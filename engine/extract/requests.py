@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.catalog import TreatmentCatalog
-from engine.extract.drugs import dose_mg, doses_per_day, generic_of, quantity
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, undocumented
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, count_value, levels_in, region_of_levels, regions_in, side_in
+from engine.prescription_text import drug_fields
 
 _PREFIX = re.compile(r"^\s*(?:re-?review(?: of)?|retrospective(?: request for)?|request for)[\s:]+", re.IGNORECASE)
 _VISITS = re.compile(rf"\b{COUNT}\s?(?:visits|sessions|treatments)\b(?!\s?(?:a|per)\s?week)|\bx\s?(\d{{1,3}})\b(?!\s?(?:weeks?|days?))",
@@ -50,42 +50,6 @@ _CONTINUES = re.compile(r"\b(?:repeat|additional|continued|continuation|continue
 
 
 # "for 2 weeks", "x 14 days", "30-day supply" in a prescription title.
-_SUPPLY = re.compile(r"\b(?:x|for)\s?(\d{1,3})\s?(days?|weeks?)\b|\b(\d{1,3})[- ]day supply\b", re.IGNORECASE)
-
-
-def supply_weeks(title: str, dispensed: int | None, per_day: float | None) -> float | None:
-    """How many weeks the prescription lasts: as the title states it, else the quantity dispensed over
-    the doses a day ("#30", three a day: 10 days), which is how a reviewer reads a short course."""
-    stated = _SUPPLY.search(title)
-    if stated is not None:
-        days = int(stated.group(1) or stated.group(3)) * (7 if (stated.group(2) or "").lower().startswith("w") else 1)
-        return round(days / 7, 1)
-    if dispensed is not None and per_day:
-        return round(dispensed / per_day / 7, 1)
-    return None
-
-
-def drug_fields(title: str, matched: str) -> dict[str, Any]:
-    """Drug, strength, doses a day, quantity and weeks read from a prescription's text (also how
-    `canonicalize` reads a case file's free-text drug request)."""
-    fields: dict[str, Any] = {}
-    drug = generic_of(matched)
-    if drug is not None:
-        fields["drug"] = drug
-    name = re.search(re.escape(matched.split(" ")[0]), title, re.IGNORECASE) if matched else None
-    dose = dose_mg(title, title[name.end() :] if name is not None else "")
-    if dose is not None:
-        fields["dose_mg"] = dose
-    per_day = doses_per_day(title)
-    if per_day is not None:
-        fields["doses_per_day"] = per_day
-    dispensed = quantity(title)
-    if dispensed is not None:
-        fields["quantity"] = dispensed
-    weeks = supply_weeks(title, dispensed, per_day)
-    if weeks is not None:
-        fields["duration_weeks"] = weeks
-    return fields
 
 
 def requests(
