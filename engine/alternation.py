@@ -185,3 +185,43 @@ class Keywords:
         if self._folded is None:
             return False
         return self._folded.search(text.lower() if lowered is None else lowered) is not None
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class NameScanner:
+    """The search of `(?<![a-z0-9])(<names, longest first>)(?![a-z0-9])` over lower-case text, without
+    compiling it: the earliest place where a name starts at a word boundary, and there the longest name
+    that ends at one. Compiling the pattern for a catalog's ~1,400 names costs about 0.2 s of CPU, more
+    than `check` spends on everything else for a case that names its treatment in words, while a short
+    text (a title, a request) is scanned here in microseconds; long texts keep the compiled pattern."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        # Names of three characters or more under their first three, shorter ones under themselves: at a
+        # place, the keys of one, two and three characters reach every name that could start there.
+        buckets: dict[str, list[str]] = {}
+        for name in set(names):
+            if name:
+                buckets.setdefault(name[:3], []).append(name)
+        for bucket in buckets.values():
+            bucket.sort(key=len, reverse=True)
+        self._buckets = buckets
+
+    def search(self, text: str, pos: int = 0) -> tuple[int, int, str] | None:
+        """(start, end, name) of the match the compiled pattern's `search(text, pos)` would find, or None."""
+        buckets, words, size = self._buckets, _WORD_CHARS, len(text)
+        for start in range(pos, size):
+            if start > 0 and text[start - 1] in words:
+                continue
+            best: str | None = None
+            for width in (3, 2, 1):
+                for name in buckets.get(text[start : start + width], ()):
+                    end = start + len(name)
+                    if (best is None or len(name) > len(best)) and text.startswith(name, start) and (
+                            end >= size or text[end] not in words):
+                        best = name
+                        break
+            if best is not None:
+                return start, start + len(best), best
+        return None

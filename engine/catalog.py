@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.alternation import longest_first
+from engine.alternation import NameScanner, longest_first
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
 from engine.resources import bundled_criteria_root, parse_table
 
@@ -69,6 +69,8 @@ _PERCENT_STRENGTH = re.compile(r"\d+(\.\d+)?\s*%")
 _COMPOUND_STRENGTHS = 2
 # Words after an imaging name that make it the guidance of a procedure, not the thing requested.
 _GUIDANCE = re.compile(r" (?:guided|guidance)\b")
+# Texts up to this long are scanned for names without the compiled pattern (see NameScanner).
+_SCAN_UP_TO = 200
 
 
 def normalize_name(text: str) -> str:
@@ -102,6 +104,19 @@ class TreatmentCatalog:
     def _pattern(self) -> re.Pattern[str]:
         # One alternation, longest names first, so "medrol dosepak" beats "medrol" at the same place.
         return _alternation(self._by_name)
+
+    @functools.cached_property
+    def _scanner(self) -> NameScanner:
+        return NameScanner(self._by_name)
+
+    def _find(self, normalized: str, pos: int = 0) -> tuple[int, int, str] | None:
+        """The earliest, longest name in `normalized` from `pos`: (start, end, name). A short text (a title,
+        a request's words) is scanned without compiling the names' pattern (a fast `check`); a long one
+        (a summary's sentence) is searched with it, compiled once per process."""
+        if len(normalized) <= _SCAN_UP_TO:
+            return self._scanner.search(normalized, pos)
+        found = self._pattern.search(normalized, pos)
+        return None if found is None else (found.start(), found.end(), found.group(1))
 
     @functools.cached_property
     def _form_pattern(self) -> re.Pattern[str] | None:
@@ -140,15 +155,16 @@ class TreatmentCatalog:
         normalized = normalize_name(text)
         if self._not_names is not None:
             normalized = self._not_names.sub(lambda found: " " * len(found.group(0)), normalized)
-        found = self._pattern.search(normalized)
+        found = self._find(normalized)
         if found is None:
             return None
-        while _GUIDANCE.match(normalized, found.end()):
-            following = self._pattern.search(normalized, found.end())
+        while _GUIDANCE.match(normalized, found[1]):
+            following = self._find(normalized, found[1])
             if following is None:
                 break
             found = following
-        treatment = self.treatments[self._by_name[found.group(1)]]
+        start, _, name = found
+        treatment = self.treatments[self._by_name[name]]
         if treatment.category == "pharmaceutical" and not treatment.forms and self._form_pattern is not None:
             form = self._form_pattern.search(normalized)
             if form is not None:
@@ -159,8 +175,8 @@ class TreatmentCatalog:
         return TreatmentMatch(
             treatment_id=treatment.id,
             category=treatment.category,
-            matched_text=found.group(1),
-            start=found.start(),
+            matched_text=name,
+            start=start,
         )
 
 

@@ -115,3 +115,50 @@ def test_the_extractor_prefilters_know_their_words() -> None:
                   findings._RED_FLAG_KEYWORDS, function._RULE_KEYWORDS, medications._MONITORING_KEYWORDS,
                   history._MODALITY_KEYWORDS, history._THERAPY_KEYWORDS, *lesions._GATES.values())
     assert [keywords.always for keywords in prefilters] == [False] * len(prefilters)
+
+
+# Lower-case names over few letters and digits, with the separators normalized texts keep.
+_SCAN_NAME = st.text(alphabet="ab1 /#", min_size=1, max_size=6).filter(lambda n: n.strip() == n and n.strip())
+_SCAN_TEXT = st.text(alphabet="ab1 /#x", max_size=40)
+
+
+@settings(max_examples=400)
+@given(names=st.lists(_SCAN_NAME, min_size=1, max_size=8), text=_SCAN_TEXT, pos=st.integers(0, 10))
+def test_the_name_scanner_finds_what_the_compiled_pattern_finds(names: list[str], text: str, pos: int) -> None:
+    from engine.alternation import NameScanner
+
+    pattern = re.compile(r"(?<![a-z0-9])(" + longest_first(names) + r")(?![a-z0-9])")
+    found = pattern.search(text, pos)
+    assert NameScanner(names).search(text, pos) == (None if found is None else (found.start(), found.end(), found.group(1)))
+
+
+def test_the_catalog_scans_short_texts_as_its_pattern_searches_them() -> None:
+    """Every catalog name, alone and run together with others and with words that are no names: the
+    scanner a short text uses and the compiled pattern a long one uses find the same name at the same place."""
+    import random
+
+    from engine.catalog import normalize_name
+
+    catalog = load_catalog()
+    names = sorted(catalog._by_name)
+    chance = random.Random(14)
+    texts = list(names)
+    for _ in range(3000):
+        parts = [chance.choice(names) if chance.random() < 0.6 else chance.choice(["x", "pt", "of", "guided", "#3", "a1"])
+                 for _ in range(chance.randint(1, 4))]
+        texts.append("".join(p + chance.choice([" ", "", "/", "-"]) for p in parts))
+    for text in texts:
+        normalized = normalize_name(text)
+        found = catalog._pattern.search(normalized)
+        assert catalog._scanner.search(normalized) == (
+            None if found is None else (found.start(), found.end(), found.group(1))), normalized
+
+
+def test_the_name_scanner_starts_at_pos_and_keeps_the_boundaries() -> None:
+    from engine.alternation import NameScanner
+
+    scanner = NameScanner(["ab", "ab c", "b"])
+    assert scanner.search("ab ab", 3) == (3, 5, "ab")
+    assert scanner.search("xab ab c") == (4, 8, "ab c")
+    assert scanner.search("abb") is None
+    assert scanner.search("a/b") == (2, 3, "b")
