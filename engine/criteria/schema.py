@@ -40,7 +40,7 @@ CONFIDENCE_WORDS: dict[str, str] = {
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(Schema):
@@ -172,7 +172,7 @@ class AnyOf(Schema):
 class NotOf(Schema):
     not_: Node = Field(alias="not")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _node_tag(value: Any) -> str:
