@@ -118,23 +118,31 @@ def _interleaved(engine_pass: Callable[[], float], raw_pass: Callable[[], float]
     return engine_seconds, raw_seconds, rounds
 
 
-def bench_check() -> dict[str, Any]:
-    cases = [load_case_file(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+Judged = tuple[Case, dt.date | None, str | None]  # a case, the date it is judged as of, its source
+
+
+def engine_and_raw(judged: Sequence[Judged]) -> tuple[Callable[[], float], _Replay]:
+    """A pass of the engine over `judged` (CPU seconds), and the same facts ready to post to raw
+    durable-rules: the engine's calls are recorded once, which also compiles and registers every ruleset."""
     pack, catalog = load_pack(), load_catalog()
     recorder = RecordingEngine()
-    recording = Evaluator(pack, catalog, engine=recorder)
-    for case in cases:  # compiles and registers every ruleset, and notes the calls to replay
-        recording.evaluate(case)
-    evaluator = Evaluator(pack, catalog)
-    replay = _Replay(recorder.calls)
-    requests_per_pass = sum(len(evaluator.evaluate(case).requests) for case in cases)
+    recording, evaluator = Evaluator(pack, catalog, engine=recorder), Evaluator(pack, catalog)
+    for case, when, source in judged:
+        recording.evaluate(case, as_of=when, source=source)
 
     def engine_pass() -> float:
         started = time.process_time()
-        for case in cases:
-            evaluator.evaluate(case)
+        for case, when, source in judged:
+            evaluator.evaluate(case, as_of=when, source=source)
         return time.process_time() - started
 
+    return engine_pass, _Replay(recorder.calls)
+
+
+def bench_check() -> dict[str, Any]:
+    cases = [load_case_file(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    engine_pass, replay = engine_and_raw([(case, None, None) for case in cases])
+    requests_per_pass = sum(len(case.requests) for case in cases)  # one result per request
     check_seconds, raw_seconds, rounds = _interleaved(engine_pass, replay.one_pass)
     return {
         "requests": rounds * requests_per_pass, "seconds": check_seconds,
@@ -149,18 +157,16 @@ def bench_letters(folder: Path, sample: int, pattern: str = "*.txt") -> dict[str
     """parse + extract + predict per second over a sample of `folder`, then the engine alone on the
     cases those letters gave, interleaved with raw durable-rules on the same facts."""
     paths = sorted(folder.rglob(pattern))[:sample]
-    pack, catalog = load_pack(), load_catalog()
-    evaluator = Evaluator(pack, catalog)
-    recorder = RecordingEngine()
-    recording = Evaluator(pack, catalog, engine=recorder)
-    judged: list[tuple[Case, dt.date | None, str]] = []
+    catalog = load_catalog()
+    evaluator = Evaluator(load_pack(), catalog)
+    judged: list[Judged] = []
 
-    def one_pass(judge: Evaluator, keep: bool) -> int:
+    def one_pass(keep: bool) -> int:
         done = 0
         for path in paths:
             try:
                 letter = parse_letter_file(path)
-                predict_letter(letter, judge, None)
+                predict_letter(letter, evaluator, None)
             except ImrcheckError:  # the corpus holds files that are no letters, on purpose
                 continue
             done += 1
@@ -171,18 +177,13 @@ def bench_letters(folder: Path, sample: int, pattern: str = "*.txt") -> dict[str
                     judged.append((case, letter_date(letter), letter.source))
         return done
 
-    one_pass(recording, keep=True)
+    one_pass(keep=True)  # warms the patterns and rulesets, and keeps the cases for the engine alone
     started = time.process_time()
-    letters = one_pass(evaluator, keep=False)
+    letters = one_pass(keep=False)
     seconds = time.process_time() - started
-    replay = _Replay(recorder.calls)
-
-    def engine_pass() -> float:
-        started = time.process_time()
-        for case, when, source in judged:
-            evaluator.evaluate(case, as_of=when, source=source)
-        return time.process_time() - started
-
+    # The raw side replays the calls of these very cases (the letters' predictions also read what UR
+    # certified, which these cases leave out), so both sides judge the same facts.
+    engine_pass, replay = engine_and_raw(judged)
     engine_seconds, raw_seconds, _ = _interleaved(engine_pass, replay.one_pass)
     return {"files": len(paths), "letters": letters, "seconds": seconds, "letters_per_second": len(paths) / seconds,
             "engine_seconds": engine_seconds, "raw_durable_seconds": raw_seconds,

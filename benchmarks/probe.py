@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evaluate_benchmark import RecordingEngine, _Replay  # this folder's, for both sides
+from evaluate_benchmark import Judged, engine_and_raw  # this folder's, for both sides
 
 from engine.backtest.predict import letter_date, predict_letter
 from engine.catalog import load_catalog
@@ -96,25 +96,14 @@ def pdf(folder: Path) -> dict[str, Any]:
 def engine(folder: Path) -> dict[str, Any]:
     """The engine on the cases extracted from `folder`'s text letters, beside raw durable-rules on the
     same facts, passes alternating: engine seconds / raw seconds."""
-    pack, catalog = load_pack(), load_catalog()
-    recorder = RecordingEngine()
-    recording, evaluator = Evaluator(pack, catalog, engine=recorder), Evaluator(pack, catalog)
-    judged = []
+    catalog = load_catalog()
+    judged: list[Judged] = []
     for path in sorted(folder.rglob("*.txt")):
         with contextlib.suppress(ImrcheckError):
             letter = parse_letter_text(path.read_text(encoding="utf-8"), source=str(path))
             case = extract_case(letter.clinical_summary, [i.title for i in letter.items], catalog=catalog).case
             judged.append((case, letter_date(letter), letter.source))
-    for case, when, source in judged:
-        recording.evaluate(case, as_of=when, source=source)
-    replay = _Replay(recorder.calls)
-
-    def engine_pass() -> float:
-        started = time.process_time()
-        for case, when, source in judged:
-            evaluator.evaluate(case, as_of=when, source=source)
-        return time.process_time() - started
-
+    engine_pass, replay = engine_and_raw(judged)
     engine_pass()
     replay.one_pass()
     ratios = []

@@ -28,10 +28,11 @@ from rich.console import Console
 
 from engine.case_io import validate_case
 from engine.catalog import load_catalog
+from engine.cli.envelope import json_lines
 from engine.criteria.pack import load_pack
 from engine.evaluate import Evaluator
 from engine.models import MAX_REQUESTS
-from engine.report import print_table, render_json
+from engine.report import check_contract, print_table
 
 TREATMENTS = ("TFESI", "fluoroscopy", "IV sedation", "physical therapy", "Norco", "lumbar MRI", "acupuncture", "TENS unit")
 
@@ -64,7 +65,7 @@ def measure(evaluator: Evaluator, size: int, repeat: int) -> tuple[float, float,
     result = evaluator.evaluate(case)
     return (best_of(repeat, lambda: validate_case(data, source="bench")),
             best_of(repeat, lambda: evaluator.evaluate(case)),
-            best_of(repeat, lambda: render_json([result])),
+            best_of(repeat, lambda: json_lines([check_contract(result)])),
             best_of(repeat, lambda: print_table([result], Console(file=io.StringIO(), width=120))))
 
 
