@@ -8,7 +8,7 @@ from the three shared letters and from held-out summaries written for this proje
 fact the extractor produces that the reading does not state.
 
 One module per concern: `sentences` (spans), `dates`, `negation` (negated / uncertain /
-undocumented), `findings` (claimant, injury, diagnoses, work status, symptoms, exam, red flags),
+undocumented), `findings` (claimant, injury, diagnoses, work status, symptoms, red flags), `exam`,
 `history` (studies, therapy courses, home exercise, TENS, failed conservative care),
 `injections`, `medications` (with opioid monitoring), `drugs` (brand → generic, directions),
 `surgery`, `function` (functional status) and `requests` (the item titles).
@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from engine.catalog import TreatmentCatalog, load_catalog
 from engine.errors import ExtractionError, ImrcheckError, NoCatalogTitleError
-from engine.extract import findings, function, history, injections, medications, surgery, timeline
+from engine.extract import exam, findings, function, history, injections, medications, surgery, timeline
 from engine.extract.evidence import Extraction, FactEvidence, Recorder
 from engine.extract.requests import requests as read_requests
 from engine.extract.sentences import Sentence, split_sentences
@@ -113,7 +113,7 @@ def extract_case(
             "diagnoses": diagnoses,
             "work_status": findings.work_status(sentences, rec),
             "symptoms": symptoms or None,
-            "exam": findings.exam(sentences, rec),
+            "exam": exam.exam(sentences, rec),
             "studies": history.studies(sentences, rec),
             "red_flags": findings.red_flags(sentences, rec),
             "functional_status": function.functional_status(sentences, rec),

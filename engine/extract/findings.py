@@ -1,4 +1,5 @@
-"""Pattern rules for the claimant, injury, diagnoses, work status, symptoms, exam and red flags.
+"""Pattern rules for the claimant, injury, diagnoses, work status, symptoms and red flags (the
+examination is read in `exam`).
 
 Each rule reads sentences (their whitespace-folded `flat` text), records evidence, and returns
 plain values; `extract_case` assembles and validates the Case. When a fact is stated more than
@@ -13,10 +14,9 @@ from typing import Any
 from engine.alternation import Keywords, any_of
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
-from engine.extract.lesions import knee_tear_signs, ottawa_finding, structural_signs
-from engine.extract.negation import assertion, polarity
+from engine.extract.negation import affirmed, assertion
 from engine.extract.sentences import Sentence
-from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, region_of_levels, regions_in, side_in
+from engine.extract.vocab import COUNT, DISPUTE, count_value, levels_in, region_of_levels, regions_in, side_in
 from engine.models import DiagnosisGroup, WorkStatus
 
 _AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
@@ -91,52 +91,6 @@ _RADIATION = re.compile(
     r"\b(?:radiat\w{0,6}|shooting (?:down|into)|radicular (?:pain|symptoms|complaints)|sciatica)", re.IGNORECASE
 )
 _NUMB = re.compile(r"\b(?:numbness|numb|paresthesias?|tingling)\b", re.IGNORECASE)
-_SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?|SLR)\b", re.IGNORECASE)
-_POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
-_SENSORY_LOSS = re.compile(
-    r"\b(?:decreased|diminished|reduced|loss of|altered|impaired|absent)\s(?:[a-z0-9-]{1,12}\s){0,3}?"
-    r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b"
-    r"|\b(?:sensation|sensory)\s(?:is |was |are |were )?(?:decreased|diminished|reduced|altered|impaired|absent)\b",
-    re.IGNORECASE,
-)
-_SENSORY_NORMAL = re.compile(
-    r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was |were )?(?:intact|normal)\b"
-    r"|\bintact (?:strength and )?sensation\b|\bintact to (?:light touch|pinprick|sensation)\b[^.;]{0,40}\ball dermatomes\b",
-    re.I,
-)
-_REFLEX_CHANGE = re.compile(
-    r"\b(?:(?:[01]|trace)\+? (?:deep tendon )?reflexes|(?:decreased|diminished|absent|asymmetric|reduced) "
-    r"(?:deep tendon )?reflex(?:es)?|hyporeflexia|areflexia|reflex(?:es)? (?:are |is |were )?"
-    r"(?:decreased|diminished|absent|reduced|asymmetric|[01]\+))",
-    re.IGNORECASE,
-)
-_REFLEX_NORMAL = re.compile(
-    r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
-)
-_WEAK = re.compile(
-    r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is |was |were )?[0-4]\+?/5)", re.I
-)
-_STRONG = re.compile(
-    r"\b(?:(?:motor )?strength (?:is |was |were )?(?:normal|full|5/5|intact)|normal strength|intact strength|full strength"
-    r"|5/5 strength|motor (?:exam )?(?:is |was )?(?:normal|intact))\b",
-    re.IGNORECASE,
-)
-# Neurologic findings that are getting worse or are new (imaging criteria: "new neurologic
-# dysfunction", "a progressing deficit"); worsening pain alone is neither.
-_DEFICIT = r"(?:weakness|numbness|neurologic(?:al)? (?:deficits?|dysfunction|findings?|signs?)|foot drop|sensory loss)"
-_PROGRESSIVE = re.compile(
-    rf"\b(?:progressive|progressing|worsening|increasing) (?:[a-z]+ ){{0,2}}?{_DEFICIT}"
-    rf"|\b{_DEFICIT} (?:is |are |has been |have been )?(?:progressing|worsening|getting worse)\b",
-    re.IGNORECASE,
-)
-_NEW_DEFICIT = re.compile(rf"\bnew(?:-onset| onset)? (?:[a-z]+ ){{0,2}}?{_DEFICIT}", re.IGNORECASE)
-_SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
-_TRIGGER = re.compile(
-    rf"\b(?:{COUNT}\s)?(?:(?:active|latent|palpable|myofascial|tender)\s)?trigger points?\b(?!\s(?:injections?|injected|block))",
-    re.IGNORECASE,
-)
-_TWITCH = re.compile(r"\b(?:local )?twitch(?:[- ]response)?s?\b", re.IGNORECASE)
-_REFERRED = re.compile(r"\b(?:referred pain|refer(?:s|red|ring)? (?:the )?pain|referral of pain|pain referral)\b", re.I)
 _NO_RED_FLAGS = re.compile(r"\b(?:no|without|denies|negative for) (?:\w+ ){0,2}red flags?\b", re.IGNORECASE)
 _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:{words})\b", re.IGNORECASE), flag)
@@ -150,10 +104,6 @@ _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unexplained weight loss|night sweats", "constitutional_symptoms"),
     )
 )
-
-
-def _affirmed(sentence: Sentence, match: re.Match[str]) -> bool:
-    return assertion(sentence.flat, match.start(), match.end()) == "affirmed"
 
 
 def claimant(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
@@ -262,7 +212,7 @@ def work_status(sentences: list[Sentence], rec: Recorder) -> WorkStatus | None:
     for sentence in sentences:
         if not _WORK_KEYWORDS.may_match(sentence.flat, sentence.lowered):  # no status pattern can match
             continue
-        hits = [(m.start(), s) for pattern, s in _WORK for m in pattern.finditer(sentence.flat) if _affirmed(sentence, m)]
+        hits = [(m.start(), s) for pattern, s in _WORK for m in pattern.finditer(sentence.flat) if affirmed(sentence.flat, m)]
         if hits:
             status = max(hits)[1]
             rec.add("work_status", status, sentence)
@@ -299,7 +249,7 @@ def _duration_months(flat: str) -> float | None:
         number, unit = count_value(groups[0]), groups[1].lower().rstrip("s")
         if _NOT_THE_SYMPTOM.search(match.group(0)) is not None:
             continue
-        if number is not None and assertion(flat, match.start(), match.end()) == "affirmed":
+        if number is not None and affirmed(flat, match):
             return round(number * _MONTHS_PER[unit], 1)
     return None
 
@@ -323,7 +273,7 @@ def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
                 found["pain_score"] = score
                 rec.add("symptoms.pain_score", found["pain_score"], sentence)
         for match in _RADIATION.finditer(flat):
-            found["radiating"] = _affirmed(sentence, match)
+            found["radiating"] = affirmed(sentence.flat, match)
             rec.add("symptoms.radiating", found["radiating"], sentence)
             side = side_in(flat[match.end() : match.end() + 50]) if found["radiating"] else None
             if side is None and found["radiating"] and re.search(r"\b(?:extremities|legs|arms)\b", flat[match.end() :]):
@@ -332,107 +282,9 @@ def symptoms(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
                 found["radiation_side"] = side
                 rec.add("symptoms.radiation_side", side, sentence)
         for match in _NUMB.finditer(flat):
-            found["numbness"] = _affirmed(sentence, match)
+            found["numbness"] = affirmed(sentence.flat, match)
             rec.add("symptoms.numbness", found["numbness"], sentence)
     return found or None
-
-
-# Keyword prefilters (engine.alternation.Keywords): a sentence without any of the words the patterns
-# need is skipped with a few substring tests instead of running each pattern over it.
-_EXAM_KEYWORDS = Keywords(_SLR, _SPURLING, _SENSORY_LOSS, _SENSORY_NORMAL, _REFLEX_CHANGE, _REFLEX_NORMAL, _WEAK, _STRONG,
-                       _PROGRESSIVE, _NEW_DEFICIT)
-
-
-def exam(sentences: list[Sentence], rec: Recorder) -> dict[str, Any] | None:
-    found: dict[str, Any] = {}
-
-    def put(key: str, value: Any, sentence: Sentence) -> None:
-        found[key] = value
-        rec.add(f"exam.{key}", value, sentence)
-
-    for sentence in sentences:
-        flat = sentence.flat
-        # Keyword prefilter: a sentence without any word the sign patterns need skips them (the lesion
-        # readers below have their own patterns and always run).
-        signs = _EXAM_KEYWORDS.may_match(flat, sentence.lowered)
-        if signs:
-            for match in _SLR.finditer(flat):
-                window = flat[max(0, match.start() - 25) : match.end() + 25]
-                sign = _POSNEG.search(window)
-                if sign is not None:
-                    put("straight_leg_raise", sign.group(1).lower(), sentence)
-                    # "were positive on the left at 30 degrees": the side may follow the sign.
-                    side = side_in(window) or side_in(flat[match.end() : match.end() + 40].split(",")[0])
-                    if side is not None:
-                        put("straight_leg_raise_side", side, sentence)
-            for match in _SPURLING.finditer(flat):
-                sign = _POSNEG.search(flat[max(0, match.start() - 25) : match.end() + 25])
-                if sign is not None:
-                    put("spurling", sign.group(1).lower(), sentence)
-            for match in _SENSORY_LOSS.finditer(flat):
-                put("dermatomal_sensory_loss", _affirmed(sentence, match), sentence)
-                levels = levels_in(flat[match.start() : match.end() + 30])
-                if levels:
-                    put("sensory_levels", tuple(x for lv in levels for x in _expand(lv)), sentence)
-            if _SENSORY_NORMAL.search(flat):
-                put("dermatomal_sensory_loss", False, sentence)
-            for match in _REFLEX_CHANGE.finditer(flat):
-                put("reflex_change", _affirmed(sentence, match), sentence)
-            if _REFLEX_NORMAL.search(flat):
-                put("reflex_change", False, sentence)
-            for match in _WEAK.finditer(flat):
-                put("motor_weakness", _affirmed(sentence, match), sentence)
-            # Full strength of one muscle group does not undo weakness found in another.
-            if _STRONG.search(flat) and not found.get("motor_weakness"):
-                put("motor_weakness", False, sentence)
-        if not DISPUTE.search(flat):
-            for key, reader in (("structural_signs", structural_signs), ("meniscus_or_ligament_tear_suspected", knee_tear_signs),
-                                ("ottawa_knee_finding", ottawa_finding)):
-                if reader(flat):
-                    put(key, True, sentence)
-        for pattern, key in ((_PROGRESSIVE, "progressive_neurologic_deficit"), (_NEW_DEFICIT, "new_neurologic_deficit")):
-            for match in pattern.finditer(flat) if signs else ():
-                value = polarity(flat, match.start(), match.end())
-                if value is not None:
-                    put(key, value, sentence)
-        _trigger_points(sentence, found, rec)
-    return found or None
-
-
-def _trigger_points(sentence: Sentence, found: dict[str, Any], rec: Recorder) -> None:
-    """Trigger points on palpation, their twitch response and referred pain ("tender trigger points
-    with a local twitch response and referred pain"; "no twitch response")."""
-    flat = sentence.flat
-    lowered = flat.lower()
-    if "trigger" not in lowered and "twitch" not in lowered:  # cheap test before the patterns
-        return
-    if DISPUTE.search(flat) or PLAN_CUE.search(flat):
-        return
-    points = dict(found.get("trigger_points", {}))
-
-    def put(key: str, value: Any) -> None:
-        if value is not None:
-            points[key] = value
-            rec.add(f"exam.trigger_points.{key}", value, sentence)
-
-    trigger = _TRIGGER.search(flat)
-    if trigger is not None:
-        put("present", polarity(flat, trigger.start(), trigger.end()))
-        if trigger.group(1) and points.get("present"):
-            put("count", count_value(trigger.group(1)))
-    twitches = list(_TWITCH.finditer(flat))
-    for match in twitches:
-        put("twitch_response", polarity(flat, match.start(), match.end()))
-    if trigger is not None or twitches:
-        for match in _REFERRED.finditer(flat):
-            put("referred_pain", polarity(flat, match.start(), match.end()))
-    if points:
-        found["trigger_points"] = points
-
-
-def _expand(level: str) -> tuple[str, ...]:
-    """A dermatome range "L4-L5" is the L4 and L5 dermatomes."""
-    return tuple(level.split("-"))
 
 
 # One pass over each sentence for any red flag or its absence before the flag-by-flag patterns.
@@ -450,7 +302,7 @@ def red_flags(sentences: list[Sentence], rec: Recorder) -> list[str] | None:
             rec.add("red_flags", [], sentence)
         for pattern, flag in _RED_FLAGS:
             match = pattern.search(sentence.flat)
-            if match is not None and _affirmed(sentence, match):
+            if match is not None and affirmed(sentence.flat, match):
                 flags = [*(flags or []), flag] if flag not in (flags or []) else flags
                 rec.add("red_flags", flag, sentence)
     return flags

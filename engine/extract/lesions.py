@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from engine.alternation import Keywords
-from engine.extract.negation import assertion
+from engine.extract.negation import affirmed
 
 _TENDON = r"(?:rotator cuff|cuff|supraspinatus|infraspinatus|subscapularis|biceps|achilles|tendon|quadriceps|patellar)"
 _EARLY = (
@@ -68,7 +68,7 @@ _SIGNS_RE = re.compile(
 def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
     if not _GATES[pattern].may_match(text):  # a text without any word the pattern needs (most sentences)
         return False
-    return any(assertion(text, m.start(), m.end()) == "affirmed" for m in pattern.finditer(text))
+    return any(affirmed(text, m) for m in pattern.finditer(text))
 
 
 def study_lesions(text: str) -> dict[str, bool]:

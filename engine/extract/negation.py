@@ -72,6 +72,11 @@ def assertion(flat: str, start: int, end: int) -> Assertion:
     return "affirmed"
 
 
+def affirmed(flat: str, match: re.Match[str]) -> bool:
+    """Whether the sentence affirms the mention `match` found in it (neither negated nor uncertain)."""
+    return assertion(flat, match.start(), match.end()) == "affirmed"
+
+
 def attributed(flat: str) -> bool:
     """Whether the sentence reports the fact second-hand (still asserted)."""
     return _ATTRIBUTION.search(flat) is not None
