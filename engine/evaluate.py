@@ -11,27 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from engine.catalog import TreatmentCatalog
 from engine.compiler import CompiledSet, compile_set
 from engine.criteria.pack import CriteriaPack
-from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
+from engine.criteria.schema import CriteriaSet
 from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine, to_json_number
 from engine.errors import EngineError
-from engine.explain import citation_line, rationale, render, say
-from engine.facts import Observation, Scope, observe
+from engine.explain import rationale
+from engine.facts import Scope
+from engine.findings import SetPlan, plan_set, set_findings
 from engine.flip import to_overturn
-from engine.logic import Status, all_of, any_of, negate
+from engine.logic import Status
 from engine.models import Case, History, Request
 from engine.operators import OPERATORS
 from engine.prescriptions import check_dose, completed_medication, completed_request
-from engine.results import OUTSIDE_DATES, CaseResult, Finding, LeafResult, RequestResult, SetUse, applied_outside_dates
+from engine.results import OUTSIDE_DATES, CaseResult, Finding, RequestResult, SetUse, applied_outside_dates
 from engine.scoring.model import Score, ScoringModel, load_scoring
-from engine.silent import contradicted, read_as
+from engine.silent import contradicted
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -53,18 +54,22 @@ class Evaluator:
         self.catalog = catalog
         self.engine = engine or shared_engine()
         self.scoring = scoring or load_scoring()
-        self._compiled: dict[str, CompiledSet] = {}
+        self._plans: dict[str, SetPlan] = {}
         rules = decision_rules(round(self.scoring.threshold_points, 6),
                                round(_log_odds(self.scoring.no_criteria_threshold), 6))
         self._decision = ruleset_name(DECISION_BASE, rules)
         self.engine.ensure(self._decision, rules)
 
     def compiled(self, cs: CriteriaSet) -> CompiledSet:
-        if cs.id not in self._compiled:
+        return self._plan(cs).compiled
+
+    def _plan(self, cs: CriteriaSet) -> SetPlan:
+        plan = self._plans.get(cs.id)
+        if plan is None:
             compiled = compile_set(cs)
             self.engine.ensure(compiled.name, compiled.rules)
-            self._compiled[cs.id] = compiled
-        return self._compiled[cs.id]
+            plan = self._plans[cs.id] = plan_set(cs, compiled)
+        return plan
 
     def evaluate(self, case: Case, *, as_of: dt.date | None = None, edition: str | None = None,
                  source: str | None = None) -> CaseResult:
@@ -168,49 +173,14 @@ class Evaluator:
         })
 
     def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
-        compiled = self.compiled(cs)
-        observations = {cl.key: observe(cl.leaf, scope) for cl in compiled.leaves}
-        events: list[dict[str, Any]] = []
-        for cl in compiled.leaves:
-            value = cl.measure(observations[cl.key].value, scope.as_of)
-            events.append({"leaf": cl.key} if value is None else {"leaf": cl.key, "v": value})
-        statuses = self._run_leaves(compiled, events)
-        unanswered = [cl.key for cl in compiled.leaves if cl.key not in statuses]
-        if unanswered:
-            raise EngineError(f"criteria set {cs.id}: no outcome for leaves {unanswered}")
-        as_read = read_as(compiled.leaves, statuses, observations, lambda evs: self._run_leaves(compiled, evs),
-                          scope.as_of, presume_absent=scope.request.repeat is not True)
-        by_criterion: dict[str, list[tuple[Leaf, Status, Status, Observation]]] = {}
-        for cl in compiled.leaves:
-            by_criterion.setdefault(cl.criterion, []).append(
-                (cl.leaf, statuses[cl.key], as_read[cl.key], observations[cl.key]))
-        return [self._finding(cs, criterion, by_criterion[criterion.id], scope) for criterion in cs.criteria]
+        plan = self._plan(cs)
+        name = plan.compiled.name
+        run = self.engine.run
 
-    def _run_leaves(self, compiled: CompiledSet, events: list[dict[str, Any]]) -> dict[str, Status]:
-        return {str(f.message["leaf"]): f.action for f in self.engine.run(compiled.name, events=events)}  # type: ignore[misc]
+        def run_leaves(events: list[dict[str, Any]]) -> dict[str, Status]:
+            return {str(f.message["leaf"]): f.action for f in run(name, events=events)}  # type: ignore[misc]
 
-    def _finding(self, cs: CriteriaSet, criterion: Criterion, leaves: list[tuple[Leaf, Status, Status, Observation]],
-                 scope: Scope) -> Finding:
-        status = _combine(criterion.when, iter(s for _, s, _, _ in leaves))
-        read = _combine(criterion.when, iter(r for _, _, r, _ in leaves))
-        seen = "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, _, _, obs in leaves)
-        confidence = criterion.confidence or cs.confidence
-        message = render(getattr(criterion.messages, status), request=scope.request, seen=seen)
-        leaf_results = tuple(
-            LeafResult(
-                path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
-                evidence=tuple(f"{p}: {say(v)}" for p, v in obs.evidence),
-                ask=render(leaf.ask, request=scope.request, item=obs.item, value=leaf.value),
-                read_as=r, if_silent=leaf.if_silent,
-            )
-            for leaf, s, r, obs in leaves
-        )
-        return Finding(
-            criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read,
-            evidence=tuple(e for lr in leaf_results for e in lr.evidence),
-            citation=citation_line(cs), message=message, confidence=confidence,
-            source=cs.source, leaves=leaf_results,
-        )
+        return set_findings(plan, scope, run_leaves)
 
     def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
                 score: Score, clinical: bool = False, partly_certified: bool = False) -> tuple[str, str, str]:
@@ -312,17 +282,6 @@ def _fits(cs: CriteriaSet, request: Request) -> bool:
     if target.postsurgical is not None and bool(request.postsurgical) != target.postsurgical:
         return False
     return not (target.repeat is not None and bool(request.repeat) != target.repeat)
-
-
-def _combine(node: Node, statuses: Iterator[Status]) -> Status:
-    if isinstance(node, Leaf):
-        return next(statuses)
-    if isinstance(node, AllOf):
-        return all_of([_combine(child, statuses) for child in node.all])
-    if isinstance(node, AnyOf):
-        return any_of([_combine(child, statuses) for child in node.any])
-    assert isinstance(node, NotOf)
-    return negate(_combine(node.not_, statuses))
 
 
 def _missing_documentation(findings: Sequence[Finding]) -> tuple[str, ...]:

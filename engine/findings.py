@@ -1,0 +1,124 @@
+"""From a criteria set's leaf outcomes (decided by durable-rules) to its findings.
+
+Per set, once per process: where each criterion's leaves lie among the compiled leaves, its
+citation line and which texts name a placeholder. Per evaluation: every leaf's fact observed and
+posted to the set's ruleset (through `run`, the evaluator's durable session), the silent-record
+rules applied (engine/silent.py), the outcomes combined with Kleene logic into one Finding per
+criterion. The results are built with `Result.trusted`: their parts are already valid (the pack,
+the case, durable's outcomes), and validating them again was a tenth of an evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.compiler import CompiledSet
+from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
+from engine.errors import EngineError
+from engine.explain import citation_line, render, say
+from engine.facts import Observation, Scope, observe
+from engine.logic import Status, all_of, any_of, negate
+from engine.results import Finding, LeafResult
+from engine.silent import read_as
+
+Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
+
+
+@dataclass(frozen=True)
+class _CriterionPlan:
+    criterion: Criterion
+    start: int  # its leaves are compiled.leaves[start:stop], in the tree's order
+    stop: int
+    confidence: str
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    """What every evaluation of one criteria set reads the same way."""
+
+    criteria_set: CriteriaSet
+    compiled: CompiledSet
+    citation: str
+    criteria: tuple[_CriterionPlan, ...]
+
+
+def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
+    plans = []
+    start = 0
+    for criterion in cs.criteria:
+        stop = start
+        while stop < len(compiled.leaves) and compiled.leaves[stop].criterion == criterion.id:
+            stop += 1
+        plans.append(_CriterionPlan(criterion, start, stop, criterion.confidence or cs.confidence))
+        start = stop
+    if start != len(compiled.leaves):  # the compiler lists leaves criterion by criterion
+        raise EngineError(f"criteria set {cs.id}: compiled leaves out of the criteria's order")
+    return SetPlan(cs, compiled, citation_line(cs), tuple(plans))
+
+
+def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
+    """One finding per criterion of the set, in the set's order."""
+    leaves = plan.compiled.leaves
+    as_of = scope.as_of
+    observations = [observe(cl.leaf, scope) for cl in leaves]
+    events: list[dict[str, Any]] = []
+    for cl, obs in zip(leaves, observations, strict=True):
+        value = cl.measure(obs.value, as_of)
+        events.append({"leaf": cl.key} if value is None else {"leaf": cl.key, "v": value})
+    statuses = run(events)
+    unanswered = [cl.key for cl in leaves if cl.key not in statuses]
+    if unanswered:
+        raise EngineError(f"criteria set {plan.criteria_set.id}: no outcome for leaves {unanswered}")
+    by_key = {cl.key: obs for cl, obs in zip(leaves, observations, strict=True)}
+    as_read = read_as(leaves, statuses, by_key, run, as_of, presume_absent=scope.request.repeat is not True)
+    strict = [statuses[cl.key] for cl in leaves]
+    read = [as_read[cl.key] for cl in leaves]
+    return [_finding(plan, cp, strict, read, observations, scope) for cp in plan.criteria]
+
+
+def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list[Status],
+             observations: list[Observation], scope: Scope) -> Finding:
+    criterion = cp.criterion
+    leaves = plan.compiled.leaves[cp.start:cp.stop]
+    statuses, as_read, observed = strict[cp.start:cp.stop], read[cp.start:cp.stop], observations[cp.start:cp.stop]
+    status = _combine(criterion.when, iter(statuses))
+    # Read as the records were, unless a silent-record rule changed a leaf's outcome.
+    read_status = status if as_read == statuses else _combine(criterion.when, iter(as_read))
+    template = getattr(criterion.messages, status)
+    # What was seen is spelled out only for a message that quotes it.
+    seen = _seen(leaves, observed) if "{seen" in template else ""
+    request = scope.request
+    leaf_results = []
+    evidence: list[str] = []
+    for cl, s, r, obs in zip(leaves, statuses, as_read, observed, strict=True):
+        leaf = cl.leaf
+        said = tuple([f"{p}: {say(v)}" for p, v in obs.evidence])
+        evidence.extend(said)
+        leaf_results.append(LeafResult.trusted(
+            path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value, evidence=said,
+            ask=render(leaf.ask, request=request, item=obs.item, value=leaf.value), read_as=r,
+            if_silent=leaf.if_silent,
+        ))
+    cs = plan.criteria_set
+    return Finding.trusted(
+        criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read_status,
+        evidence=tuple(evidence), citation=plan.citation, message=render(template, request=request, seen=seen),
+        confidence=cp.confidence, source=cs.source, leaves=tuple(leaf_results),
+    )
+
+
+def _seen(leaves: Sequence[Any], observed: Sequence[Observation]) -> str:
+    return "; ".join(f"{cl.leaf.label or cl.leaf.path}: {say(obs.value)}" for cl, obs in zip(leaves, observed, strict=True))
+
+
+def _combine(node: Node, statuses: Iterator[Status]) -> Status:
+    if isinstance(node, Leaf):
+        return next(statuses)
+    if isinstance(node, AllOf):
+        return all_of([_combine(child, statuses) for child in node.all])
+    if isinstance(node, AnyOf):
+        return any_of([_combine(child, statuses) for child in node.any])
+    assert isinstance(node, NotOf)
+    return negate(_combine(node.not_, statuses))
