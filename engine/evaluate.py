@@ -137,7 +137,12 @@ class Evaluator:
             planned = self.catalog.get(judged.treatment).name
             text = (f"The {item.requested_as or treatment.name} is requested for a planned {planned}, so it is judged "
                     f"by the criteria for that procedure. {text}")
-        result = RequestResult(
+        # The hints read the judged findings (and a companion its primary's hints).
+        primary = done[item.primary] if item.primary is not None else None
+        hints = to_overturn(findings, [self._plan(cs) for cs in applied], verdict=verdict, basis=basis,
+                            treatment_name=treatment.name, primary=primary)
+        # Trusted: every part comes from the validated case, catalog and pack or from results built above.
+        return RequestResult.trusted(
             id=request.id, treatment=treatment.id, treatment_name=treatment.name, category=treatment.category,
             requested_as=item.requested_as, prediction=prediction, basis=basis, verdict=verdict,
             probability=round(score.probability, 4) if basis != "companion" else None,
@@ -146,10 +151,8 @@ class Evaluator:
             citations=tuple(dict.fromkeys(f.citation for f in findings)),
             rationale=text, criteria_sets=tuple(uses),
             judged_as=judged.treatment if judged is not request else None, partly_certified=partly_certified,
+            to_overturn=hints,
         )
-        # The hints read the judged result (and a companion its primary's): a copy carries them.
-        primary = done[item.primary] if item.primary is not None else None
-        return result.model_copy(update={"to_overturn": to_overturn(result, applied, primary)})
 
     def predict_uncovered(self, category: str) -> tuple[str, Score]:
         """The prediction for an item no criteria set (or no catalog entry) covers: its category's base
@@ -256,7 +259,7 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
-        uses.append(SetUse(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
+        uses.append(SetUse.trusted(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
     return uses, [cs for cs in dated if cs.id in applied_ids]
 
 

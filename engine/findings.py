@@ -32,6 +32,7 @@ class _CriterionPlan:
     start: int  # its leaves are compiled.leaves[start:stop], in the tree's order
     stop: int
     confidence: str
+    leaves: tuple[Leaf, ...]  # the criterion's leaves in the tree's order
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class SetPlan:
     citation: str
     criteria: tuple[_CriterionPlan, ...]
 
+    def criterion(self, criterion_id: str) -> tuple[Criterion, tuple[Leaf, ...]]:
+        """A criterion of the set and its leaves in the tree's order."""
+        cp = next(cp for cp in self.criteria if cp.criterion.id == criterion_id)
+        return cp.criterion, cp.leaves
+
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
     plans = []
@@ -51,7 +57,8 @@ def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
         stop = start
         while stop < len(compiled.leaves) and compiled.leaves[stop].criterion == criterion.id:
             stop += 1
-        plans.append(_CriterionPlan(criterion, start, stop, criterion.confidence or cs.confidence))
+        plans.append(_CriterionPlan(criterion, start, stop, criterion.confidence or cs.confidence,
+                                    tuple(cl.leaf for cl in compiled.leaves[start:stop])))
         start = stop
     if start != len(compiled.leaves):  # the compiler lists leaves criterion by criterion
         raise EngineError(f"criteria set {cs.id}: compiled leaves out of the criteria's order")

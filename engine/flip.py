@@ -11,11 +11,11 @@ documented one past its threshold (the common IMR story: the records do not say)
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Leaf, Node, NotOf, iter_leaves
+from engine.criteria.schema import AllOf, AnyOf, Leaf, Node, NotOf
 from engine.explain import say
+from engine.findings import SetPlan
 from engine.operators import OPERATORS
 from engine.paths import REQUEST_ROOT
 from engine.results import Finding, FlipHint, FlipKind, RequestResult
@@ -31,38 +31,30 @@ _NEEDED = {
 }
 
 
-@dataclass(frozen=True)
-class _Cost:
-    not_fixable: int = 0
-    leaves: int = 0
-    thresholds: int = 0
-
-    def __add__(self, other: _Cost) -> _Cost:
-        return _Cost(self.not_fixable + other.not_fixable, self.leaves + other.leaves,
-                     self.thresholds + other.thresholds)
-
-    @property
-    def order(self) -> tuple[int, int, int]:
-        return self.not_fixable, self.leaves, self.thresholds
-
-
+# A plan's cost, compared as a tuple: (hints the request cannot act on, leaves to change, of them
+# thresholds to move). A plain tuple: thousands are added per second while searching the trees.
+_Cost = tuple[int, int, int]
+_FREE: _Cost = (0, 0, 0)
 _Plan = tuple[_Cost, tuple[tuple[int, Target], ...]]  # (cost, (leaf index, status it must take))
 
 
-def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: RequestResult | None = None
-                ) -> tuple[FlipHint, ...]:
-    """The hints for a request whose strict verdict is uphold (empty when every criterion is met)."""
-    if result.verdict == "overturn":
+def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verdict: str, basis: str,
+                treatment_name: str, primary: RequestResult | None = None) -> tuple[FlipHint, ...]:
+    """The hints for a request whose strict verdict is uphold (empty when every criterion is met):
+    read from its findings before its result is built, so the result is built once, with them."""
+    if verdict == "overturn":
         return ()
-    if result.basis == "no_criteria":
-        return (FlipHint(
-            criteria_set=None, criterion=None, path=None, kind="not_fixable", needed="criteria that cover it",
-            message=f"no criteria set covers {result.treatment_name} on this date; the prediction follows the base "
+    if basis == "no_criteria":
+        return (FlipHint.trusted(
+            criteria_set=None, criterion=None, path=None, kind="not_fixable", observed=None,
+            needed="criteria that cover it",
+            message=f"no criteria set covers {treatment_name} on this date; the prediction follows the base "
                     "rate of its category, which documentation cannot change",
+            example=None,
         ),)
-    sets = {cs.id: cs for cs in applied}
+    sets = {plan.criteria_set.id: plan for plan in applied}
     hints = list(primary.to_overturn) if primary is not None and primary.verdict == "uphold" else []
-    for finding in result.findings:
+    for finding in findings:
         if finding.status != "met" and finding.criteria_set in sets:
             hints.extend(_criterion_hints(sets[finding.criteria_set], finding))
     seen: set[tuple[str | None, ...]] = set()
@@ -78,23 +70,22 @@ def to_overturn(result: RequestResult, applied: Sequence[CriteriaSet], primary: 
     return tuple(blocking or unique)
 
 
-def _criterion_hints(cs: CriteriaSet, finding: Finding) -> list[FlipHint]:
-    criterion = next(c for c in cs.criteria if c.id == finding.criterion)
-    leaves = iter_leaves(criterion.when)
+def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
+    criterion, leaves = plan.criterion(finding.criterion)
     counter = iter(range(len(leaves)))
-    _, plan = _plan(criterion.when, "met", finding, leaves, counter)
-    return [_hint(cs.id, finding, leaves[i], i, target) for i, target in plan]
+    _, steps = _plan(criterion.when, "met", finding, leaves, counter)
+    return [_hint(plan.criteria_set.id, finding, leaves[i], i, target) for i, target in steps]
 
 
-def _plan(node: Node, want: Target, finding: Finding, leaves: list[Leaf], counter: Iterator[int]) -> _Plan:
+def _plan(node: Node, want: Target, finding: Finding, leaves: Sequence[Leaf], counter: Iterator[int]) -> _Plan:
     """The cheapest way to bring `node` to `want`; consumes leaf indices in tree order."""
     if isinstance(node, Leaf):
         index = next(counter)
-        status = finding.leaves[index].status
-        if status == want:
-            return _Cost(), ()
-        kind = _kind(node, finding.leaves[index].observed, finding.leaves[index].status)
-        return _Cost(int(kind == "not_fixable"), 1, int(kind == "threshold")), ((index, want),)
+        result = finding.leaves[index]
+        if result.status == want:
+            return _FREE, ()
+        kind = _kind(node, result.observed, result.status)
+        return (int(kind == "not_fixable"), 1, int(kind == "threshold")), ((index, want),)
     if isinstance(node, NotOf):
         return _plan(node.not_, "unmet" if want == "met" else "met", finding, leaves, counter)
     assert isinstance(node, AllOf | AnyOf)
@@ -102,11 +93,11 @@ def _plan(node: Node, want: Target, finding: Finding, leaves: list[Leaf], counte
                                                                           else node.any)]
     every = (want == "met") == isinstance(node, AllOf)  # all→met and any→unmet need every child
     if every:
-        total = _Cost()
-        for cost, _ in children:
-            total = total + cost
-        return total, tuple(step for _, steps in children for step in steps)
-    return min(children, key=lambda plan: plan[0].order)
+        fixes, count, thresholds = 0, 0, 0
+        for (f, c, t), _ in children:
+            fixes, count, thresholds = fixes + f, count + c, thresholds + t
+        return (fixes, count, thresholds), tuple(step for _, steps in children for step in steps)
+    return min(children, key=lambda plan: plan[0])
 
 
 def _kind(leaf: Leaf, observed: Any, status: str) -> FlipKind:
@@ -135,7 +126,7 @@ def _hint(set_id: str, finding: Finding, leaf: Leaf, index: int, target: Target)
         message = f"{label}{documented} {shown}; {needed} needed"
     else:
         message = f"{label} is {shown}, which the guideline does not support ({needed} needed); documentation cannot change this"
-    return FlipHint(
+    return FlipHint.trusted(
         criteria_set=set_id, criterion=finding.criterion, path=leaf.path, kind=kind, observed=result.observed,
         needed=needed, message=message, example=_example(leaf) if target == "met" else None,
     )

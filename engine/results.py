@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from engine.logic import Status
 from engine.scoring.model import Score
-
-_set = object.__setattr__  # what pydantic itself uses to fill a frozen model's slots
+from engine.trusted import Trusted
 
 Prediction = Literal["overturn", "uphold"]
 Basis = Literal["criteria", "companion", "no_criteria"]
 FlipKind = Literal["document", "threshold", "not_fixable"]
 
 
-class Result(BaseModel):
+class Result(Trusted):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @classmethod
-    def trusted(cls, **values: Any) -> Self:
-        """A result from values the evaluator built from already-validated parts (the criteria pack, the
-        case, durable's outcomes), without validating them again: every field must be given, each of its
-        declared type (a tuple where the model says tuple). The evaluator builds thousands of these per
-        second, and validation was a tenth of its time. The same instance state `model_construct` sets,
-        without its per-field default and alias search (which costs as much as validating these small
-        models); tests/test_results_trusted.py checks that it equals the validated result."""
-        made = cls.__new__(cls)
-        _set(made, "__dict__", values)
-        _set(made, "__pydantic_fields_set__", set(values))
-        _set(made, "__pydantic_extra__", None)
-        _set(made, "__pydantic_private__", None)
-        return made
 
 
 class LeafResult(Result):

@@ -15,17 +15,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from engine.logic import Status
 from engine.resources import load_bundled_table
+from engine.trusted import Trusted
 
 SCORING_FILE = "scoring.yaml"
 DEFAULT_CATEGORY = "_default"
 STATUSES: tuple[Status, ...] = ("met", "unmet", "missing")
 
 
-class _Frozen(BaseModel):
+class _Frozen(Trusted):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -77,14 +78,16 @@ class ScoringModel(_Frozen):
         parts: list[Contribution] = []
         findings = list(findings)
         if has_criteria and findings and all(status == "met" for _, status in findings):
-            parts.append(Contribution(name="every criterion met as the records are read", points=self.all_met_as_read))
+            parts.append(Contribution.trusted(name="every criterion met as the records are read",
+                                              points=self.all_met_as_read))
         if not has_criteria:
-            parts.append(Contribution(name="no criteria set covers this treatment", points=self.no_criteria))
+            parts.append(Contribution.trusted(name="no criteria set covers this treatment", points=self.no_criteria))
+        # Built trusted: every number here is a float of this validated model, every name a str.
         for name, status in findings:
             specific = self.criteria.get(name)
             points = self.status_points.of(status) + (specific.of(status) if specific is not None else 0.0)
-            parts.append(Contribution(name=f"{name}: {status}", points=points))
-        return Score(base=base, contributions=tuple(parts))
+            parts.append(Contribution.trusted(name=f"{name}: {status}", points=points))
+        return Score.trusted(base=base, contributions=tuple(parts))
 
 
 class Contribution(_Frozen):
