@@ -70,6 +70,12 @@ def render(template: str, *, request: Request, item: BaseModel | None = None, va
 _SPACES = re.compile(r"\s{2,}")
 
 
+def fixed_text(template: str) -> str | None:
+    """What `render` gives for a template that names no placeholder (the same whatever it is rendered
+    with), so a caller can render it once; None for a template with placeholders."""
+    return None if "{" in template else _tidy(template)
+
+
 def _tidy(text: str) -> str:
     return _SPACES.sub(" ", text).replace(" ,", ",").strip()
 

@@ -10,6 +10,7 @@ the case, durable's outcomes), and validating them again was a tenth of an evalu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +18,10 @@ from typing import Any
 from engine.compiler import CompiledSet
 from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
 from engine.errors import EngineError
-from engine.explain import citation_line, render, say
+from engine.explain import citation_line, fixed_text, render, say
 from engine.facts import Observation, Scope, observe
 from engine.logic import Status, all_of, any_of, negate
+from engine.operators import OPERATORS
 from engine.results import Finding, LeafResult
 from engine.silent import read_as
 
@@ -27,12 +29,21 @@ Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
 @dataclass(frozen=True)
+class _LeafPlan:
+    key: str
+    leaf: Leaf
+    measure: Callable[[Any, dt.date], Any]  # the operator's measure (a date as days before, ...)
+    ask: str | None  # the ask as rendered when it names no placeholder
+
+
+@dataclass(frozen=True)
 class _CriterionPlan:
     criterion: Criterion
-    start: int  # its leaves are compiled.leaves[start:stop], in the tree's order
+    start: int  # its leaves are the set's leaves[start:stop], in the tree's order
     stop: int
     confidence: str
-    leaves: tuple[Leaf, ...]  # the criterion's leaves in the tree's order
+    leaves: tuple[Leaf, ...]
+    messages: Mapping[str, str | None]  # per status, the message as rendered when it names no placeholder
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class SetPlan:
     criteria_set: CriteriaSet
     compiled: CompiledSet
     citation: str
+    leaves: tuple[_LeafPlan, ...]
     criteria: tuple[_CriterionPlan, ...]
 
     def criterion(self, criterion_id: str) -> tuple[Criterion, tuple[Leaf, ...]]:
@@ -51,73 +63,83 @@ class SetPlan:
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
+    leaves = tuple(_LeafPlan(cl.key, cl.leaf, OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
+                   for cl in compiled.leaves)
     plans = []
     start = 0
     for criterion in cs.criteria:
         stop = start
         while stop < len(compiled.leaves) and compiled.leaves[stop].criterion == criterion.id:
             stop += 1
+        messages = {status: fixed_text(getattr(criterion.messages, status)) for status in ("met", "unmet", "missing")}
         plans.append(_CriterionPlan(criterion, start, stop, criterion.confidence or cs.confidence,
-                                    tuple(cl.leaf for cl in compiled.leaves[start:stop])))
+                                    tuple(cl.leaf for cl in compiled.leaves[start:stop]), messages))
         start = stop
     if start != len(compiled.leaves):  # the compiler lists leaves criterion by criterion
         raise EngineError(f"criteria set {cs.id}: compiled leaves out of the criteria's order")
-    return SetPlan(cs, compiled, citation_line(cs), tuple(plans))
+    return SetPlan(cs, compiled, citation_line(cs), leaves, tuple(plans))
 
 
 def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
     """One finding per criterion of the set, in the set's order."""
-    leaves = plan.compiled.leaves
     as_of = scope.as_of
-    observations = [observe(cl.leaf, scope) for cl in leaves]
+    observations = []
     events: list[dict[str, Any]] = []
-    for cl, obs in zip(leaves, observations, strict=True):
-        value = cl.measure(obs.value, as_of)
-        events.append({"leaf": cl.key} if value is None else {"leaf": cl.key, "v": value})
+    for lp in plan.leaves:
+        obs = observe(lp.leaf, scope)
+        observations.append(obs)
+        value = lp.measure(obs.value, as_of)
+        events.append({"leaf": lp.key} if value is None else {"leaf": lp.key, "v": value})
     statuses = run(events)
-    unanswered = [cl.key for cl in leaves if cl.key not in statuses]
-    if unanswered:
-        raise EngineError(f"criteria set {plan.criteria_set.id}: no outcome for leaves {unanswered}")
-    by_key = {cl.key: obs for cl, obs in zip(leaves, observations, strict=True)}
-    as_read = read_as(leaves, statuses, by_key, run, as_of, presume_absent=scope.request.repeat is not True)
-    strict = [statuses[cl.key] for cl in leaves]
-    read = [as_read[cl.key] for cl in leaves]
+    try:
+        strict = [statuses[lp.key] for lp in plan.leaves]
+    except KeyError:
+        unanswered = [lp.key for lp in plan.leaves if lp.key not in statuses]
+        raise EngineError(f"criteria set {plan.criteria_set.id}: no outcome for leaves {unanswered}") from None
+    by_key = {lp.key: obs for lp, obs in zip(plan.leaves, observations, strict=True)}
+    as_read = read_as(plan.compiled.leaves, statuses, by_key, run, as_of,
+                      presume_absent=scope.request.repeat is not True)
+    read = strict if as_read is statuses else [as_read[lp.key] for lp in plan.leaves]
     return [_finding(plan, cp, strict, read, observations, scope) for cp in plan.criteria]
 
 
 def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list[Status],
              observations: list[Observation], scope: Scope) -> Finding:
     criterion = cp.criterion
-    leaves = plan.compiled.leaves[cp.start:cp.stop]
-    statuses, as_read, observed = strict[cp.start:cp.stop], read[cp.start:cp.stop], observations[cp.start:cp.stop]
+    start, stop = cp.start, cp.stop
+    statuses, observed = strict[start:stop], observations[start:stop]
+    as_read = statuses if read is strict else read[start:stop]
     status = _combine(criterion.when, iter(statuses))
     # Read as the records were, unless a silent-record rule changed a leaf's outcome.
     read_status = status if as_read == statuses else _combine(criterion.when, iter(as_read))
-    template = getattr(criterion.messages, status)
-    # What was seen is spelled out only for a message that quotes it.
-    seen = _seen(leaves, observed) if "{seen" in template else ""
     request = scope.request
+    message = cp.messages[status]
+    if message is None:
+        template = getattr(criterion.messages, status)
+        # What was seen is spelled out only for a message that quotes it.
+        seen = _seen(cp.leaves, observed) if "{seen" in template else ""
+        message = render(template, request=request, seen=seen)
     leaf_results = []
     evidence: list[str] = []
-    for cl, s, r, obs in zip(leaves, statuses, as_read, observed, strict=True):
-        leaf = cl.leaf
+    for lp, s, r, obs in zip(plan.leaves[start:stop], statuses, as_read, observed, strict=True):
+        leaf = lp.leaf
         said = tuple([f"{p}: {say(v)}" for p, v in obs.evidence])
         evidence.extend(said)
+        ask = lp.ask if lp.ask is not None else render(leaf.ask, request=request, item=obs.item, value=leaf.value)
         leaf_results.append(LeafResult.trusted(
             path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value, evidence=said,
-            ask=render(leaf.ask, request=request, item=obs.item, value=leaf.value), read_as=r,
-            if_silent=leaf.if_silent,
+            ask=ask, read_as=r, if_silent=leaf.if_silent,
         ))
     cs = plan.criteria_set
     return Finding.trusted(
         criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read_status,
-        evidence=tuple(evidence), citation=plan.citation, message=render(template, request=request, seen=seen),
+        evidence=tuple(evidence), citation=plan.citation, message=message,
         confidence=cp.confidence, source=cs.source, leaves=tuple(leaf_results),
     )
 
 
-def _seen(leaves: Sequence[Any], observed: Sequence[Observation]) -> str:
-    return "; ".join(f"{cl.leaf.label or cl.leaf.path}: {say(obs.value)}" for cl, obs in zip(leaves, observed, strict=True))
+def _seen(leaves: Sequence[Leaf], observed: Sequence[Observation]) -> str:
+    return "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, obs in zip(leaves, observed, strict=True))
 
 
 def _combine(node: Node, statuses: Iterator[Status]) -> Status:

@@ -22,18 +22,21 @@ Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
 def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observed: Mapping[str, Observation],
-            run: Run, as_of: Any, *, presume_absent: bool = True) -> dict[str, Status]:
+            run: Run, as_of: Any, *, presume_absent: bool = True) -> Mapping[str, Status]:
     """Each leaf's outcome once its silent-record rule is applied; `run` decides presumed values in the
     set's own ruleset (the same rules that decided the strict outcome). A total with `plus` terms is
     presumed with the terms the records never mention as none: the requested visits alone, when no
     earlier therapy is mentioned. `presume_absent` is false for a request that says it repeats or
-    continues earlier care: the request itself then tells of the earlier care a silence would deny."""
-    out = dict(strict)
+    continues earlier care: the request itself then tells of the earlier care a silence would deny.
+    Where no rule changes an outcome (most sets, most cases), `strict` itself is returned."""
+    out: dict[str, Status] | None = None
     presumed: list[dict[str, Any]] = []
     for cl in leaves:
         if strict[cl.key] != "missing":
             continue
         if cl.leaf.if_silent == "neutral":
+            if out is None:
+                out = dict(strict)
             out[cl.key] = "met"
         elif cl.leaf.if_silent == "absent" and presume_absent:
             value = absent_value(cl.leaf)
@@ -42,8 +45,8 @@ def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observ
             if value is not None:
                 presumed.append({"leaf": cl.key, "v": cl.measure(value, as_of)})
     if presumed:
-        out.update(run(presumed))
-    return out
+        out = {**(strict if out is None else out), **run(presumed)}
+    return strict if out is None else out
 
 
 def contradicted(finding: Finding) -> bool:
