@@ -33,6 +33,7 @@ from engine.prescriptions import check_dose, completed_medication, completed_req
 from engine.results import OUTSIDE_DATES, CaseResult, Finding, RequestResult, SetUse, applied_outside_dates
 from engine.scoring.model import Score, ScoringModel, load_scoring
 from engine.silent import contradicted
+from engine.trusted import replaced
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -113,7 +114,7 @@ class Evaluator:
         outside = applied_outside_dates(uses)
         if outside:
             # Said on every finding too, so every format that shows a finding (tables, checklists) says it.
-            findings = [f.model_copy(update={"message": f"{f.message} [{f.criteria_set}: {OUTSIDE_DATES}]"})
+            findings = [replaced(f, message=f"{f.message} [{f.criteria_set}: {OUTSIDE_DATES}]")
                         if f.criteria_set in outside else f for f in findings]
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
@@ -171,9 +172,7 @@ class Evaluator:
         if (planned is None or self.catalog.get(request.treatment).category != "evaluation_management"
                 or self.catalog.get(planned).category == "surgery"):
             return request
-        return request.model_copy(update={
-            "treatment": planned, "repeat": _infer_repeat(planned, request, case.history, self.catalog),
-        })
+        return replaced(request, treatment=planned, repeat=_infer_repeat(planned, request, case.history, self.catalog))
 
     def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
         plan = self._plan(cs)
@@ -307,22 +306,24 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
     inferred. The case as written stays with the caller for what the explanation quotes."""
     history = case.history
     if history is not None and (history.injections or history.therapy_courses):
-        history = history.model_copy(update={
-            "injections": _canonical_records(history.injections, catalog, "history.injections", source),
-            "therapy_courses": _canonical_records(history.therapy_courses, catalog, "history.therapy_courses", source),
-        })
+        history = replaced(
+            history,
+            injections=_canonical_records(history.injections, catalog, "history.injections", source),
+            therapy_courses=_canonical_records(history.therapy_courses, catalog, "history.therapy_courses", source),
+        )
     if history is not None and history.medications:
         meds = []
         for i, m in enumerate(history.medications):
             m = completed_medication(m)
-            m = m.model_copy(update={
-                "treatment": m.treatment if m.treatment is not None and m.treatment in catalog
+            m = replaced(
+                m,
+                treatment=m.treatment if m.treatment is not None and m.treatment in catalog
                 else _match_or_none(catalog, m.treatment or m.name),
-                "drug": canonical_drug(m.drug, m.name),
-            })
+                drug=canonical_drug(m.drug, m.name),
+            )
             check_dose(m.drug, m.dose_mg, f"history.medications[{i}].dose_mg", source)
             meds.append(m)
-        history = history.model_copy(update={"medications": tuple(meds)})
+        history = replaced(history, medications=tuple(meds))
     requests = []
     for i, request in enumerate(case.requests):
         treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
@@ -340,10 +341,9 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
             ingredients = tuple(generic_of(i) or i for i in ingredients)
         drug = canonical_drug(request.drug, titled)
         check_dose(drug, request.dose_mg, f"requests[{i}].dose_mg", source)
-        requests.append(request.model_copy(update={"treatment": treatment, "repeat": repeat,
-                                                   "planned_procedure": planned, "ingredients": ingredients,
-                                                   "drug": drug}))
-    return case.model_copy(update={"history": history, "requests": tuple(requests)})
+        requests.append(replaced(request, treatment=treatment, repeat=repeat, planned_procedure=planned,
+                                 ingredients=ingredients, drug=drug))
+    return replaced(case, history=history, requests=tuple(requests))
 
 
 def _infer_repeat(treatment: str, request: Request, history: History | None, catalog: TreatmentCatalog) -> bool | None:
@@ -378,7 +378,7 @@ def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, sour
     if records is None:
         return None
     return tuple(
-        r.model_copy(update={"treatment": catalog.resolve(r.treatment, source=_field(source, f"{where}[{i}].treatment")).id})
+        replaced(r, treatment=catalog.resolve(r.treatment, source=_field(source, f"{where}[{i}].treatment")).id)
         for i, r in enumerate(records)
     )
 

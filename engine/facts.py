@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -21,8 +21,10 @@ from engine.models import Case, Request
 from engine.paths import ResolvedPath, read, resolve_path
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
+    """What a leaf read. A named tuple: as immutable as a frozen dataclass, and built for every leaf of
+    every evaluation at half its cost."""
+
     value: Any
     evidence: tuple[tuple[str, Any], ...]  # (field as a path a person can find, value read)
     item: BaseModel | None = None  # the record picked by latest/earliest, for message placeholders

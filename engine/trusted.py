@@ -11,7 +11,7 @@ the same values validated, field order included.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel
 
@@ -29,3 +29,24 @@ class Trusted(BaseModel):
         _set(made, "__pydantic_extra__", None)
         _set(made, "__pydantic_private__", None)
         return made
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def replaced(model: M, **changes: Any) -> M:
+    """`model.model_copy(update=changes)` (no validation either), at half its cost: without the copy
+    module's protocol, and the model itself when every change is the value it already holds (same
+    type and equal: 1 and True are not the same documentation). canonicalize copies every request
+    and record of every case this way."""
+    values = model.__dict__
+    if all(v is values[k] or (type(v) is type(values[k]) and v == values[k]) for k, v in changes.items()):
+        return model
+    cls = type(model)
+    made = cls.__new__(cls)
+    _set(made, "__dict__", {**values, **changes})
+    _set(made, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    extra, private = model.__pydantic_extra__, model.__pydantic_private__
+    _set(made, "__pydantic_extra__", None if extra is None else dict(extra))
+    _set(made, "__pydantic_private__", None if private is None else dict(private))
+    return made
