@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.compiler import CompiledSet
@@ -55,6 +55,9 @@ class SetPlan:
     citation: str
     leaves: tuple[_LeafPlan, ...]
     criteria: tuple[_CriterionPlan, ...]
+    # What other readers of the set work out once per leaf (engine/flip.py: a hint's words), keyed by
+    # (criterion id, leaf index, ...); filled as they ask.
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def criterion(self, criterion_id: str) -> tuple[Criterion, tuple[Leaf, ...]]:
         """A criterion of the set and its leaves in the tree's order."""

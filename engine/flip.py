@@ -11,6 +11,7 @@ documented one past its threshold (the common IMR story: the records do not say)
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from engine.criteria.schema import AllOf, AnyOf, Leaf, Node, NotOf
@@ -72,9 +73,44 @@ def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verd
 
 def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
     criterion, leaves = plan.criterion(finding.criterion)
-    counter = iter(range(len(leaves)))
-    _, steps = _plan(criterion.when, "met", finding, leaves, counter)
-    return [_hint(plan.criteria_set.id, finding, leaves[i], i, target) for i, target in steps]
+    if isinstance(criterion.when, Leaf):  # most criteria are one leaf: it is the plan
+        steps: tuple[tuple[int, Target], ...] = () if finding.leaves[0].status == "met" else ((0, "met"),)
+    else:
+        _, steps = _plan(criterion.when, "met", finding, leaves, iter(range(len(leaves))))
+    hints = []
+    for i, target in steps:
+        key = ("flip", finding.criterion, i, target)
+        words = plan.memo.get(key)
+        if words is None:
+            words = plan.memo[key] = _words(leaves[i], target)
+        hints.append(_hint(plan.criteria_set.id, finding, words, i, target))
+    return hints
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What a hint says of its leaf whatever the case: worked out once per leaf and target."""
+
+    path: str
+    label: str
+    unit: str
+    needed: str
+    documented: str  # " documented" for a fact of the records, "" for one the request states
+    fixable: bool  # False for a leaf on what is requested (its region, drug, ...) compared by identity
+    example: Any
+
+
+def _words(leaf: Leaf, target: Target) -> _Words:
+    unit = "%" if leaf.path.endswith("_pct") else ""
+    needed = _needed(leaf, unit)
+    steps = leaf.path.split(".")
+    return _Words(
+        path=leaf.path, label=leaf.label or leaf.path, unit=unit,
+        needed=needed if target == "met" else f"not {needed}",
+        documented="" if leaf.path.startswith(REQUEST_ROOT + ".") else " documented",
+        fixable=not (steps[0] == REQUEST_ROOT and steps[-1] in _WHAT_IS_REQUESTED and leaf.op in _IDENTITY_OPS),
+        example=_example(leaf) if target == "met" else None,
+    )
 
 
 def _plan(node: Node, want: Target, finding: Finding, leaves: Sequence[Leaf], counter: Iterator[int]) -> _Plan:
@@ -109,26 +145,23 @@ def _kind(leaf: Leaf, observed: Any, status: str) -> FlipKind:
     return "threshold"
 
 
-def _hint(set_id: str, finding: Finding, leaf: Leaf, index: int, target: Target) -> FlipHint:
+def _hint(set_id: str, finding: Finding, words: _Words, index: int, target: Target) -> FlipHint:
     result = finding.leaves[index]
-    kind = _kind(leaf, result.observed, result.status)
-    unit = "%" if leaf.path.endswith("_pct") else ""
-    needed = _needed(leaf, unit)
-    if target == "unmet":
-        needed = f"not {needed}"
-    label = leaf.label or leaf.path
-    shown = f"{say(result.observed)}{unit}"
-    if kind == "document":
-        message = f"document {_lower_first(result.ask)}" if target == "met" else \
-            f"document that {label} is {needed}"
-    elif kind == "threshold":
-        documented = "" if leaf.path.startswith(REQUEST_ROOT + ".") else " documented"
-        message = f"{label}{documented} {shown}; {needed} needed"
+    observed = result.observed
+    needed, label = words.needed, words.label
+    if result.status == "missing" or observed is None:
+        kind: FlipKind = "document"
+        message = f"document {_lower_first(result.ask)}" if target == "met" else f"document that {label} is {needed}"
+    elif words.fixable:
+        kind = "threshold"
+        message = f"{label}{words.documented} {say(observed)}{words.unit}; {needed} needed"
     else:
-        message = f"{label} is {shown}, which the guideline does not support ({needed} needed); documentation cannot change this"
+        kind = "not_fixable"
+        message = (f"{label} is {say(observed)}{words.unit}, which the guideline does not support ({needed} needed); "
+                   "documentation cannot change this")
     return FlipHint.trusted(
-        criteria_set=set_id, criterion=finding.criterion, path=leaf.path, kind=kind, observed=result.observed,
-        needed=needed, message=message, example=_example(leaf) if target == "met" else None,
+        criteria_set=set_id, criterion=finding.criterion, path=words.path, kind=kind, observed=observed,
+        needed=needed, message=message, example=words.example,
     )
 
 
