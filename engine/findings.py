@@ -25,6 +25,7 @@ from engine.operators import OPERATORS
 from engine.results import Finding, LeafResult
 from engine.silent import read_as
 
+_MEMO_SIZE = 4096
 Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
@@ -63,6 +64,13 @@ class SetPlan:
         """A criterion of the set and its leaves in the tree's order."""
         cp = next(cp for cp in self.criteria if cp.criterion.id == criterion_id)
         return cp.criterion, cp.leaves
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep `value` in the memo, which stays bounded: past its size it is emptied and refilled
+        (its entries are patterns of outcomes, few per criterion in practice)."""
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[key] = value
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:

@@ -10,6 +10,7 @@ documented one past its threshold (the common IMR story: the records do not say)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -56,8 +57,12 @@ def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verd
     sets = {plan.criteria_set.id: plan for plan in applied}
     hints = list(primary.to_overturn) if primary is not None and primary.verdict == "uphold" else []
     for finding in findings:
-        if finding.status != "met" and finding.criteria_set in sets:
-            hints.extend(_criterion_hints(sets[finding.criteria_set], finding))
+        if finding.status != "met":
+            plan = sets.get(finding.criteria_set)
+            if plan is not None:
+                hints.extend(_criterion_hints(plan, finding))
+    if len(hints) < 2:
+        return tuple(hints)
     seen: set[tuple[str | None, ...]] = set()
     unique = []
     for hint in hints:
@@ -72,17 +77,22 @@ def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verd
 
 
 def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
-    criterion, leaves = plan.criterion(finding.criterion)
-    if isinstance(criterion.when, Leaf):  # most criteria are one leaf: it is the plan
-        steps: tuple[tuple[int, Target], ...] = () if finding.leaves[0].status == "met" else ((0, "met"),)
-    else:
+    # The cheapest plan depends only on the tree and, per leaf, its status and whether a value was
+    # documented (which decides its kind): worked out once per such pattern and kept on the set plan.
+    state = tuple([(lr.status, lr.observed is None) for lr in finding.leaves])
+    key = ("flip-plan", finding.criterion, state)
+    steps: tuple[tuple[int, Target], ...] | None = plan.memo.get(key)
+    if steps is None:
+        criterion, leaves = plan.criterion(finding.criterion)
         _, steps = _plan(criterion.when, "met", finding, leaves, iter(range(len(leaves))))
+        plan.remember(key, steps)
     hints = []
     for i, target in steps:
-        key = ("flip", finding.criterion, i, target)
-        words = plan.memo.get(key)
+        words_key = ("flip-words", finding.criterion, i, target)
+        words = plan.memo.get(words_key)
         if words is None:
-            words = plan.memo[key] = _words(leaves[i], target)
+            words = _words(plan.criterion(finding.criterion)[1][i], target)
+            plan.remember(words_key, words)
         hints.append(_hint(plan.criteria_set.id, finding, words, i, target))
     return hints
 
@@ -200,6 +210,7 @@ def _example(leaf: Leaf) -> Any:
     return {"is_true": True, "is_false": False}.get(leaf.op)
 
 
+@functools.lru_cache(maxsize=4096)  # asks: the criteria's own texts, most of them fixed
 def _lower_first(text: str) -> str:
     if len(text) > 1 and text[1].isupper():
         return text  # an abbreviation (CRPS, EMG) keeps its capitals
