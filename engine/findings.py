@@ -116,15 +116,26 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
 
 def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list[Status],
              observations: list[Observation], scope: Scope) -> Finding:
-    criterion = cp.criterion
     start, stop = cp.start, cp.stop
     statuses, observed = strict[start:stop], observations[start:stop]
     as_read = statuses if read is strict else read[start:stop]
+    lps = plan.leaves[start:stop]
+    # Most leaves read nothing (the records are silent): such a leaf's result is the same in every
+    # case with the same outcomes, and so is a finding made only of them, when its message names no
+    # placeholder. Those are built once and shared (results are immutable), keyed by what decides them.
+    keys = _silent_keys(start, lps, statuses, as_read, observed)
+    finding_key = ("finding", start, keys) if keys is not None else None
+    if finding_key is not None:
+        found: Finding | None = plan.memo.get(finding_key)
+        if found is not None:
+            return found
+    criterion = cp.criterion
     status = _combine(criterion.when, iter(statuses))
     # Read as the records were, unless a silent-record rule changed a leaf's outcome.
     read_status = status if as_read == statuses else _combine(criterion.when, iter(as_read))
     request = scope.request
     message = cp.messages[status]
+    shared = finding_key is not None and message is not None
     if message is None:
         template = getattr(criterion.messages, status)
         # What was seen is spelled out only for a message that quotes it.
@@ -132,21 +143,41 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
         message = render(template, request=request, seen=seen)
     leaf_results = []
     evidence: list[str] = []
-    for lp, s, r, obs in zip(plan.leaves[start:stop], statuses, as_read, observed, strict=True):
-        leaf = lp.leaf
-        said = tuple([f"{p}: {say(v)}" for p, v in obs.evidence])
-        evidence.extend(said)
-        ask = lp.ask if lp.ask is not None else render(leaf.ask, request=request, item=obs.item, value=leaf.value)
-        leaf_results.append(LeafResult.trusted(
-            path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value, evidence=said,
-            ask=ask, read_as=r, if_silent=leaf.if_silent,
-        ))
+    for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
+        key = keys[j] if keys is not None else None
+        result: LeafResult | None = plan.memo.get(key) if key is not None else None
+        if result is None:
+            leaf = lp.leaf
+            ask = lp.ask if lp.ask is not None else render(leaf.ask, request=request, item=obs.item, value=leaf.value)
+            result = LeafResult.trusted(
+                path=leaf.path, op=leaf.op, threshold=leaf.value, status=s, observed=obs.value,
+                evidence=tuple([f"{p}: {say(v)}" for p, v in obs.evidence]), ask=ask, read_as=r,
+                if_silent=leaf.if_silent,
+            )
+            if key is not None:
+                plan.remember(key, result)
+        evidence.extend(result.evidence)
+        leaf_results.append(result)
     cs = plan.criteria_set
-    return Finding.trusted(
+    finding = Finding.trusted(
         criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read_status,
         evidence=tuple(evidence), citation=plan.citation, message=message,
         confidence=cp.confidence, source=cs.source, leaves=tuple(leaf_results),
     )
+    if shared and finding_key is not None:
+        plan.remember(finding_key, finding)
+    return finding
+
+
+def _silent_keys(start: int, lps: Sequence[_LeafPlan], statuses: Sequence[Status], as_read: Sequence[Status],
+                 observed: Sequence[Observation]) -> tuple[tuple[Any, ...], ...] | None:
+    """A key per leaf when every leaf read nothing and asks in fixed words; None otherwise."""
+    keys = []
+    for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
+        if obs.value is not None or obs.item is not None or lp.ask is None or any(v is not None for _, v in obs.evidence):
+            return None
+        keys.append(("leaf", start + j, s, r, obs.evidence))
+    return tuple(keys)
 
 
 def _seen(leaves: Sequence[Leaf], observed: Sequence[Observation]) -> str:
