@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -55,6 +56,23 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
             continue
         partial = None if partial is None or extra.value is None else partial + extra.value
     return Observation(total, tuple(evidence), first.item, partial)
+
+
+def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
+    """`observe(leaf, scope)` with the leaf's path resolved once: an evaluator observes every leaf of
+    every case, and most leaves read one field of the case or the request."""
+    path, select = leaf.path, leaf.select
+    resolved = resolve_path(path)
+    if leaf.plus or resolved.root == "derived" or (resolved.records is not None and select is not None):
+        return functools.partial(observe, leaf)
+    on_request = resolved.root == "request"
+    steps = resolved.before[1:] if on_request else resolved.before
+
+    def read_field(scope: Scope) -> Observation:
+        value = _plain(read(scope.request if on_request else scope.case, steps))
+        return Observation(value, ((path, value),))
+
+    return read_field
 
 
 def _never_mentioned(path: str, scope: Scope) -> bool:

@@ -19,7 +19,7 @@ from engine.compiler import CompiledSet
 from engine.criteria.schema import AllOf, AnyOf, CriteriaSet, Criterion, Leaf, Node, NotOf
 from engine.errors import EngineError
 from engine.explain import citation_line, fixed_text, render, say
-from engine.facts import Observation, Scope, observe
+from engine.facts import Observation, Scope, observer
 from engine.logic import Status, all_of, any_of, negate
 from engine.operators import OPERATORS
 from engine.results import Finding, LeafResult
@@ -33,6 +33,7 @@ Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 class _LeafPlan:
     key: str
     leaf: Leaf
+    observe: Callable[[Scope], Observation]  # the leaf's reader, its path resolved once
     measure: Callable[[Any, dt.date], Any]  # the operator's measure (a date as days before, ...)
     ask: str | None  # the ask as rendered when it names no placeholder
 
@@ -74,7 +75,7 @@ class SetPlan:
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
-    leaves = tuple(_LeafPlan(cl.key, cl.leaf, OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
+    leaves = tuple(_LeafPlan(cl.key, cl.leaf, observer(cl.leaf), OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
                    for cl in compiled.leaves)
     plans = []
     start = 0
@@ -97,7 +98,7 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
     observations = []
     events: list[dict[str, Any]] = []
     for lp in plan.leaves:
-        obs = observe(lp.leaf, scope)
+        obs = lp.observe(scope)
         observations.append(obs)
         value = lp.measure(obs.value, as_of)
         events.append({"leaf": lp.key} if value is None else {"leaf": lp.key, "v": value})
