@@ -180,18 +180,21 @@ class Evaluator:
         run = self.engine.run
 
         def run_leaves(events: list[dict[str, Any]]) -> dict[str, Status]:
-            return {str(f.message["leaf"]): f.action for f in run(name, events=events)}  # type: ignore[misc]
+            # The message is the one posted, read back from durable's JSON: its "leaf" is the key sent.
+            return {f.message["leaf"]: f.action for f in run(name, events=events)}  # type: ignore[misc]
 
         return set_findings(plan, scope, run_leaves)
 
     def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
                 score: Score, clinical: bool = False, partly_certified: bool = False) -> tuple[str, str, str]:
+        strict = [f.status for f in findings]
+        read = [f.status_as_read for f in findings]
         event = {
-            "unmet": sum(f.status == "unmet" for f in findings),
-            "missing": sum(f.status == "missing" for f in findings),
-            "contradicted": sum(contradicted(f) for f in findings),
-            "read_unmet": sum(f.status_as_read == "unmet" for f in findings),
-            "read_missing": sum(f.status_as_read == "missing" for f in findings),
+            "unmet": strict.count("unmet"),
+            "missing": strict.count("missing"),
+            "contradicted": sum(contradicted(f) for f in findings if f.status_as_read == "unmet"),
+            "read_unmet": read.count("unmet"),
+            "read_missing": read.count("missing"),
             "criteria": has_criteria,
             "clinical": clinical,
             "follows": follows,

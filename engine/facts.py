@@ -67,9 +67,13 @@ def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
         return functools.partial(observe, leaf)
     on_request = resolved.root == "request"
     steps = resolved.before[1:] if on_request else resolved.before
+    undocumented = Observation(None, ((path, None),))  # most fields of most cases: one shared reading
 
     def read_field(scope: Scope) -> Observation:
-        value = _plain(read(scope.request if on_request else scope.case, steps))
+        value = read(scope.request if on_request else scope.case, steps)
+        if value is None:
+            return undocumented
+        value = _plain(value)
         return Observation(value, ((path, value),))
 
     return read_field

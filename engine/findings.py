@@ -108,8 +108,7 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
     except KeyError:
         unanswered = [lp.key for lp in plan.leaves if lp.key not in statuses]
         raise EngineError(f"criteria set {plan.criteria_set.id}: no outcome for leaves {unanswered}") from None
-    by_key = {lp.key: obs for lp, obs in zip(plan.leaves, observations, strict=True)}
-    as_read = read_as(plan.compiled.leaves, statuses, by_key, run, as_of,
+    as_read = read_as(plan.compiled.leaves, statuses, observations, run, as_of,
                       presume_absent=scope.request.repeat is not True)
     read = strict if as_read is statuses else [as_read[lp.key] for lp in plan.leaves]
     return [_finding(plan, cp, strict, read, observations, scope) for cp in plan.criteria]
@@ -175,8 +174,11 @@ def _silent_keys(start: int, lps: Sequence[_LeafPlan], statuses: Sequence[Status
     """A key per leaf when every leaf read nothing and asks in fixed words; None otherwise."""
     keys = []
     for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
-        if obs.value is not None or obs.item is not None or lp.ask is None or any(v is not None for _, v in obs.evidence):
+        if obs.value is not None or obs.item is not None or lp.ask is None:
             return None
+        for _, v in obs.evidence:
+            if v is not None:
+                return None
         keys.append(("leaf", start + j, s, r, obs.evidence))
     return tuple(keys)
 

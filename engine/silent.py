@@ -21,17 +21,18 @@ from engine.results import Finding
 Run = Callable[[list[dict[str, Any]]], Mapping[str, Status]]
 
 
-def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observed: Mapping[str, Observation],
+def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observed: Sequence[Observation],
             run: Run, as_of: Any, *, presume_absent: bool = True) -> Mapping[str, Status]:
     """Each leaf's outcome once its silent-record rule is applied; `run` decides presumed values in the
-    set's own ruleset (the same rules that decided the strict outcome). A total with `plus` terms is
+    set's own ruleset (the same rules that decided the strict outcome); `observed` is in the order of
+    `leaves`. A total with `plus` terms is
     presumed with the terms the records never mention as none: the requested visits alone, when no
     earlier therapy is mentioned. `presume_absent` is false for a request that says it repeats or
     continues earlier care: the request itself then tells of the earlier care a silence would deny.
     Where no rule changes an outcome (most sets, most cases), `strict` itself is returned."""
     out: dict[str, Status] | None = None
     presumed: list[dict[str, Any]] = []
-    for cl in leaves:
+    for cl, obs in zip(leaves, observed, strict=True):
         if strict[cl.key] != "missing":
             continue
         if cl.leaf.if_silent == "neutral":
@@ -41,7 +42,7 @@ def read_as(leaves: Sequence[CompiledLeaf], strict: Mapping[str, Status], observ
         elif cl.leaf.if_silent == "absent" and presume_absent:
             value = absent_value(cl.leaf)
             if value == PLUS_TERMS:
-                value = observed[cl.key].without_silent
+                value = obs.without_silent
             if value is not None:
                 presumed.append({"leaf": cl.key, "v": cl.measure(value, as_of)})
     if presumed:
