@@ -10,6 +10,7 @@ finding) → rules/decision.py turns the findings and the score into a predictio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -261,8 +262,14 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
             reason = f"not in force on {when.isoformat()}" if edition is None else f"not edition {edition}"
         else:
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
-        uses.append(SetUse.trusted(criteria_set=cs.id, edition=cs.edition, applied=cs.id in applied_ids, reason=reason))
+        uses.append(_set_use(cs.id, cs.edition, cs.id in applied_ids, reason))
     return uses, [cs for cs in dated if cs.id in applied_ids]
+
+
+@functools.lru_cache(maxsize=4096)  # a few reasons per set (the dates of letters vary the "not in force" ones)
+def _set_use(criteria_set: str, edition: str, applied: bool, reason: str) -> SetUse:
+    """A set's use, shared between requests that use it alike (results are immutable)."""
+    return SetUse.trusted(criteria_set=criteria_set, edition=edition, applied=applied, reason=reason)
 
 
 def _nearest_clinical(sets: Sequence[CriteriaSet], when: dt.date) -> list[CriteriaSet]:

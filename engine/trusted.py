@@ -40,7 +40,11 @@ def replaced(model: M, **changes: Any) -> M:
     type and equal: 1 and True are not the same documentation). canonicalize copies every request
     and record of every case this way."""
     values = model.__dict__
-    if all(v is values[k] or (type(v) is type(values[k]) and v == values[k]) for k, v in changes.items()):
+    for k, v in changes.items():
+        old = values[k]
+        if v is not old and (type(v) is not type(old) or v != old):
+            break
+    else:
         return model
     cls = type(model)
     made = cls.__new__(cls)

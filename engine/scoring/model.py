@@ -83,9 +83,12 @@ class ScoringModel(_Frozen):
         if not has_criteria:
             parts.append(Contribution.trusted(name="no criteria set covers this treatment", points=self.no_criteria))
         # Built trusted: every number here is a float of this validated model, every name a str.
+        shared = self.status_points
+        specific_points = self.criteria
         for name, status in findings:
-            specific = self.criteria.get(name)
-            points = self.status_points.of(status) + (specific.of(status) if specific is not None else 0.0)
+            points = getattr(shared, status)
+            specific = specific_points.get(name)
+            points = points + (getattr(specific, status) if specific is not None else 0.0)
             parts.append(Contribution.trusted(name=f"{name}: {status}", points=points))
         return Score.trusted(base=base, contributions=tuple(parts))
 
