@@ -197,6 +197,8 @@ _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 def _stamp(message: Json, sid: str, n: int) -> Json:
     # A sequence number keeps two equal facts distinct: durable treats identical facts as one
     # and raises when the second is asserted.
+    if _PLAIN_TYPES.issuperset(map(type, message.values())):  # the common case, checked in C
+        return {**message, "sid": sid, "seq": n}
     stamped = {k: v if type(v) in _PLAIN_TYPES else to_json_value(v) for k, v in message.items()}
     stamped["sid"] = sid
     stamped["seq"] = n
