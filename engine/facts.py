@@ -60,14 +60,26 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
 
 def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
     """`observe(leaf, scope)` with the leaf's path resolved once: an evaluator observes every leaf of
-    every case, and most leaves read one field of the case or the request."""
+    every case, and most leaves read one field of the case or the request, or pick from records that
+    most cases do not have. An undocumented field, or records not there at all, read as one shared
+    Observation per leaf."""
     path, select = leaf.path, leaf.select
     resolved = resolve_path(path)
-    if leaf.plus or resolved.root == "derived" or (resolved.records is not None and select is not None):
+    if leaf.plus or resolved.root == "derived":
         return functools.partial(observe, leaf)
     on_request = resolved.root == "request"
     steps = resolved.before[1:] if on_request else resolved.before
-    undocumented = Observation(None, ((path, None),))  # most fields of most cases: one shared reading
+    if resolved.records is not None and select is not None:
+        no_records = Observation(None, ((".".join(resolved.before), None),))  # as _pick says it
+
+        def pick(scope: Scope) -> Observation:
+            collection = read(scope.request if on_request else scope.case, steps)
+            if collection is None:
+                return no_records
+            return _pick(path, resolved, collection, select, scope)
+
+        return pick
+    undocumented = Observation(None, ((path, None),))
 
     def read_field(scope: Scope) -> Observation:
         value = read(scope.request if on_request else scope.case, steps)
