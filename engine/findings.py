@@ -124,7 +124,7 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
     # case with the same outcomes, and so is a finding made only of them, when its message names no
     # placeholder. Those are built once and shared (results are immutable), keyed by what decides them.
     keys = _silent_keys(start, lps, statuses, as_read, observed)
-    finding_key = ("finding", start, keys) if keys is not None else None
+    finding_key = ("finding", start, keys) if None not in keys else None
     if finding_key is not None:
         found: Finding | None = plan.memo.get(finding_key)
         if found is not None:
@@ -143,8 +143,7 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
         message = render(template, request=request, seen=seen)
     leaf_results = []
     evidence: list[str] = []
-    for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
-        key = keys[j] if keys is not None else None
+    for lp, s, r, obs, key in zip(lps, statuses, as_read, observed, keys, strict=True):
         result: LeafResult | None = plan.memo.get(key) if key is not None else None
         if result is None:
             leaf = lp.leaf
@@ -170,16 +169,17 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
 
 
 def _silent_keys(start: int, lps: Sequence[_LeafPlan], statuses: Sequence[Status], as_read: Sequence[Status],
-                 observed: Sequence[Observation]) -> tuple[tuple[Any, ...], ...] | None:
-    """A key per leaf when every leaf read nothing and asks in fixed words; None otherwise."""
-    keys = []
+                 observed: Sequence[Observation]) -> tuple[tuple[Any, ...] | None, ...]:
+    """Per leaf, a key when the leaf read nothing and asks in fixed words; None for the others."""
+    keys: list[tuple[Any, ...] | None] = []
     for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
-        if obs.value is not None or obs.item is not None or lp.ask is None:
-            return None
-        for _, v in obs.evidence:
-            if v is not None:
-                return None
-        keys.append(("leaf", start + j, s, r, obs.evidence))
+        silent = obs.value is None and obs.item is None and lp.ask is not None
+        if silent:
+            for _, v in obs.evidence:
+                if v is not None:
+                    silent = False
+                    break
+        keys.append(("leaf", start + j, s, r, obs.evidence) if silent else None)
     return tuple(keys)
 
 
