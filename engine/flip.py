@@ -93,7 +93,17 @@ def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
         if words is None:
             words = _words(plan.criterion(finding.criterion)[1][i], target)
             plan.remember(words_key, words)
-        hints.append(_hint(plan.criteria_set.id, finding, words, i, target))
+        result = finding.leaves[i]
+        if result.status == "missing" or result.observed is None:
+            # A fact to document: the hint is the same whatever else the case says (the ask names it).
+            hint_key = ("flip-hint", finding.criterion, i, target, result.ask)
+            hint = plan.memo.get(hint_key)
+            if hint is None:
+                hint = _hint(plan.criteria_set.id, finding, words, i, target)
+                plan.remember(hint_key, hint)
+            hints.append(hint)
+        else:
+            hints.append(_hint(plan.criteria_set.id, finding, words, i, target))
     return hints
 
 

@@ -12,6 +12,7 @@ compared by the decision ruleset (rules/decision.py).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 
@@ -89,8 +90,15 @@ class ScoringModel(_Frozen):
             points = getattr(shared, status)
             specific = specific_points.get(name)
             points = points + (getattr(specific, status) if specific is not None else 0.0)
-            parts.append(Contribution.trusted(name=f"{name}: {status}", points=points))
+            # Shared per (criterion, status, points); a zero is built anew, as 0.0 and -0.0 are equal keys.
+            parts.append(_contribution(name, status, points) if points else
+                         Contribution.trusted(name=f"{name}: {status}", points=points))
         return Score.trusted(base=base, contributions=tuple(parts))
+
+
+@functools.lru_cache(maxsize=4096)  # criteria × statuses: shared between requests (results are immutable)
+def _contribution(name: str, status: Status, points: float) -> Contribution:
+    return Contribution.trusted(name=f"{name}: {status}", points=points)
 
 
 class Contribution(_Frozen):
