@@ -22,7 +22,7 @@ from engine.criteria.pack import CriteriaPack
 from engine.criteria.schema import CriteriaSet
 from engine.drugs import canonical_drug, generic_of
 from engine.durable_adapter import DurableEngine, ruleset_name, shared_engine, to_json_number
-from engine.errors import EngineError
+from engine.errors import EngineError, ImrcheckError
 from engine.explain import rationale
 from engine.facts import Scope
 from engine.findings import SetPlan, plan_set, set_findings
@@ -329,17 +329,17 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
                 m,
                 treatment=m.treatment if m.treatment is not None and m.treatment in catalog
                 else _match_or_none(catalog, m.treatment or m.name),
-                drug=canonical_drug(m.drug, m.name),
+                drug=_canonical_drug(m.drug, m.name),
             )
             check_dose(m.drug, m.dose_mg, f"history.medications[{i}].dose_mg", source)
             meds.append(m)
         history = replaced(history, medications=tuple(meds))
     requests = []
     for i, request in enumerate(case.requests):
-        treatment = catalog.resolve(request.treatment, source=_field(source, f"requests[{i}].treatment")).id
+        treatment = _resolve(catalog, request.treatment, source, f"requests[{i}].treatment")
         planned = request.planned_procedure
         if planned is not None:
-            planned = catalog.resolve(planned, source=_field(source, f"requests[{i}].planned_procedure")).id
+            planned = _resolve(catalog, planned, source, f"requests[{i}].planned_procedure")
         repeat = _continues_medication(treatment, request, _infer_repeat(treatment, request, history, catalog),
                                        history, catalog)
         # Only a medication's title names its drug: "lidocaine" in an injection's title is not a prescription.
@@ -348,8 +348,8 @@ def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = 
             request = completed_request(request)  # "Norco 10/325 #120, 1 q6h prn" into its fields
         ingredients = request.ingredients
         if ingredients is not None:
-            ingredients = tuple(generic_of(i) or i for i in ingredients)
-        drug = canonical_drug(request.drug, titled)
+            ingredients = tuple(_generic_of(i) or i for i in ingredients)
+        drug = _canonical_drug(request.drug, titled)
         check_dose(drug, request.dose_mg, f"requests[{i}].dose_mg", source)
         requests.append(replaced(request, treatment=treatment, repeat=repeat, planned_procedure=planned,
                                  ingredients=ingredients, drug=drug))
@@ -388,14 +388,34 @@ def _canonical_records(records: Any, catalog: TreatmentCatalog, where: str, sour
     if records is None:
         return None
     return tuple(
-        replaced(r, treatment=catalog.resolve(r.treatment, source=_field(source, f"{where}[{i}].treatment")).id)
+        replaced(r, treatment=_resolve(catalog, r.treatment, source, f"{where}[{i}].treatment"))
         for i, r in enumerate(records)
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _match_or_none(catalog: TreatmentCatalog, name: str) -> str | None:
     match = catalog.match_title(name)
     return match.treatment_id if match else None
+
+
+# canonicalize runs on every evaluation, and the names it looks up repeat from case to case: the
+# catalog and the drug table are immutable once loaded, so their answers are kept (per catalog object).
+_canonical_drug = functools.lru_cache(maxsize=4096)(canonical_drug)
+_generic_of = functools.lru_cache(maxsize=4096)(generic_of)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_id(catalog: TreatmentCatalog, name: str) -> str:
+    return catalog.resolve(name).id
+
+
+def _resolve(catalog: TreatmentCatalog, name: str, source: str | None, field: str) -> str:
+    try:
+        return _resolved_id(catalog, name)
+    except ImrcheckError:
+        # Not kept: resolved again to raise with the case's file and field named.
+        return catalog.resolve(name, source=_field(source, field)).id
 
 
 def _field(source: str | None, field: str) -> str:

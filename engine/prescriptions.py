@@ -13,6 +13,9 @@ field named, because it would multiply into a morphine equivalent thirty times t
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from engine.drugs import load_drug_table
@@ -25,12 +28,14 @@ _REQUEST_FIELDS = ("drug", "dose_mg", "doses_per_day", "quantity", "duration_wee
 _MEDICATION_FIELDS = ("drug", "dose_mg", "doses_per_day")
 
 
-def read_text(text: str) -> dict[str, Any]:
-    """The prescription's parts found in `text`: {} when it names no drug the table knows."""
+@functools.lru_cache(maxsize=4096)  # every case is canonicalized on every evaluation; titles repeat
+def read_text(text: str) -> Mapping[str, Any]:
+    """The prescription's parts found in `text` (read-only: the answer is shared): empty when it names
+    no drug the table knows."""
     mention = load_drug_table().find(text)
     if mention is None:
-        return {}
-    return drug_fields(text, text[mention.start:mention.end])
+        return MappingProxyType({})
+    return MappingProxyType(drug_fields(text, text[mention.start:mention.end]))
 
 
 def completed_request(request: Request) -> Request:
