@@ -111,24 +111,28 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
     as_read = read_as(plan.compiled.leaves, statuses, observations, run, as_of,
                       presume_absent=scope.request.repeat is not True)
     read = strict if as_read is statuses else [as_read[lp.key] for lp in plan.leaves]
-    return [_finding(plan, cp, strict, read, observations, scope) for cp in plan.criteria]
+    # Most leaves read nothing (the records are silent): such a leaf's result is the same in every
+    # case with the same outcomes, and so is a finding made only of them when its message names no
+    # placeholder. Those are built once and shared (results are immutable), keyed by what decides them.
+    keys = _silent_keys(plan.leaves, strict, read, observations)
+    memo = plan.memo
+    findings = []
+    for cp in plan.criteria:
+        own = keys[cp.start:cp.stop]
+        finding_key = ("finding", cp.start, own) if None not in own else None
+        found = memo.get(finding_key) if finding_key is not None else None
+        findings.append(found if found is not None else
+                        _finding(plan, cp, strict, read, observations, own, finding_key, scope))
+    return findings
 
 
 def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list[Status],
-             observations: list[Observation], scope: Scope) -> Finding:
+             observations: list[Observation], keys: Sequence[tuple[Any, ...] | None],
+             finding_key: tuple[Any, ...] | None, scope: Scope) -> Finding:
     start, stop = cp.start, cp.stop
     statuses, observed = strict[start:stop], observations[start:stop]
     as_read = statuses if read is strict else read[start:stop]
     lps = plan.leaves[start:stop]
-    # Most leaves read nothing (the records are silent): such a leaf's result is the same in every
-    # case with the same outcomes, and so is a finding made only of them, when its message names no
-    # placeholder. Those are built once and shared (results are immutable), keyed by what decides them.
-    keys = _silent_keys(start, lps, statuses, as_read, observed)
-    finding_key = ("finding", start, keys) if None not in keys else None
-    if finding_key is not None:
-        found: Finding | None = plan.memo.get(finding_key)
-        if found is not None:
-            return found
     criterion = cp.criterion
     status = _combine(criterion.when, iter(statuses))
     # Read as the records were, unless a silent-record rule changed a leaf's outcome.
@@ -168,7 +172,7 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
     return finding
 
 
-def _silent_keys(start: int, lps: Sequence[_LeafPlan], statuses: Sequence[Status], as_read: Sequence[Status],
+def _silent_keys(lps: Sequence[_LeafPlan], statuses: Sequence[Status], as_read: Sequence[Status],
                  observed: Sequence[Observation]) -> tuple[tuple[Any, ...] | None, ...]:
     """Per leaf, a key when the leaf read nothing and asks in fixed words; None for the others."""
     keys: list[tuple[Any, ...] | None] = []
@@ -179,7 +183,7 @@ def _silent_keys(start: int, lps: Sequence[_LeafPlan], statuses: Sequence[Status
                 if v is not None:
                     silent = False
                     break
-        keys.append(("leaf", start + j, s, r, obs.evidence) if silent else None)
+        keys.append(("leaf", j, s, r, obs.evidence) if silent else None)
     return tuple(keys)
 
 
