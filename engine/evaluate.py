@@ -81,7 +81,7 @@ class Evaluator:
         outcomes: dict[str, RequestResult] = {}
         # Primaries first, so a companion can follow its primary's outcome (also along a chain:
         # sedation for the fluoroscopy of an ESI, whatever order they are listed in).
-        for item in _primaries_first(prepared):
+        for item in _primaries_first(prepared) if any(p.primary is not None for p in prepared) else prepared:
             outcomes[item.request.id] = self._judge(canonical, item, when, edition, outcomes)
         return CaseResult(
             case_id=case.case_id, source=source, as_of=when, edition=edition,
@@ -120,11 +120,11 @@ class Evaluator:
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
         # A limit that is not met still upholds the request on its own terms.
-        judged_by_criteria = any(cs.kind == "clinical" for cs in applied) or any(f.status != "met" for f in findings)
-        treatment = self.catalog.get(request.treatment)
-        score = self.scoring.score(treatment.category, ((f"{f.criteria_set}/{f.criterion}", f.status_as_read) for f in findings),
-                                   has_criteria=judged_by_criteria)
         clinical = any(cs.kind == "clinical" for cs in applied)
+        judged_by_criteria = clinical or any(f.status != "met" for f in findings)
+        treatment = self.catalog.get(request.treatment)
+        score = self.scoring.score(treatment.category, [(f"{f.criteria_set}/{f.criterion}", f.status_as_read) for f in findings],
+                                   has_criteria=judged_by_criteria)
         partly_certified = request.ur_certified is not None
         prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical, partly_certified)
         missing_docs = _missing_documentation(findings)
