@@ -111,12 +111,10 @@ class Evaluator:
             uses, applied = choose_sets(self.pack, request, when, edition)
         follows = done[item.primary].prediction if item.primary is not None else "none"
         scope = Scope(case=case, request=judged, as_of=when, primary_prediction=None if follows == "none" else follows)
-        findings = [f for cs in applied for f in self._findings(cs, scope)]
         outside = applied_outside_dates(uses)
-        if outside:
-            # Said on every finding too, so every format that shows a finding (tables, checklists) says it.
-            findings = [replaced(f, message=f"{f.message} [{f.criteria_set}: {OUTSIDE_DATES}]")
-                        if f.criteria_set in outside else f for f in findings]
+        # A set applied outside its dates says so on every finding too, so every format that shows a
+        # finding (tables, checklists) says it.
+        findings = [f for cs in applied for f in self._findings(cs, scope, outside=cs.id in outside)]
         # A limit alone (the statutory cap) cannot carry a request to overturn: without a clinical set
         # the request is predicted like one no criteria cover (its limits still listed as findings).
         # A limit that is not met still upholds the request on its own terms.
@@ -175,7 +173,7 @@ class Evaluator:
             return request
         return replaced(request, treatment=planned, repeat=_infer_repeat(planned, request, case.history, self.catalog))
 
-    def _findings(self, cs: CriteriaSet, scope: Scope) -> list[Finding]:
+    def _findings(self, cs: CriteriaSet, scope: Scope, *, outside: bool = False) -> list[Finding]:
         plan = self._plan(cs)
         name = plan.compiled.name
         run = self.engine.run
@@ -184,7 +182,7 @@ class Evaluator:
             # The message is the one posted, read back from durable's JSON: its "leaf" is the key sent.
             return {f.message["leaf"]: f.action for f in run(name, events=events)}  # type: ignore[misc]
 
-        return set_findings(plan, scope, run_leaves)
+        return set_findings(plan, scope, run_leaves, outside=outside)
 
     def _decide(self, findings: Sequence[Finding], has_criteria: bool, follows: str,
                 score: Score, clinical: bool = False, partly_certified: bool = False) -> tuple[str, str, str]:

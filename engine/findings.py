@@ -22,7 +22,7 @@ from engine.explain import citation_line, fixed_text, render, say
 from engine.facts import Observation, Scope, observer
 from engine.logic import Status, all_of, any_of, negate
 from engine.operators import OPERATORS
-from engine.results import Finding, LeafResult
+from engine.results import OUTSIDE_DATES, Finding, LeafResult
 from engine.silent import read_as
 
 _MEMO_SIZE = 4096
@@ -92,8 +92,9 @@ def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
     return SetPlan(cs, compiled, citation_line(cs), leaves, tuple(plans))
 
 
-def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
-    """One finding per criterion of the set, in the set's order."""
+def set_findings(plan: SetPlan, scope: Scope, run: Run, *, outside: bool = False) -> list[Finding]:
+    """One finding per criterion of the set, in the set's order. `outside`: the set judges a date outside
+    its own dates (the nearest clinical edition), which every finding's message says."""
     as_of = scope.as_of
     observations = []
     events: list[dict[str, Any]] = []
@@ -119,16 +120,16 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run) -> list[Finding]:
     findings = []
     for cp in plan.criteria:
         own = keys[cp.start:cp.stop]
-        finding_key = ("finding", cp.start, own) if None not in own else None
+        finding_key = ("finding", cp.start, outside, own) if None not in own else None
         found = memo.get(finding_key) if finding_key is not None else None
         findings.append(found if found is not None else
-                        _finding(plan, cp, strict, read, observations, own, finding_key, scope))
+                        _finding(plan, cp, strict, read, observations, own, finding_key, scope, outside))
     return findings
 
 
 def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list[Status],
              observations: list[Observation], keys: Sequence[tuple[Any, ...] | None],
-             finding_key: tuple[Any, ...] | None, scope: Scope) -> Finding:
+             finding_key: tuple[Any, ...] | None, scope: Scope, outside: bool) -> Finding:
     start, stop = cp.start, cp.stop
     statuses, observed = strict[start:stop], observations[start:stop]
     as_read = statuses if read is strict else read[start:stop]
@@ -145,6 +146,9 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
         # What was seen is spelled out only for a message that quotes it.
         seen = _seen(cp.leaves, observed) if "{seen" in template else ""
         message = render(template, request=request, seen=seen)
+    cs = plan.criteria_set
+    if outside:
+        message = f"{message} [{cs.id}: {OUTSIDE_DATES}]"
     leaf_results = []
     evidence: list[str] = []
     for lp, s, r, obs, key in zip(lps, statuses, as_read, observed, keys, strict=True):
@@ -161,7 +165,6 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
                 plan.remember(key, result)
         evidence.extend(result.evidence)
         leaf_results.append(result)
-    cs = plan.criteria_set
     finding = Finding.trusted(
         criteria_set=cs.id, criterion=criterion.id, title=criterion.title, status=status, read_as=read_status,
         evidence=tuple(evidence), citation=plan.citation, message=message,
