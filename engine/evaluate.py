@@ -39,6 +39,8 @@ from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
 
+_KEPT = 4096  # entries of a memo of the evaluator before it is emptied and refilled
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -57,6 +59,7 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self.scoring = scoring or load_scoring()
         self._plans: dict[str, SetPlan] = {}
+        self._scores: dict[tuple[str, tuple[tuple[str, Status], ...], bool], Score] = {}
         rules = decision_rules(round(self.scoring.threshold_points, 6),
                                round(_log_odds(self.scoring.no_criteria_threshold), 6))
         self._decision = ruleset_name(DECISION_BASE, rules)
@@ -121,8 +124,8 @@ class Evaluator:
         clinical = any(cs.kind == "clinical" for cs in applied)
         judged_by_criteria = clinical or any(f.status != "met" for f in findings)
         treatment = self.catalog.get(request.treatment)
-        score = self.scoring.score(treatment.category, [(f"{f.criteria_set}/{f.criterion}", f.status_as_read) for f in findings],
-                                   has_criteria=judged_by_criteria)
+        score = self._score(treatment.category, tuple([(f"{f.criteria_set}/{f.criterion}", f.status_as_read)
+                                                       for f in findings]), judged_by_criteria)
         partly_certified = request.ur_certified is not None
         prediction, basis, verdict = self._decide(findings, judged_by_criteria, follows, score, clinical, partly_certified)
         missing_docs = _missing_documentation(findings)
@@ -153,6 +156,17 @@ class Evaluator:
             judged_as=judged.treatment if judged is not request else None, partly_certified=partly_certified,
             to_overturn=hints,
         )
+
+    def _score(self, category: str, findings: tuple[tuple[str, Status], ...], has_criteria: bool) -> Score:
+        """The scoring model's score, kept per pattern (category, criteria and their outcomes): the same
+        pattern recurs from letter to letter, and a Score is immutable."""
+        key = (category, findings, has_criteria)
+        score = self._scores.get(key)
+        if score is None:
+            if len(self._scores) >= _KEPT:
+                self._scores.clear()
+            score = self._scores[key] = self.scoring.score(category, findings, has_criteria=has_criteria)
+        return score
 
     def predict_uncovered(self, category: str) -> tuple[str, Score]:
         """The prediction for an item no criteria set (or no catalog entry) covers: its category's base

@@ -118,7 +118,7 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
             f"The primary request is predicted to be {'' if prediction == 'overturn' else 'not '}medically necessary, "
             f"so the request for {subject} is likewise {necessary}."
         )
-    likelihood = f" {score_sentence(score)}" if score is not None else ""
+    likelihood = f" {_score_sentence_of(score)}" if score is not None else ""
     if basis == "no_criteria":
         return (
             f"imrcheck has no criteria set that covers {treatment_name} on this date, so the prediction follows "
@@ -140,6 +140,22 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
         parts.append(likelihood.strip())
     parts.append(verdict(subject, prediction))
     return " ".join(parts)
+
+
+# The evaluator shares one Score between requests scored alike: its sentence is kept with it (by
+# identity; the entry holds the score, so its id cannot be reused while the entry lives).
+_SENTENCES: dict[int, tuple[Score, str]] = {}
+
+
+def _score_sentence_of(score: Score) -> str:
+    found = _SENTENCES.get(id(score))
+    if found is not None and found[0] is score:
+        return found[1]
+    text = score_sentence(score)
+    if len(_SENTENCES) >= 4096:
+        _SENTENCES.clear()
+    _SENTENCES[id(score)] = (score, text)
+    return text
 
 
 def score_sentence(score: Score) -> str:
