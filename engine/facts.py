@@ -58,15 +58,15 @@ def observe(leaf: Leaf, scope: Scope) -> Observation:
     return Observation(total, tuple(evidence), first.item, partial)
 
 
-def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
+def observer(leaf: Leaf) -> tuple[Callable[[Scope], Observation], Observation | None]:
     """`observe(leaf, scope)` with the leaf's path resolved once: an evaluator observes every leaf of
     every case, and most leaves read one field of the case or the request, or pick from records that
     most cases do not have. An undocumented field, or records not there at all, read as one shared
-    Observation per leaf."""
+    Observation per leaf, returned beside the reader (None where the leaf has no such reading)."""
     path, select = leaf.path, leaf.select
     resolved = resolve_path(path)
     if leaf.plus or resolved.root == "derived":
-        return functools.partial(observe, leaf)
+        return functools.partial(observe, leaf), None
     on_request = resolved.root == "request"
     steps = resolved.before[1:] if on_request else resolved.before
     if resolved.records is not None and select is not None:
@@ -78,7 +78,7 @@ def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
                 return no_records
             return _pick(path, resolved, collection, select, scope)
 
-        return pick
+        return pick, no_records
     undocumented = Observation(None, ((path, None),))
 
     def read_field(scope: Scope) -> Observation:
@@ -88,7 +88,7 @@ def observer(leaf: Leaf) -> Callable[[Scope], Observation]:
         value = _plain(value)
         return Observation(value, ((path, value),))
 
-    return read_field
+    return read_field, undocumented
 
 
 def _never_mentioned(path: str, scope: Scope) -> bool:

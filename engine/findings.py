@@ -34,6 +34,7 @@ class _LeafPlan:
     key: str
     leaf: Leaf
     observe: Callable[[Scope], Observation]  # the leaf's reader, its path resolved once
+    nothing: Observation | None  # what the reader returns, shared, when the records hold nothing
     measure: Callable[[Any, dt.date], Any]  # the operator's measure (a date as days before, ...)
     ask: str | None  # the ask as rendered when it names no placeholder
 
@@ -57,6 +58,7 @@ class SetPlan:
     citation: str
     leaves: tuple[_LeafPlan, ...]
     criteria: tuple[_CriterionPlan, ...]
+    ruled: tuple[int, ...]  # the leaves with a silent-record rule (if_silent other than "against")
     # What other readers of the set work out once per leaf (engine/flip.py: a hint's words), keyed by
     # (criterion id, leaf index, ...); filled as they ask.
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
@@ -75,7 +77,7 @@ class SetPlan:
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
-    leaves = tuple(_LeafPlan(cl.key, cl.leaf, observer(cl.leaf), OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
+    leaves = tuple(_LeafPlan(cl.key, cl.leaf, *observer(cl.leaf), OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
                    for cl in compiled.leaves)
     plans = []
     start = 0
@@ -89,7 +91,8 @@ def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
         start = stop
     if start != len(compiled.leaves):  # the compiler lists leaves criterion by criterion
         raise EngineError(f"criteria set {cs.id}: compiled leaves out of the criteria's order")
-    return SetPlan(cs, compiled, citation_line(cs), leaves, tuple(plans))
+    ruled = tuple(i for i, cl in enumerate(compiled.leaves) if cl.leaf.if_silent != "against")
+    return SetPlan(cs, compiled, citation_line(cs), leaves, tuple(plans), ruled)
 
 
 def set_findings(plan: SetPlan, scope: Scope, run: Run, *, outside: bool = False) -> list[Finding]:
@@ -109,8 +112,10 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run, *, outside: bool = False
     except KeyError:
         unanswered = [lp.key for lp in plan.leaves if lp.key not in statuses]
         raise EngineError(f"criteria set {plan.criteria_set.id}: no outcome for leaves {unanswered}") from None
-    as_read = read_as(plan.compiled.leaves, statuses, observations, run, as_of,
-                      presume_absent=scope.request.repeat is not True)
+    # Only leaves with a silent-record rule can read otherwise (a few in the pack).
+    as_read = statuses if not plan.ruled else read_as(
+        [plan.compiled.leaves[i] for i in plan.ruled], statuses, [observations[i] for i in plan.ruled], run, as_of,
+        presume_absent=scope.request.repeat is not True)
     read = strict if as_read is statuses else [as_read[lp.key] for lp in plan.leaves]
     # Most leaves read nothing (the records are silent): such a leaf's result is the same in every
     # case with the same outcomes, and so is a finding made only of them when its message names no
@@ -181,7 +186,7 @@ def _silent_keys(lps: Sequence[_LeafPlan], statuses: Sequence[Status], as_read: 
     keys: list[tuple[Any, ...] | None] = []
     for j, (lp, s, r, obs) in enumerate(zip(lps, statuses, as_read, observed, strict=True)):
         silent = obs.value is None and obs.item is None and lp.ask is not None
-        if silent:
+        if silent and obs is not lp.nothing:  # the leaf's shared reading of nothing needs no look
             for _, v in obs.evidence:
                 if v is not None:
                     silent = False
