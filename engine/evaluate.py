@@ -263,7 +263,7 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
         in_force = {cs.id for cs in dated}  # by id: `in` on the sets themselves compares whole models
         nearest = _nearest_clinical([cs for cs in candidates if cs.id not in in_force], when)
         dated, outside = dated + nearest, {cs.id for cs in nearest}
-    applied_ids = winners([Candidate(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated])
+    applied_ids = _winners(tuple([(cs.id, cs.topic, cs.tier, cs.fills_gaps_in) for cs in dated]))
     uses = []
     dated_ids = {cs.id for cs in dated}
     for cs in candidates:
@@ -276,6 +276,11 @@ def choose_sets(pack: CriteriaPack, request: Request, when: dt.date,
             reason = "superseded: a higher source in the evidence search sequence covers this topic"
         uses.append(_set_use(cs.id, cs.edition, cs.id in applied_ids, reason))
     return uses, [cs for cs in dated if cs.id in applied_ids]
+
+
+@functools.lru_cache(maxsize=4096)  # the same few groups of sets compete request after request
+def _winners(candidates: tuple[tuple[str, str, int, tuple[str, ...]], ...]) -> frozenset[str]:
+    return frozenset(winners([Candidate(*c) for c in candidates]))
 
 
 @functools.lru_cache(maxsize=4096)  # a few reasons per set (the dates of letters vary the "not in force" ones)
