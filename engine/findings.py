@@ -11,7 +11,8 @@ the case, durable's outcomes), and validating them again was a tenth of an evalu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,7 @@ class _CriterionPlan:
     stop: int
     confidence: str
     leaves: tuple[Leaf, ...]
+    combine: Callable[[Sequence[Status]], Status]  # the criterion's Kleene tree over its leaves' outcomes
     messages: Mapping[str, str | None]  # per status, the message as rendered when it names no placeholder
 
 
@@ -86,8 +88,11 @@ def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
         while stop < len(compiled.leaves) and compiled.leaves[stop].criterion == criterion.id:
             stop += 1
         messages = {status: fixed_text(getattr(criterion.messages, status)) for status in ("met", "unmet", "missing")}
+        combine, count = _combiner(criterion.when, 0)
+        if count != stop - start:  # the compiler lists a criterion's leaves in its tree's order
+            raise EngineError(f"criteria set {cs.id}: criterion {criterion.id} has {count} leaves, compiled {stop - start}")
         plans.append(_CriterionPlan(criterion, start, stop, criterion.confidence or cs.confidence,
-                                    tuple(cl.leaf for cl in compiled.leaves[start:stop]), messages))
+                                    tuple(cl.leaf for cl in compiled.leaves[start:stop]), combine, messages))
         start = stop
     if start != len(compiled.leaves):  # the compiler lists leaves criterion by criterion
         raise EngineError(f"criteria set {cs.id}: compiled leaves out of the criteria's order")
@@ -140,9 +145,9 @@ def _finding(plan: SetPlan, cp: _CriterionPlan, strict: list[Status], read: list
     as_read = statuses if read is strict else read[start:stop]
     lps = plan.leaves[start:stop]
     criterion = cp.criterion
-    status = _combine(criterion.when, iter(statuses))
+    status = cp.combine(statuses)
     # Read as the records were, unless a silent-record rule changed a leaf's outcome.
-    read_status = status if as_read == statuses else _combine(criterion.when, iter(as_read))
+    read_status = status if as_read == statuses else cp.combine(as_read)
     request = scope.request
     message = cp.messages[status]
     shared = finding_key is not None and message is not None
@@ -199,12 +204,18 @@ def _seen(leaves: Sequence[Leaf], observed: Sequence[Observation]) -> str:
     return "; ".join(f"{leaf.label or leaf.path}: {say(obs.value)}" for leaf, obs in zip(leaves, observed, strict=True))
 
 
-def _combine(node: Node, statuses: Iterator[Status]) -> Status:
+def _combiner(node: Node, first: int) -> tuple[Callable[[Sequence[Status]], Status], int]:
+    """The tree under `node` as a function of its leaves' outcomes (in tree order, the first at index
+    `first`), built once per criterion; and the index after its last leaf."""
     if isinstance(node, Leaf):
-        return next(statuses)
-    if isinstance(node, AllOf):
-        return all_of([_combine(child, statuses) for child in node.all])
-    if isinstance(node, AnyOf):
-        return any_of([_combine(child, statuses) for child in node.any])
-    assert isinstance(node, NotOf)
-    return negate(_combine(node.not_, statuses))
+        return operator.itemgetter(first), first + 1
+    if isinstance(node, NotOf):
+        inner, after = _combiner(node.not_, first)
+        return (lambda statuses: negate(inner(statuses))), after
+    assert isinstance(node, AllOf | AnyOf)
+    parts = []
+    for child in node.all if isinstance(node, AllOf) else node.any:
+        part, first = _combiner(child, first)
+        parts.append(part)
+    kleene = all_of if isinstance(node, AllOf) else any_of
+    return (lambda statuses: kleene([part(statuses) for part in parts])), first
