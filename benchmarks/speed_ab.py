@@ -24,6 +24,7 @@ is faster. It prints figures and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -52,8 +53,11 @@ MEASURES = ("pipeline", "pdf", "engine", "startup", "workers")
 
 def _env(tree: Path) -> dict[str, str]:
     # Bytecode is written (a scratch tree's __pycache__, or the checkout's, which git ignores): a start
-    # that compiled every module would measure the compiler, not the code.
-    return {**os.environ, "PYTHONPATH": str(tree)}
+    # that compiled every module would measure the compiler, not the code. Each side keeps its bundled
+    # data cache in a folder of its own, which other installations on the machine (another checkout,
+    # a worktree) cannot prune between rounds: the user's cache keeps the newest few entries only.
+    cache = Path(tempfile.gettempdir()) / "imrcheck-ab-cache" / hashlib.sha256(str(tree).encode()).hexdigest()[:12]
+    return {**os.environ, "PYTHONPATH": str(tree), "IMRCHECK_CACHE_DIR": str(cache)}
 
 
 def _timed(command: list[str], tree: Path, cwd: Path) -> tuple[float, float, bytes]:
