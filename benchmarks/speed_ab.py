@@ -16,7 +16,8 @@ is faster. It prints figures and asserts nothing.
    whole command, start-up included.
 3. engine: the engine / raw durable-rules on the same facts (cases from the real text letters).
 4. startup: CPU of `imrcheck check examples/<one>.yaml`, and its ratio to a bare interpreter that
-   imports pydantic and PyYAML.
+   imports pydantic and PyYAML, and to the floor of the stack (benchmarks/startup_floor.py: a typer
+   command validating the file with one pydantic model).
 5. workers: `imrcheck evaluate` over a generated corpus with 1 and 2 workers: wall seconds, CPU
    seconds, two workers / one by wall, and what two free cores allow by CPU (2 x CPU1 / CPU2).
 """
@@ -96,8 +97,10 @@ def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Pa
         figures["engine / raw durable"] = _probe("engine", TEXT_FOLDERS[1], tree, scratch)["engine_over_raw"]
     if "startup" in only:
         _, bare, _ = _timed([sys.executable, "-c", "import pydantic, yaml"], tree, scratch)
+        _, floor, _ = _timed([sys.executable, str(ROOT / "benchmarks" / "startup_floor.py"), "check", str(EXAMPLE)],
+                             tree, scratch)
         _, check = _cli(["check", str(EXAMPLE)], tree, scratch)
-        figures["check CPU s"], figures["check / bare"] = check, check / bare
+        figures["check CPU s"], figures["check / bare"], figures["check / floor"] = check, check / bare, check / floor
     if "workers" in only:
         report = scratch / "report.json"
         for workers in (1, 2):
