@@ -9,8 +9,9 @@ so load from other work on a shared machine weighs on both alike. Each figure is
 rounds; the last column is after / before (for a rate) or before / after (for a cost), so above 1
 is faster. It prints figures and asserts nothing.
 
-1. pipeline: parse + extract + predict, letters per CPU second, on text letters held in memory
-   (600 generated letters and the real text letters beside the repo).
+1. pipeline: parse + extract + predict, letters per CPU second, on text letters held in memory: the
+   real text letters beside the repo (the seed letters and the real decisions without their
+   rationale), and, apart, 600 generated letters (longer, and more items per letter).
 2. pdf: CPU ms per letter by stage (text layer, parse, extract, predict with its extraction) over
    ../shared/imr_archive/pdf, and `imrcheck evaluate` on that folder: letters per CPU second of the
    whole command, start-up included.
@@ -85,7 +86,8 @@ def _cli(args: list[str], tree: Path, cwd: Path) -> tuple[float, float]:
 def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     if "pipeline" in only:
-        figures["pipeline letters/s"] = _probe("pipeline", texts, tree, scratch)["letters_per_second"]
+        for kind in ("real", "generated"):
+            figures[f"pipeline {kind} letters/s"] = _probe("pipeline", texts / kind, tree, scratch)["letters_per_second"]
     if "pdf" in only and PDF_FOLDER.is_dir():
         found = _probe("pdf", PDF_FOLDER, tree, scratch)
         for stage, ms in found["ms_per_letter"].items():
@@ -129,13 +131,14 @@ def main() -> None:
         sides = {"before": export(args.before, scratch / "before"),
                  "after": export(args.after, scratch / "after") if args.after else ROOT}
         texts = scratch / "texts"
-        texts.mkdir()
+        (texts / "generated").mkdir(parents=True)
+        (texts / "real").mkdir()
         for generated in generate(600, seed=3):
             if generated.is_letter:
-                (texts / generated.name).write_text(str(generated.text), encoding="utf-8")
+                (texts / "generated" / generated.name).write_text(str(generated.text), encoding="utf-8")
         for folder in TEXT_FOLDERS:
             for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-                shutil.copy(path, texts / f"{folder.parent.name}-{path.name}")
+                shutil.copy(path, texts / "real" / f"{folder.parent.name}-{path.name}")
         corpus = scratch / "corpus"
         if "workers" in args.only:
             write_corpus(corpus, args.corpus, seed=args.corpus)
