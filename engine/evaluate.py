@@ -34,7 +34,7 @@ from engine.prescriptions import check_dose, completed_medication, completed_req
 from engine.results import OUTSIDE_DATES, CaseResult, Finding, RequestResult, SetUse, applied_outside_dates
 from engine.scoring.model import Score, ScoringModel, load_scoring
 from engine.silent import contradicted
-from engine.trusted import replaced
+from engine.trusted import ByIdentity, replaced
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -316,15 +316,22 @@ def _fits(cs: CriteriaSet, request: Request) -> bool:
 def _missing_documentation(findings: Sequence[Finding]) -> tuple[str, ...]:
     """What to add before submitting: every undocumented fact of a criterion left missing, and every
     statement the request could make (exceptional factors, a reason) where a criterion is not met."""
-    asks = []
+    asks: list[str] = []
     for f in findings:
-        for leaf in f.leaves:
-            if (f.status == "missing" and leaf.status == "missing") or (
-                f.status != "met" and leaf.status == "unmet" and OPERATORS[leaf.op].absent_is == "unmet"
-                and leaf.observed is None
-            ):
-                asks.append(leaf.ask)
+        own = _ASKS.get(f)
+        asks.extend(own if own is not None else _ASKS.put(f, _finding_asks(f)))
     return tuple(dict.fromkeys(asks))
+
+
+_ASKS: ByIdentity[Finding, tuple[str, ...]] = ByIdentity()  # findings are often shared between requests
+
+
+def _finding_asks(f: Finding) -> tuple[str, ...]:
+    if f.status == "met":
+        return ()
+    return tuple(leaf.ask for leaf in f.leaves
+                 if (f.status == "missing" and leaf.status == "missing") or (
+                     leaf.status == "unmet" and OPERATORS[leaf.op].absent_is == "unmet" and leaf.observed is None))
 
 
 def canonicalize(case: Case, catalog: TreatmentCatalog, *, source: str | None = None) -> Case:

@@ -15,6 +15,7 @@ from engine.models import Request
 from engine.paths import read
 from engine.results import Finding
 from engine.scoring.model import Score
+from engine.trusted import ByIdentity
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?([^}]*))?\}")
 
@@ -142,20 +143,13 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
     return " ".join(parts)
 
 
-# The evaluator shares one Score between requests scored alike: its sentence is kept with it (by
-# identity; the entry holds the score, so its id cannot be reused while the entry lives).
-_SENTENCES: dict[int, tuple[Score, str]] = {}
+# The evaluator shares one Score between requests scored alike: its sentence is kept with it.
+_SENTENCES: ByIdentity[Score, str] = ByIdentity()
 
 
 def _score_sentence_of(score: Score) -> str:
-    found = _SENTENCES.get(id(score))
-    if found is not None and found[0] is score:
-        return found[1]
-    text = score_sentence(score)
-    if len(_SENTENCES) >= 4096:
-        _SENTENCES.clear()
-    _SENTENCES[id(score)] = (score, text)
-    return text
+    found = _SENTENCES.get(score)
+    return found if found is not None else _SENTENCES.put(score, score_sentence(score))
 
 
 def score_sentence(score: Score) -> str:

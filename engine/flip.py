@@ -21,6 +21,7 @@ from engine.findings import SetPlan
 from engine.operators import OPERATORS
 from engine.paths import REQUEST_ROOT
 from engine.results import Finding, FlipHint, FlipKind, RequestResult
+from engine.trusted import ByIdentity
 
 Target = Literal["met", "unmet"]
 # Request fields that name *what* is requested: a guideline that does not support that item is not
@@ -60,7 +61,8 @@ def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verd
         if finding.status != "met":
             plan = sets.get(finding.criteria_set)
             if plan is not None:
-                hints.extend(_criterion_hints(plan, finding))
+                own = _HINTS.get(finding)
+                hints.extend(own if own is not None else _HINTS.put(finding, _criterion_hints(plan, finding)))
     if len(hints) < 2:
         return tuple(hints)
     seen: set[tuple[str | None, ...]] = set()
@@ -76,7 +78,13 @@ def to_overturn(findings: Sequence[Finding], applied: Sequence[SetPlan], *, verd
     return tuple(blocking or unique)
 
 
-def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
+# A finding is often shared between requests (engine/findings.py): its hints are kept with it. They
+# read only the finding and its set's criteria, and a finding object belongs to the one set plan
+# that built it (in its evaluation, or kept in that plan's memo).
+_HINTS: ByIdentity[Finding, tuple[FlipHint, ...]] = ByIdentity()
+
+
+def _criterion_hints(plan: SetPlan, finding: Finding) -> tuple[FlipHint, ...]:
     # The cheapest plan depends only on the tree and, per leaf, its status and whether a value was
     # documented (which decides its kind): worked out once per such pattern and kept on the set plan.
     state = tuple([(lr.status, lr.observed is None) for lr in finding.leaves])
@@ -104,7 +112,7 @@ def _criterion_hints(plan: SetPlan, finding: Finding) -> list[FlipHint]:
             hints.append(hint)
         else:
             hints.append(_hint(plan.criteria_set.id, finding, words, i, target))
-    return hints
+    return tuple(hints)
 
 
 @dataclass(frozen=True)
