@@ -168,9 +168,9 @@ class DurableEngine:
             host.sink = fired
             try:
                 if facts:
-                    self._check(host.assert_facts(name, [_stamp(f, sid, i) for i, f in enumerate(facts)]), name)
+                    self._check(host.assert_facts(name, _stamped(facts, sid)), name)
                 if events:
-                    self._check(host.post_batch(name, [_stamp(e, sid, i) for i, e in enumerate(events)]), name)
+                    self._check(host.post_batch(name, _stamped(events, sid)), name)
             except MessageNotHandledException as exc:
                 raise EngineError(f"ruleset {name}: no rule handles a message ({exc})") from None
             finally:
@@ -194,11 +194,17 @@ class DurableEngine:
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 
+def _stamped(messages: Sequence[Json], sid: str) -> list[Json]:
+    """Every message stamped; the common one, all of whose values are plain JSON, with one dict merge
+    (the check runs in C), the others through `_stamp`."""
+    plain = _PLAIN_TYPES.issuperset
+    return [{**m, "sid": sid, "seq": n} if plain(map(type, m.values())) else _stamp(m, sid, n)
+            for n, m in enumerate(messages)]
+
+
 def _stamp(message: Json, sid: str, n: int) -> Json:
     # A sequence number keeps two equal facts distinct: durable treats identical facts as one
     # and raises when the second is asserted.
-    if _PLAIN_TYPES.issuperset(map(type, message.values())):  # the common case, checked in C
-        return {**message, "sid": sid, "seq": n}
     stamped = {k: v if type(v) in _PLAIN_TYPES else to_json_value(v) for k, v in message.items()}
     stamped["sid"] = sid
     stamped["seq"] = n

@@ -147,10 +147,13 @@ def test_replaced_is_model_copy(catalog: TreatmentCatalog, judged: list[Judged])
     assert replaced(one, visits=True) is not one
 
 
-def test_a_message_is_stamped_as_durable_reads_it() -> None:
+def test_messages_are_stamped_as_durable_reads_them() -> None:
     plain = {"leaf": "c0l0", "v": 3, "ok": True, "none": None}
-    assert adapter._stamp(plain, "s1", 4) == {**plain, "sid": "s1", "seq": 4}
     mixed = {"leaf": "c0l1", "v": 1e-05, "when": dt.date(2017, 3, 2), "list": ("a", 2.5e20)}
-    assert adapter._stamp(mixed, "s2", 0) == {"leaf": "c0l1", "v": 0.0001, "when": "2017-03-02",
-                                              "list": ["a", 10**15], "sid": "s2", "seq": 0}
+    assert adapter._stamped([plain, mixed], "s1") == [
+        {**plain, "sid": "s1", "seq": 0},
+        {"leaf": "c0l1", "v": 0.0001, "when": "2017-03-02", "list": ["a", 10**15], "sid": "s1", "seq": 1},
+    ]
+    # The plain one takes the quick path: the same as the general one.
+    assert adapter._stamped([plain], "s2") == [adapter._stamp(plain, "s2", 0)]
     assert plain == {"leaf": "c0l0", "v": 3, "ok": True, "none": None}  # the caller's dict is not changed
