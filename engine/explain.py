@@ -126,6 +126,25 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
             f"the base rate of its category.{likelihood} The request for {subject} is predicted {necessary}; "
             f"review it against the applicable guideline by hand."
         )
+    # The findings and the score are often the very objects of an earlier request (the evaluator shares
+    # them): what the paragraph says of them is kept, keyed by their identities (the entry holds them).
+    key = (id(score), *map(id, findings))
+    kept = _BODIES.get(key)
+    if kept is not None and kept[0] is score and all(a is b for a, b in zip(kept[1], findings, strict=True)):
+        body = kept[2]
+    else:
+        body = _body(findings, likelihood)
+        if len(_BODIES) >= 4096:
+            _BODIES.clear()
+        _BODIES[key] = (score, tuple(findings), body)
+    return f"{body} {verdict(subject, prediction)}"
+
+
+_BODIES: dict[tuple[int, ...], tuple[Score | None, tuple[Finding, ...], str]] = {}
+
+
+def _body(findings: Sequence[Finding], likelihood: str) -> str:
+    """The guideline applied, what the case shows against it and, where not all is met, the likelihood."""
     sources = sorted({f.citation for f in findings})
     all_met = all(f.status == "met" for f in findings)
     deciding = list(findings) if all_met else [f for f in findings if f.status != "met"]
@@ -139,7 +158,6 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
                      "checked against the guideline text.")
     if not all_met and likelihood:
         parts.append(likelihood.strip())
-    parts.append(verdict(subject, prediction))
     return " ".join(parts)
 
 
