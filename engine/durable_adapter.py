@@ -155,6 +155,7 @@ class DurableEngine:
 
     def run(self, name: str, events: Sequence[Json] = (), facts: Sequence[Json] = ()) -> list[Fired]:
         """Post events and assert facts in a fresh session; return what fired. The session is deleted.
+        The messages given are never changed (each is posted as a stamped copy): callers may share them.
 
         durable returns the session's state from each call, with an action's stored exception in it,
         so that state is checked as it comes back rather than read again with `get_state` (one JSON

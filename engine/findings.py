@@ -36,6 +36,7 @@ class _LeafPlan:
     leaf: Leaf
     observe: Callable[[Scope], Observation]  # the leaf's reader, its path resolved once
     nothing: Observation | None  # what the reader returns, shared, when the records hold nothing
+    no_value: dict[str, Any]  # the leaf's message without a value, shared: the adapter copies what it posts
     measure: Callable[[Any, dt.date], Any]  # the operator's measure (a date as days before, ...)
     ask: str | None  # the ask as rendered when it names no placeholder
 
@@ -79,7 +80,8 @@ class SetPlan:
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:
-    leaves = tuple(_LeafPlan(cl.key, cl.leaf, *observer(cl.leaf), OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
+    leaves = tuple(_LeafPlan(cl.key, cl.leaf, *observer(cl.leaf), {"leaf": cl.key},
+                             OPERATORS[cl.leaf.op].measure, fixed_text(cl.leaf.ask))
                    for cl in compiled.leaves)
     plans = []
     start = 0
@@ -109,8 +111,11 @@ def set_findings(plan: SetPlan, scope: Scope, run: Run, *, outside: bool = False
     for lp in plan.leaves:
         obs = lp.observe(scope)
         observations.append(obs)
+        if obs is lp.nothing:  # no value: every measure gives none, and the message is the leaf's own
+            events.append(lp.no_value)
+            continue
         value = lp.measure(obs.value, as_of)
-        events.append({"leaf": lp.key} if value is None else {"leaf": lp.key, "v": value})
+        events.append(lp.no_value if value is None else {"leaf": lp.key, "v": value})
     statuses = run(events)
     try:
         strict = [statuses[lp.key] for lp in plan.leaves]
