@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _END = ""  # the key that marks a node where a name ends (a real key is one character)
@@ -62,7 +63,7 @@ _SCOPED_FLAGS = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s", re.VERBO
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
-def any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+def any_of(*patterns: re.Pattern[str] | Gated) -> re.Pattern[str]:
     """One pattern that finds a match wherever any of `patterns` would, each keeping its own flags.
 
     Meant as a prefilter: a text in which it finds nothing is a text in which none of the patterns
@@ -91,7 +92,7 @@ except ImportError:  # pragma: no cover - a Python without re._parser
 _Words = frozenset[str]
 
 
-def required_words(pattern: re.Pattern[str]) -> _Words | None:
+def required_words(pattern: re.Pattern[str] | Gated) -> _Words | None:
     """Words at least one of which is in every text `pattern` matches (lower-cased when the pattern
     ignores case), or None when no such words are known (a pattern of digits, or one that can match
     an empty string). Read from the parsed pattern: a sequence needs each of its parts, an
@@ -132,6 +133,85 @@ def _sequence(items: list[tuple[Any, Any]], fold: bool) -> _Words | None:
     return frozenset(w.lower() for w in best) if fold else best
 
 
+def required_clauses(pattern: re.Pattern[str] | Gated) -> tuple[_Words, ...]:
+    """Groups of words, each of which a text `pattern` matches must hold one word from (lower-cased when
+    the pattern ignores case); empty when none is known. `required_words` is the best single group;
+    these are all the groups a sequence needs ("pain ... for N months" needs a symptom word *and* a unit
+    of time), which together rule out far more sentences. Read as `required_words` reads the pattern;
+    a branch needs, from each of its alternatives, one group, so it gives the unions of one group from
+    each (as long as their number stays small)."""
+    if _PARSER is None:
+        return ()
+    fold = bool(pattern.flags & re.IGNORECASE)
+    try:
+        clauses = _sequence_clauses(_PARSER.parse(pattern.pattern, pattern.flags).data, fold)
+    except Exception:  # an internal parser that changed shape: no prefilter, never a wrong one
+        return ()
+    usable = {frozenset(w.lower() for w in c) if fold else c for c in clauses if not fold or all(w.isascii() for w in c)}
+    return tuple(_smallest(usable))
+
+
+_MAX_UNIONS = 64
+
+
+def _sequence_clauses(items: list[tuple[Any, Any]], fold: bool) -> list[_Words]:
+    clauses: list[_Words] = []
+    run = ""
+    for op, argument in items:
+        if op is _OPS.LITERAL:
+            run += chr(argument)
+            continue
+        if run:
+            clauses.append(frozenset({run}))
+            run = ""
+        clauses.extend(_item_clauses(op, argument, fold))
+    if run:
+        clauses.append(frozenset({run}))
+    return clauses
+
+
+def _shortest_words(group: _Words) -> _Words:
+    """The group without words that hold another of its words ("diagnosed with" holds "diagnos")."""
+    return frozenset(word for word in group if not any(other != word and other in word for other in group))
+
+
+def _smallest(groups: set[_Words]) -> list[_Words]:
+    """The groups no other group is a part of (a text holding a word of the part holds one of the
+    whole), the best `_MAX_UNIONS` of them: unions of unions stay few."""
+    ordered = sorted({_shortest_words(group) for group in groups}, key=len)
+    kept: list[_Words] = []
+    for group in ordered:
+        if not any(part <= group for part in kept):
+            kept.append(group)
+    return sorted(kept, key=lambda g: (_score(g), sorted(g)), reverse=True)[:_MAX_UNIONS]
+
+
+def _item_clauses(op: Any, argument: Any, fold: bool) -> list[_Words]:
+    if op is _OPS.SUBPATTERN:
+        _group, add_flags, del_flags, body = argument
+        if (add_flags | del_flags) & re.IGNORECASE:
+            return []
+        return _sequence_clauses(body.data, fold)
+    if op is _OPS.ATOMIC_GROUP:
+        return _sequence_clauses(argument.data, fold)
+    if op is _OPS.BRANCH:
+        # Any one group from each alternative makes, united, a group the branch needs.
+        unions: list[_Words] = []
+        for branch in argument[1]:
+            found = _sequence_clauses(branch.data, fold)
+            if not found:
+                return []
+            if not unions:
+                unions = found
+                continue
+            unions = _smallest({union | clause for union in unions for clause in found})
+        return unions
+    if op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
+        least, _most, body = argument
+        return _sequence_clauses(body.data, fold) if least >= 1 else []
+    return []
+
+
 def _item(op: Any, argument: Any, fold: bool) -> _Words | None:
     if op is _OPS.SUBPATTERN:
         _group, add_flags, del_flags, body = argument
@@ -162,7 +242,7 @@ class Keywords:
     text outside ASCII, where a case-insensitive pattern may match letters that lower-casing does
     not map (the dotless i, the long s)."""
 
-    def __init__(self, *patterns: re.Pattern[str]) -> None:
+    def __init__(self, *patterns: re.Pattern[str] | Gated) -> None:
         folded: set[str] = set()
         exact: set[str] = set()
         self.always = False
@@ -185,6 +265,102 @@ class Keywords:
         if self._folded is None:
             return False
         return self._folded.search(text.lower() if lowered is None else lowered) is not None
+
+
+# The best groups a gate tests (by `_score`): more would cost more than they rule out.
+_GATE_CLAUSES = 3
+# Groups of at most this many words are tested with `in`; larger ones with one prefix-tree search.
+_FEW_WORDS = 6
+
+
+class _Clause:
+    """One group of words, one of which a text must hold."""
+
+    __slots__ = ("_few", "_tree")
+
+    def __init__(self, words: frozenset[str]) -> None:
+        ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
+        self._few = ordered if len(ordered) <= _FEW_WORDS else None
+        self._tree = None if self._few is not None else re.compile(longest_first(words))
+
+    def holds(self, text: str) -> bool:
+        if self._few is not None:
+            return any(word in text for word in self._few)
+        assert self._tree is not None
+        return self._tree.search(text) is not None
+
+
+class Gated:
+    """A compiled pattern that is run only on texts holding the words it cannot match without.
+
+    It answers `search`, `match`, `fullmatch`, `finditer`, `findall` and `sub` exactly as the pattern
+    does: where a group of words the pattern needs (`required_clauses`) is absent from the text, the
+    pattern cannot match there, and the answer is the one it would give (None, no matches, the text
+    unchanged) without scanning the text. A few substring tests cost far less than a pattern tried at
+    every position of a sentence. A text outside ASCII is always run (lower-casing may not map what
+    the pattern's case folding does), and so is a pattern whose words are unknown. The groups are read
+    when first needed, so importing a module of gated patterns costs nothing more."""
+
+    __slots__ = ("_clauses", "_found", "_last", "compiled")
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled = compiled
+        self._clauses: tuple[_Clause, ...] | None = None
+        self._last: tuple[str, bool] = ("", True)
+        self._found: tuple[str, re.Match[str] | None] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags
+
+    def may_match(self, text: str) -> bool:
+        last = self._last  # the same text is often asked again at once (search, then finditer)
+        if last[0] is text:
+            return last[1]
+        clauses = self._clauses
+        if clauses is None:
+            clauses = self._clauses = tuple(_Clause(words) for words in required_clauses(self.compiled)[:_GATE_CLAUSES])
+        if not clauses or not text.isascii():
+            answer = True
+        else:
+            seen = text.lower() if self.compiled.flags & re.IGNORECASE else text
+            answer = all(clause.holds(seen) for clause in clauses)
+        self._last = (text, answer)
+        return answer
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if pos or endpos != sys.maxsize:
+            return self.compiled.search(text, pos, endpos) if self.may_match(text) else None
+        found = self._found  # readers ask one sentence the same question in turn ("is it about the dispute?")
+        if found is not None and found[0] is text:
+            return found[1]
+        match = self.compiled.search(text) if self.may_match(text) else None
+        self._found = (text, match)
+        return match
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos) if self.may_match(text) else None
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, pos, endpos) if self.may_match(text) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos) if self.may_match(text) else iter(())
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled.findall(text, pos, endpos) if self.may_match(text) else []
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        return self.compiled.sub(replacement, text, count) if self.may_match(text) else text
+
+
+def gated(source: str, flags: int = 0) -> Gated:
+    """`re.compile(source, flags)` behind its words (see Gated)."""
+    return Gated(re.compile(source, flags))
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")

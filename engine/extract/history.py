@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords
+from engine.alternation import Gated, Keywords, gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.lesions import study_lesions
@@ -35,7 +35,7 @@ _DONE_RIGHT_AFTER = re.compile(r"s? (?:was |were )?(?:reported|showed|revealed|d
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNORECASE)
 # "was negative": a study that found nothing found no nerve-root compromise.
 _UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
-_ROOT = re.compile(
+_ROOT = gated(
     r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b|"
     r"\b(?:contact|abut|touch)\w* (?:upon |on )?(?:the )?(?:\w+ ){0,3}nerve roots?\b", re.I
 )
@@ -78,13 +78,13 @@ _HELPED = re.compile(
     re.IGNORECASE,
 )
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
-_HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
-_TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
+_HEP = gated(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
+_TENS = gated(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
 
 
 # "No imaging of the lumbar spine has been done", "she has had no prior MRI": the study history is
 # documented, and empty (criteria on repeat imaging count earlier studies).
-_NO_STUDIES = re.compile(
+_NO_STUDIES = gated(
     r"\b(?:no (?:prior |previous |earlier )?(?:imaging|diagnostic (?:imaging|studies)|MRI|x-?rays?|radiographs?|"
     r"imaging studies)(?: studies)?(?: of the [\w ]{3,25}?)? (?:has|have) (?:yet )?been (?:done|performed|obtained)"
     r"|(?:has|have) (?:had )?no (?:prior |previous |earlier )?(?:imaging|MRI|x-?rays?|radiographs?)"
@@ -277,7 +277,7 @@ def _course_helped(flat: str, end: int) -> bool | None:
     return False if _FAILED_AFTER.match(flat[end:]) else None
 
 
-def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], field: str) -> bool | None:
+def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str] | Gated, field: str) -> bool | None:
     """home_exercise / tens_trial_done: True when given, False when stated absent."""
     value: bool | None = None
     for sentence in sentences:
@@ -293,7 +293,7 @@ def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], fie
 
 
 # Case-blind but for "PT" (a sentence may open with "Physical therapy"; "pt" is also "patient").
-_CONSERVATIVE = re.compile(
+_CONSERVATIVE = gated(
     r"\b(?:(?i:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|chiropractic\w*"
     r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)|PT)\b"
 )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from engine.alternation import gated
 from engine.catalog import TreatmentCatalog
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, undocumented
@@ -118,7 +119,7 @@ def requests(
 
 # "The risks of oral steroids and their modest benefit were discussed with him", "we discussed the
 # risks and benefits of the injection": the request's risks were discussed (negated: not discussed).
-_RISKS = re.compile(
+_RISKS = gated(
     r"\brisks?\b[^.;]{0,80}?\b(?:discussed|reviewed|explained|went over)\b"
     r"|\b(?:discussed|reviewed|explained|counsell?ed (?:him|her|them) (?:on|about))\s(?:[\w-]+\s){0,3}?risks?\b",
     re.IGNORECASE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from engine.alternation import gated
 from engine.models import Region, Side
 
 _REGION_WORDS: tuple[tuple[str, Region], ...] = (
@@ -33,7 +34,7 @@ NUMBER_WORDS = {
 COUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # Cues before a mention: the nearest one decides whether the treatment was given or is wanted.
-PAST_CUE = re.compile(
+PAST_CUE = gated(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
     r"treatments? to date|treatments? (?:has |have )?included|treatments? include[sd]?|treated with|status post|s/p|history of|"
     r"completed|tried|failed|"
@@ -43,7 +44,7 @@ PAST_CUE = re.compile(
     r"refills? of|following treatments|to date (?:has |have )?(?:included|includes|include))\b",
     re.IGNORECASE,
 )
-PLAN_CUE = re.compile(
+PLAN_CUE = gated(
     r"\b(?:request|requests|requested|requesting|request for authorization|sought|plan|planned|recommend|"
     r"recommended|recommends|consider|consideration|ordered|order|pending|scheduled|referral for|"
     r"is for|authorization|certification|denied|approved|appeal|dispute|would|will|asked for|asks for|asking for)\b",
@@ -55,7 +56,7 @@ POST_PLAN = re.compile(
 )
 # Sentences about the dispute itself (utilization review, the claims administrator) describe
 # requests, not the medical history.
-DISPUTE = re.compile(
+DISPUTE = gated(
     r"\b(?:utilization review|claims administrator|independent medical review|non-certification|"
     r"attorney|appealed|UR)\b"
 )
