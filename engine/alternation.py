@@ -133,78 +133,93 @@ def _sequence(items: list[tuple[Any, Any]], fold: bool) -> _Words | None:
     return frozenset(w.lower() for w in best) if fold else best
 
 
-def required_clauses(pattern: re.Pattern[str] | Gated) -> tuple[_Words, ...]:
-    """Groups of words, each of which a text `pattern` matches must hold one word from (lower-cased when
-    the pattern ignores case); empty when none is known. `required_words` is the best single group;
-    these are all the groups a sequence needs ("pain ... for N months" needs a symptom word *and* a unit
-    of time), which together rule out far more sentences. Read as `required_words` reads the pattern;
-    a branch needs, from each of its alternatives, one group, so it gives the unions of one group from
-    each (as long as their number stays small)."""
+# A group of words a text must hold one of, and whether it is to be looked for in the lower-cased text
+# (a pattern, or a part of it, that ignores case) or in the text as it is.
+Clause = tuple[bool, _Words]
+
+
+def required_clauses(pattern: re.Pattern[str] | Gated) -> tuple[Clause, ...]:
+    """The groups of words a text `pattern` matches must each hold one word of, best first (`_score`);
+    empty when none is known. `required_words` is the best single group; these are all the groups a
+    sequence needs ("pain ... for N months" needs a symptom word *and* a unit of time), which together
+    rule out far more sentences. Read as `required_words` reads the pattern; a branch needs, from each
+    of its alternatives, one group, so it gives the unions of one group from each (kept few), and a
+    part that ignores case on its own ("(?i:trigger point)") gives groups of lower-cased words."""
     if _PARSER is None:
         return ()
-    fold = bool(pattern.flags & re.IGNORECASE)
     try:
-        clauses = _sequence_clauses(_PARSER.parse(pattern.pattern, pattern.flags).data, fold)
+        clauses = _sequence_clauses(_PARSER.parse(pattern.pattern, pattern.flags).data, bool(pattern.flags & re.IGNORECASE))
     except Exception:  # an internal parser that changed shape: no prefilter, never a wrong one
         return ()
-    usable = {frozenset(w.lower() for w in c) if fold else c for c in clauses if not fold or all(w.isascii() for w in c)}
-    return tuple(_smallest(usable))
+    # Outside ASCII, lower-casing may not map what case folding matches ("K", the Kelvin sign).
+    return tuple(_smallest({c for c in clauses if not c[0] or all(w.isascii() for w in c[1])}))
 
 
 _MAX_UNIONS = 64
 
 
-def _sequence_clauses(items: list[tuple[Any, Any]], fold: bool) -> list[_Words]:
-    clauses: list[_Words] = []
+def _clause(fold: bool, words: Iterable[str]) -> Clause:
+    return (fold, frozenset(w.lower() for w in words) if fold else frozenset(words))
+
+
+def _union(first: Clause, second: Clause) -> Clause:
+    if first[0] == second[0]:
+        return (first[0], first[1] | second[1])
+    # One side minds case and the other does not: a word found as written is found lower-cased too.
+    return _clause(True, first[1] | second[1])
+
+
+def _shortest_words(clause: Clause) -> Clause:
+    """The group without words that hold another of its words ("diagnosed with" holds "diagnos")."""
+    fold, group = clause
+    return (fold, frozenset(word for word in group if not any(other != word and other in word for other in group)))
+
+
+def _smallest(clauses: set[Clause]) -> list[Clause]:
+    """The groups no other group is a part of (a text holding a word of the part holds one of the
+    whole), the best `_MAX_UNIONS` of them: unions of unions stay few."""
+    ordered = sorted({_shortest_words(c) for c in clauses}, key=lambda c: len(c[1]))
+    kept: list[Clause] = []
+    for clause in ordered:
+        if not any(part[0] == clause[0] and part[1] <= clause[1] for part in kept):
+            kept.append(clause)
+    return sorted(kept, key=lambda c: (_score(c[1]), sorted(c[1]), c[0]), reverse=True)[:_MAX_UNIONS]
+
+
+def _sequence_clauses(items: list[tuple[Any, Any]], fold: bool) -> list[Clause]:
+    clauses: list[Clause] = []
     run = ""
     for op, argument in items:
         if op is _OPS.LITERAL:
             run += chr(argument)
             continue
         if run:
-            clauses.append(frozenset({run}))
+            clauses.append(_clause(fold, (run,)))
             run = ""
         clauses.extend(_item_clauses(op, argument, fold))
     if run:
-        clauses.append(frozenset({run}))
+        clauses.append(_clause(fold, (run,)))
     return clauses
 
 
-def _shortest_words(group: _Words) -> _Words:
-    """The group without words that hold another of its words ("diagnosed with" holds "diagnos")."""
-    return frozenset(word for word in group if not any(other != word and other in word for other in group))
-
-
-def _smallest(groups: set[_Words]) -> list[_Words]:
-    """The groups no other group is a part of (a text holding a word of the part holds one of the
-    whole), the best `_MAX_UNIONS` of them: unions of unions stay few."""
-    ordered = sorted({_shortest_words(group) for group in groups}, key=len)
-    kept: list[_Words] = []
-    for group in ordered:
-        if not any(part <= group for part in kept):
-            kept.append(group)
-    return sorted(kept, key=lambda g: (_score(g), sorted(g)), reverse=True)[:_MAX_UNIONS]
-
-
-def _item_clauses(op: Any, argument: Any, fold: bool) -> list[_Words]:
+def _item_clauses(op: Any, argument: Any, fold: bool) -> list[Clause]:
     if op is _OPS.SUBPATTERN:
         _group, add_flags, del_flags, body = argument
-        if (add_flags | del_flags) & re.IGNORECASE:
-            return []
+        if add_flags & re.IGNORECASE:
+            fold = True
+        elif del_flags & re.IGNORECASE:
+            fold = False
         return _sequence_clauses(body.data, fold)
     if op is _OPS.ATOMIC_GROUP:
         return _sequence_clauses(argument.data, fold)
     if op is _OPS.BRANCH:
         # Any one group from each alternative makes, united, a group the branch needs.
-        unions: list[_Words] = []
+        unions: list[Clause] = []
         for branch in argument[1]:
             found = _sequence_clauses(branch.data, fold)
             if not found:
                 return []
-            if not unions:
-                unions = found
-                continue
-            unions = _smallest({union | clause for union in unions for clause in found})
+            unions = found if not unions else _smallest({_union(u, c) for u in unions for c in found})
         return unions
     if op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
         least, _most, body = argument
@@ -272,22 +287,15 @@ _GATE_CLAUSES = 3
 # Groups of at most this many words are tested with `in`; larger ones with one prefix-tree search.
 _FEW_WORDS = 6
 
+_Test = tuple[bool, "tuple[str, ...] | re.Pattern[str]"]
 
-class _Clause:
-    """One group of words, one of which a text must hold."""
 
-    __slots__ = ("_few", "_tree")
-
-    def __init__(self, words: frozenset[str]) -> None:
-        ordered = tuple(sorted(words, key=lambda w: (-len(w), w)))
-        self._few = ordered if len(ordered) <= _FEW_WORDS else None
-        self._tree = None if self._few is not None else re.compile(longest_first(words))
-
-    def holds(self, text: str) -> bool:
-        if self._few is not None:
-            return any(word in text for word in self._few)
-        assert self._tree is not None
-        return self._tree.search(text) is not None
+def _test(clause: Clause) -> _Test:
+    """How a text is tested for a group: its words one by one (a few), or one prefix-tree search."""
+    fold, words = clause
+    if len(words) <= _FEW_WORDS:
+        return fold, tuple(sorted(words, key=lambda w: (-len(w), w)))
+    return fold, re.compile(longest_first(words))
 
 
 class Gated:
@@ -301,11 +309,11 @@ class Gated:
     the pattern's case folding does), and so is a pattern whose words are unknown. The groups are read
     when first needed, so importing a module of gated patterns costs nothing more."""
 
-    __slots__ = ("_clauses", "_found", "_last", "compiled")
+    __slots__ = ("_found", "_last", "_tests", "compiled")
 
     def __init__(self, compiled: re.Pattern[str]) -> None:
         self.compiled = compiled
-        self._clauses: tuple[_Clause, ...] | None = None
+        self._tests: tuple[_Test, ...] | None = None
         self._last: tuple[str, bool] = ("", True)
         self._found: tuple[str, re.Match[str] | None] | None = None
 
@@ -321,14 +329,27 @@ class Gated:
         last = self._last  # the same text is often asked again at once (search, then finditer)
         if last[0] is text:
             return last[1]
-        clauses = self._clauses
-        if clauses is None:
-            clauses = self._clauses = tuple(_Clause(words) for words in required_clauses(self.compiled)[:_GATE_CLAUSES])
-        if not clauses or not text.isascii():
-            answer = True
-        else:
-            seen = text.lower() if self.compiled.flags & re.IGNORECASE else text
-            answer = all(clause.holds(seen) for clause in clauses)
+        tests = self._tests
+        if tests is None:
+            tests = self._tests = tuple(_test(c) for c in required_clauses(self.compiled)[:_GATE_CLAUSES])
+        answer = True
+        if tests and text.isascii():
+            lowered = None
+            # Plain loops: this runs a hundred times a letter, and generator expressions cost more than the tests.
+            for fold, test in tests:
+                seen = text
+                if fold:
+                    seen = lowered = text.lower() if lowered is None else lowered
+                if isinstance(test, tuple):
+                    for word in test:
+                        if word in seen:
+                            break
+                    else:
+                        answer = False
+                        break
+                elif test.search(seen) is None:
+                    answer = False
+                    break
         self._last = (text, answer)
         return answer
 

@@ -108,6 +108,8 @@ NO_IDENTIFIERS = Identifiers(frozenset(), frozenset())
 
 def labelled_fields(line: str) -> list[tuple[str, str, str]]:
     """(label, value, kind) for every "Label: value" field on a header line; kind is the label group."""
+    if ":" not in line and "#" not in line:  # every label ends in one of them: most lines hold neither
+        return []
     matches = list(_FIELD.finditer(line))
     fields = []
     for position, found in enumerate(matches):
