@@ -85,7 +85,7 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
 
 
 # Sentences whose dates are not the date of a visit: the injury, studies, procedures, the dispute.
-_NOT_A_VISIT = re.compile(
+_NOT_A_VISIT = gated(
     r"\b(?:injury|injured|DOI|MRI|CT|x-?rays?|EMG|NCV|scan|imaging|injections?|blocks?|ESIs?|surgery|fusion|"
     r"utilization review|claims administrator|independent medical review|UR)\b",
     re.IGNORECASE,

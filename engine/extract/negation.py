@@ -33,7 +33,7 @@ _POST_NEGATION = re.compile(
     r"|(?:is|are|was|were)\s(?:absent|negative|denied|unremarkable|normal|intact)|not documented|not provided)\b",
     re.IGNORECASE,
 )
-_UNCERTAIN = re.compile(
+_UNCERTAIN = gated(
     r"\b(?:possible|possibly|probable|rule out|r/o|may have|might|questionable|suspected|suspicion of"
     r"|not clearly stated whether|unclear whether|cannot be excluded|cannot be ruled out|versus)\b",
     re.IGNORECASE,

@@ -171,7 +171,7 @@ def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog, aro
 _AROUND_SURGERY = re.compile(
     r"\b(?:associated surgical service|pre-?op(?:erative)?|post-?op(?:erative)?|post-?surgical|peri-?operative)\b", re.I
 )
-_PLANNED = re.compile(
+_PLANNED = gated(
     r"\b(?:requested for|referred for|for consideration of|to consider|evaluation for|consult(?:ation)? for)\s"
     r"(?:an?\s|the\s)?(?:possible\s)?(?:repeat\s)?([a-z][a-z -]{2,60})",
     re.IGNORECASE,
