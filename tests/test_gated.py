@@ -96,3 +96,4 @@ def test_every_gated_pattern_of_the_reader_answers_as_its_pattern_on_generated_l
     for name, gate in gates.items():
         for text in texts:
             assert _answers(gate, text) == _answers(gate.compiled, text), (name, text)
+
