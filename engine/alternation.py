@@ -13,6 +13,7 @@ around the alternation accepts is found first, as in the longest-first alternati
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import sys
@@ -155,7 +156,9 @@ def required_clauses(pattern: re.Pattern[str] | Gated) -> tuple[Clause, ...]:
     return tuple(_smallest({c for c in clauses if not c[0] or all(w.isascii() for w in c[1])}))
 
 
-_MAX_UNIONS = 64
+_MAX_UNIONS = 16
+# Past this many alternatives a branch gives one group (reading the unions of their groups costs too much).
+_MANY_ALTERNATIVES = 12
 
 
 def _clause(fold: bool, words: Iterable[str]) -> Clause:
@@ -172,7 +175,11 @@ def _union(first: Clause, second: Clause) -> Clause:
 def _shortest_words(clause: Clause) -> Clause:
     """The group without words that hold another of its words ("diagnosed with" holds "diagnos")."""
     fold, group = clause
-    return (fold, frozenset(word for word in group if not any(other != word and other in word for other in group)))
+    kept: list[str] = []
+    for word in sorted(group, key=len):  # a word that holds another holds a shorter one, kept before it
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return (fold, frozenset(kept))
 
 
 def _smallest(clauses: set[Clause]) -> list[Clause]:
@@ -214,12 +221,18 @@ def _item_clauses(op: Any, argument: Any, fold: bool) -> list[Clause]:
         return _sequence_clauses(argument.data, fold)
     if op is _OPS.BRANCH:
         # Any one group from each alternative makes, united, a group the branch needs.
-        unions: list[Clause] = []
+        alternatives = []
         for branch in argument[1]:
             found = _sequence_clauses(branch.data, fold)
             if not found:
                 return []
-            unions = found if not unions else _smallest({_union(u, c) for u in unions for c in found})
+            alternatives.append(found)
+        if len(alternatives) > _MANY_ALTERNATIVES:  # a long list of names: the best group of each, united
+            best = [max(found, key=lambda c: _score(c[1])) for found in alternatives]
+            return [functools.reduce(_union, best)]
+        unions: list[Clause] = alternatives[0]
+        for found in alternatives[1:]:
+            unions = _smallest({_union(u, c) for u in unions for c in found})
         return unions
     if op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
         least, _most, body = argument
