@@ -105,8 +105,11 @@ class Identifiers:
 
 NO_IDENTIFIERS = Identifiers(frozenset(), frozenset())
 
+# A header line's fields: (label, value, kind).
+Fields = list[tuple[str, str, str]]
 
-def labelled_fields(line: str) -> list[tuple[str, str, str]]:
+
+def labelled_fields(line: str) -> Fields:
     """(label, value, kind) for every "Label: value" field on a header line; kind is the label group."""
     if ":" not in line and "#" not in line:  # every label ends in one of them: most lines hold neither
         return []
@@ -119,12 +122,13 @@ def labelled_fields(line: str) -> list[tuple[str, str, str]]:
     return fields
 
 
-def collect_identifiers(lines: Iterable[str]) -> Identifiers:
-    """The personal values in header lines (those before a letter's first section, and page headers)."""
+def collect_identifiers(lines: Iterable[str], fields: Iterable[Fields] | None = None) -> Identifiers:
+    """The personal values in header lines (those before a letter's first section, and page headers);
+    `fields`, when given, are the lines' `labelled_fields`, already read."""
     values: set[str] = set()
     tokens: set[str] = set()
-    for line in lines:
-        for _label, value, kind in labelled_fields(line):
+    for line_fields in fields if fields is not None else map(labelled_fields, lines):
+        for _label, value, kind in line_fields:
             if kind == "other" or not _MIN_VALUE_LENGTH <= len(value) <= _MAX_VALUE_LENGTH:
                 continue
             values.add(value)
