@@ -311,6 +311,20 @@ def _test(clause: Clause) -> _Test:
     return fold, re.compile(longest_first(words))
 
 
+# The last text lower-cased, with its lower-case form: the gates of one reader ask about one sentence in turn.
+_LAST_LOWERED = ("", "")
+
+
+def _lowered(text: str) -> str:
+    global _LAST_LOWERED
+    last = _LAST_LOWERED
+    if last[0] is text:
+        return last[1]
+    lowered = text.lower()
+    _LAST_LOWERED = (text, lowered)  # one tuple, replaced whole: safe to read from another thread
+    return lowered
+
+
 class Gated:
     """A compiled pattern that is run only on texts holding the words it cannot match without.
 
@@ -347,20 +361,10 @@ class Gated:
             tests = self._tests = tuple(_test(c) for c in required_clauses(self.compiled)[:_GATE_CLAUSES])
         answer = True
         if tests and text.isascii():
-            lowered = None
-            # Plain loops: this runs a hundred times a letter, and generator expressions cost more than the tests.
             for fold, test in tests:
-                seen = text
-                if fold:
-                    seen = lowered = text.lower() if lowered is None else lowered
-                if isinstance(test, tuple):
-                    for word in test:
-                        if word in seen:
-                            break
-                    else:
-                        answer = False
-                        break
-                elif test.search(seen) is None:
+                seen = _lowered(text) if fold else text
+                # No generator: this runs a hundred times a letter, and one costs more than the tests.
+                if not (any(map(seen.__contains__, test)) if isinstance(test, tuple) else test.search(seen)):
                     answer = False
                     break
         self._last = (text, answer)
