@@ -9,14 +9,16 @@ so load from other work on a shared machine weighs on both alike. Each figure is
 rounds; the last column is after / before (for a rate) or before / after (for a cost), so above 1
 is faster. It prints figures and asserts nothing.
 
-1. pipeline: parse + extract + predict, letters per CPU second, on text letters held in memory
-   (600 generated letters and the real text letters beside the repo).
+1. pipeline: parse + extract + predict, letters per CPU second, on text letters held in memory: the
+   real text letters beside the repo (the seed letters and the real decisions without their
+   rationale), and, apart, 600 generated letters (longer, and more items per letter).
 2. pdf: CPU ms per letter by stage (text layer, parse, extract, predict with its extraction) over
    ../shared/imr_archive/pdf, and `imrcheck evaluate` on that folder: letters per CPU second of the
    whole command, start-up included.
 3. engine: the engine / raw durable-rules on the same facts (cases from the real text letters).
 4. startup: CPU of `imrcheck check examples/<one>.yaml`, and its ratio to a bare interpreter that
-   imports pydantic and PyYAML.
+   imports pydantic and PyYAML, and to the floor of the stack (benchmarks/startup_floor.py: a typer
+   command validating the file with one pydantic model).
 5. workers: `imrcheck evaluate` over a generated corpus with 1 and 2 workers: wall seconds, CPU
    seconds, two workers / one by wall, and what two free cores allow by CPU (2 x CPU1 / CPU2).
 """
@@ -24,6 +26,7 @@ is faster. It prints figures and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -52,8 +55,11 @@ MEASURES = ("pipeline", "pdf", "engine", "startup", "workers")
 
 def _env(tree: Path) -> dict[str, str]:
     # Bytecode is written (a scratch tree's __pycache__, or the checkout's, which git ignores): a start
-    # that compiled every module would measure the compiler, not the code.
-    return {**os.environ, "PYTHONPATH": str(tree)}
+    # that compiled every module would measure the compiler, not the code. Each side keeps its bundled
+    # data cache in a folder of its own, which other installations on the machine (another checkout,
+    # a worktree) cannot prune between rounds: the user's cache keeps the newest few entries only.
+    cache = Path(tempfile.gettempdir()) / "imrcheck-ab-cache" / hashlib.sha256(str(tree).encode()).hexdigest()[:12]
+    return {**os.environ, "PYTHONPATH": str(tree), "IMRCHECK_CACHE_DIR": str(cache)}
 
 
 def _timed(command: list[str], tree: Path, cwd: Path) -> tuple[float, float, bytes]:
@@ -80,7 +86,8 @@ def _cli(args: list[str], tree: Path, cwd: Path) -> tuple[float, float]:
 def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     if "pipeline" in only:
-        figures["pipeline letters/s"] = _probe("pipeline", texts, tree, scratch)["letters_per_second"]
+        for kind in ("real", "generated"):
+            figures[f"pipeline {kind} letters/s"] = _probe("pipeline", texts / kind, tree, scratch)["letters_per_second"]
     if "pdf" in only and PDF_FOLDER.is_dir():
         found = _probe("pdf", PDF_FOLDER, tree, scratch)
         for stage, ms in found["ms_per_letter"].items():
@@ -92,8 +99,10 @@ def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Pa
         figures["engine / raw durable"] = _probe("engine", TEXT_FOLDERS[1], tree, scratch)["engine_over_raw"]
     if "startup" in only:
         _, bare, _ = _timed([sys.executable, "-c", "import pydantic, yaml"], tree, scratch)
+        _, floor, _ = _timed([sys.executable, str(ROOT / "benchmarks" / "startup_floor.py"), "check", str(EXAMPLE)],
+                             tree, scratch)
         _, check = _cli(["check", str(EXAMPLE)], tree, scratch)
-        figures["check CPU s"], figures["check / bare"] = check, check / bare
+        figures["check CPU s"], figures["check / bare"], figures["check / floor"] = check, check / bare, check / floor
     if "workers" in only:
         report = scratch / "report.json"
         for workers in (1, 2):
@@ -122,13 +131,14 @@ def main() -> None:
         sides = {"before": export(args.before, scratch / "before"),
                  "after": export(args.after, scratch / "after") if args.after else ROOT}
         texts = scratch / "texts"
-        texts.mkdir()
+        (texts / "generated").mkdir(parents=True)
+        (texts / "real").mkdir()
         for generated in generate(600, seed=3):
             if generated.is_letter:
-                (texts / generated.name).write_text(str(generated.text), encoding="utf-8")
+                (texts / "generated" / generated.name).write_text(str(generated.text), encoding="utf-8")
         for folder in TEXT_FOLDERS:
             for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-                shutil.copy(path, texts / f"{folder.parent.name}-{path.name}")
+                shutil.copy(path, texts / "real" / f"{folder.parent.name}-{path.name}")
         corpus = scratch / "corpus"
         if "workers" in args.only:
             write_corpus(corpus, args.corpus, seed=args.corpus)

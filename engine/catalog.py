@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.alternation import NameScanner, longest_first
+from engine.criteria import cache
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
 from engine.resources import bundled_criteria_root, parse_table
 
@@ -18,7 +19,8 @@ CATALOG_FILE = "catalog.yaml"
 
 
 class Treatment(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Read from the installation's cache (a pickle), a catalog needs no validator: it is built on a first parse only.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -53,7 +55,7 @@ class TreatmentMatch(BaseModel):
 
 
 class _CatalogFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     categories: dict[str, str]
     not_names: tuple[str, ...] = Field(
@@ -219,6 +221,9 @@ def parse_catalog(text: str, *, source: str) -> TreatmentCatalog:
 
 @functools.cache
 def load_catalog() -> TreatmentCatalog:
-    """The bundled catalog, read once per process (it is immutable)."""
-    text = bundled_criteria_root().joinpath(CATALOG_FILE).read_text(encoding="utf-8")
-    return parse_catalog(text, source=f"guideline_criteria/{CATALOG_FILE}")
+    """The bundled catalog, read once per process (it is immutable) and parsed once per installation."""
+    def parse() -> TreatmentCatalog:
+        text = bundled_criteria_root().joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+        return parse_catalog(text, source=f"guideline_criteria/{CATALOG_FILE}")
+
+    return cache.load_bundled("catalog", parse)

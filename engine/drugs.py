@@ -29,7 +29,7 @@ def _words(name: str) -> tuple[str, ...]:
 class Drug(BaseModel):
     """One generic drug, the other names it goes by, and the catalog treatment it belongs to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     generic: str = Field(pattern=r"^[a-z][a-z0-9 ]*$")
     family: str = Field(min_length=1, description="Catalog treatment id, e.g. opioid, muscle_relaxant")
@@ -62,7 +62,8 @@ class Mention:
 
 
 class DrugTable(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Read from the installation's cache (a pickle), the table needs no validator: it is built on a first parse only.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     drugs: tuple[Drug, ...] = Field(min_length=1)
 

@@ -33,7 +33,8 @@ Positive = Annotated[float, Field(gt=0)]
 
 
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Read from the installation's cache (a pickle), the table needs no validator: it is built on a first parse only.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Tier(_Table):

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from engine.criteria import cache
 from engine.errors import CriteriaLoadError
 
 Table = TypeVar("Table", bound=BaseModel)
@@ -205,6 +206,9 @@ def parse_table(model: type[Table], text: str, *, source: str) -> Table:
 
 
 def load_bundled_table(model: type[Table], file_name: str) -> Table:
-    """The table shipped as `guideline_criteria/<file_name>`."""
-    text = bundled_criteria_root().joinpath(file_name).read_text(encoding="utf-8")
-    return parse_table(model, text, source=f"guideline_criteria/{file_name}")
+    """The table shipped as `guideline_criteria/<file_name>` (parsed once per installation: the cache)."""
+    def parse() -> Table:
+        text = bundled_criteria_root().joinpath(file_name).read_text(encoding="utf-8")
+        return parse_table(model, text, source=f"guideline_criteria/{file_name}")
+
+    return cache.load_bundled(f"table-{file_name.removesuffix('.yaml')}", parse)

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
-from engine.cli import app
+from engine.cli import app, app_for
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "help"
 COMMANDS = [("check",), ("missing",), ("schema",), ("parse",), ("extract",), ("evaluate",), ("new",), ("serve",),
@@ -51,3 +52,25 @@ def test_the_root_help_lists_version_and_no_color() -> None:
     text = _help()
     assert "--version" in text and "--no-color" in text
     assert re.findall(r"<[a-zA-Z_\[\]|]+>", text) == []
+
+
+# `imrcheck` builds only the subcommand a run names (a faster start): the narrowed app must say and
+# refuse exactly what the whole app does, for help, for misuse, and for runs naming no known command.
+RUNS = [[*command, "--help"] for command in COMMANDS] + [
+    ["--no-color", "check", "--help"], ["check"], ["check", "--bogus"], ["criteria"], ["criteria", "nope"],
+    ["schema", "nope"], ["nope"], [], ["--help"],
+]
+
+
+@pytest.mark.parametrize("args", RUNS, ids=" ".join)
+def test_a_run_narrowed_to_its_subcommand_says_what_the_whole_app_says(args: list[str]) -> None:
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    whole = CliRunner().invoke(app, args, env=env)
+    narrowed = CliRunner().invoke(app_for(args), args, env=env)
+    assert (narrowed.exit_code, narrowed.output) == (whole.exit_code, whole.output)
+
+
+def test_a_run_builds_only_the_subcommand_it_names() -> None:
+    assert set(typer.main.get_command(app_for(["check", "case.yaml"])).commands) == {"check"}  # type: ignore[attr-defined]
+    assert set(typer.main.get_command(app_for(["--no-color", "criteria", "list"])).commands) == {"criteria"}  # type: ignore[attr-defined]
+    assert app_for(["nope"]) is app and app_for([]) is app and app_for(["--help"]) is app

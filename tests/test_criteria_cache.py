@@ -1,16 +1,23 @@
-"""The bundled criteria cache is invisible (the same sets) and trusts only the user's own files."""
+"""The bundled data cache is invisible (the same sets, catalog and tables) and trusts only the user's own files."""
 
 from __future__ import annotations
 
 import os
 import pickle
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from pydantic import BaseModel
 
+from engine import catalog as catalog_module
+from engine import resources
 from engine.catalog import load_catalog
 from engine.criteria import cache
 from engine.criteria.pack import _bundled_files, load_sets
+from engine.drugs import DRUG_FILE, DrugTable
+from engine.morphine import CONVERSION_FILE, ConversionTable
+from engine.scoring.model import SCORING_FILE, ScoringModel
 
 
 @pytest.fixture
@@ -69,3 +76,28 @@ def test_the_fingerprint_follows_the_bundled_files(tmp_path: Path) -> None:
     assert cache.fingerprint(data) == before
     (data / "a.yaml").write_text("id: b\n", encoding="utf-8")
     assert cache.fingerprint(data) != before
+
+
+def _never(*args: object, **kwargs: object) -> NoReturn:
+    raise AssertionError("parsed again although cached")
+
+
+@pytest.mark.parametrize(("model", "file_name"), [(DrugTable, DRUG_FILE), (ConversionTable, CONVERSION_FILE),
+                                                   (ScoringModel, SCORING_FILE)])
+def test_a_bundled_table_is_parsed_once_and_read_back_the_same(folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               model: type[BaseModel], file_name: str) -> None:
+    parsed = resources.load_bundled_table(model, file_name)
+    assert len(list(folder.glob(f"table-{file_name.removesuffix('.yaml')}-*.pickle"))) == 1
+    monkeypatch.setattr(resources, "parse_table", _never)
+    assert resources.load_bundled_table(model, file_name) == parsed
+
+
+def test_the_catalog_is_parsed_once_and_read_back_finding_the_same_names(folder: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = catalog_module.load_catalog.__wrapped__()
+    assert len(list(folder.glob("catalog-*.pickle"))) == 1
+    monkeypatch.setattr(catalog_module, "parse_catalog", _never)
+    read = catalog_module.load_catalog.__wrapped__()
+    assert read is not parsed and read.treatments == parsed.treatments and read.categories == parsed.categories
+    for title in ("MRI of the lumbar spine", "Norco 10/325 #60", "physical therapy 2x4 for the neck", "RFA form"):
+        assert read.match_title(title) == parsed.match_title(title)

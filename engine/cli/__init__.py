@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -29,15 +30,16 @@ from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, fail_message
 from engine.cli.help import TidyGroup
 from engine.cli.output import STDOUT_NAME, describe_os_error, silence_stdout
 
-app = typer.Typer(
-    name="imrcheck",
-    help="Predict and explain California workers' compensation IMR decisions from the guidelines.",
-    no_args_is_help=True,
-    add_completion=False,
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "imrcheck",
+    "help": "Predict and explain California workers' compensation IMR decisions from the guidelines.",
+    "no_args_is_help": True,
+    "add_completion": False,
     # Rich tracebacks print local variables, which would put case contents on the screen.
-    pretty_exceptions_enable=False,
-    cls=TidyGroup,
-)
+    "pretty_exceptions_enable": False,
+    "cls": TidyGroup,
+}
+app = typer.Typer(**_APP_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -70,8 +72,32 @@ criteria_commands.register(app)
 new_command.register(app)
 serve_command.register(app)
 
-# The command typer builds from the app (its help tidied by TidyGroup), built once for main().
-cli: Any = typer.main.get_command(app)
+
+def _command_name(info: Any) -> str:
+    return str(info.name or typer.main.get_command_name(info.callback.__name__))
+
+
+def _named_command(args: Sequence[str]) -> str | None:
+    """The subcommand `args` run: the first word that is not an option (the root's options are all flags)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app narrowed to the subcommand `args` name, or the whole app when they name none it knows
+    (the top-level help, a misspelt command).
+
+    Typer builds the click command of every registered subcommand (parameters, help, metavars) before
+    it runs one, a visible part of a start (issue 14); the narrowed app has the same root callback and
+    group class, so what the subcommand parses, prints and refuses is the same as in the whole app."""
+    wanted = _named_command(args)
+    commands = [info for info in app.registered_commands if _command_name(info) == wanted]
+    groups = [info for info in app.registered_groups if info.name == wanted]
+    if not commands and not groups:
+        return app
+    narrow = typer.Typer(**_APP_SETTINGS)
+    narrow.registered_callback = app.registered_callback
+    narrow.registered_commands, narrow.registered_groups = commands, groups
+    return narrow
 
 
 # What a failed write to standard output raises (a full disk, a closed pipe, a quota); other OSErrors
@@ -85,7 +111,7 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         try:
-            cli(prog_name="imrcheck")
+            typer.main.get_command(app_for(sys.argv[1:]))(prog_name="imrcheck")
         finally:
             sys.stdout.flush()  # here, so that a full disk is reported now and not lost at exit
     except SystemExit:

@@ -1,6 +1,7 @@
-"""The bundled criteria sets, loaded once per installation rather than once per process.
+"""What is made from the bundled data (the criteria sets, the catalog, the drug, conversion and scoring
+tables), loaded once per installation rather than once per process.
 
-Parsing and cross-checking the bundled YAML is the largest part of a `check` start (issue 14). The
+Parsing and cross-checking the bundled YAML is the largest part of a `check` start (issue 14). Each
 result depends only on the bundled files and on the code that reads them, so it is kept, pickled,
 under a key made of both: any edit to a criteria file or to the engine makes a new key, and the old
 entry is simply never read again. The cache must be invisible: the same sets, from the cache or not.
@@ -14,6 +15,7 @@ pickle is code to Python). Any doubt or error means: load from the YAML as if th
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -57,6 +59,23 @@ def fingerprint(data_root: Traversable | Path) -> str:
     _add_tree(digest, data_root, (".yaml",))
     _add_tree(digest, _ENGINE, (".py",))
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _bundled_key() -> str:
+    # Once per process: the installed files do not change under a running command. (engine.resources
+    # reads its tables through this module, hence the import here.)
+    from engine.resources import bundled_criteria_root
+
+    return fingerprint(bundled_criteria_root())
+
+
+def load_bundled(name: str, build: Callable[[], T]) -> T:
+    """`load_or_build` for a value made from the bundled data files alone, keyed by their fingerprint
+    (not computed at all when the cache is off)."""
+    if cache_dir() is None:
+        return build()
+    return load_or_build(name, _bundled_key(), build)
 
 
 def _trusted(path: Path) -> bool:

@@ -153,8 +153,7 @@ def _relative(entry: Traversable | Path, root: Traversable | Path) -> str:
 @functools.cache
 def _bundled_loaded() -> tuple[tuple[CriteriaSet, str], ...]:
     # Read once per installation, not per process (engine.criteria.cache says why it is safe).
-    return cache.load_or_build("bundled-sets", cache.fingerprint(bundled_criteria_root()),
-                               lambda: tuple(load_sets(_bundled_files(), load_catalog())))
+    return cache.load_bundled("bundled-sets", lambda: tuple(load_sets(_bundled_files(), load_catalog())))
 
 
 def load_pack(extra: Sequence[Path] = ()) -> CriteriaPack:
