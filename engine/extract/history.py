@@ -17,29 +17,29 @@ from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, region_of_levels, regions_in
 
 _MODALITIES = (
-    (re.compile(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
-    (re.compile(r"\b(?:CT|CAT scan|computed tomography)\b"), "ct"),
-    (re.compile(r"\b(?:x-?rays?|radiographs?|films)\b", re.IGNORECASE), "xray"),
-    (re.compile(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
-    (re.compile(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
+    (gated(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
+    (gated(r"\b(?:CT|CAT scan|computed tomography)\b"), "ct"),
+    (gated(r"\b(?:x-?rays?|radiographs?|films)\b", re.IGNORECASE), "xray"),
+    (gated(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
+    (gated(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
 )
-_STUDY_DONE = re.compile(
+_STUDY_DONE = gated(
     r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|reported|(?:was|were) (?:negative|normal|"
     r"unremarkable|positive|abnormal))\b",
     re.I,
 )
-_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
+_SHOWS = gated(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
 _REPORT_HEADING = re.compile(r"(?:s|/\w{2,4})?:")
 # "April 2009 lumbar MRI reported; ...": the study and its result, even beside a request.
 _DONE_RIGHT_AFTER = re.compile(r"s? (?:was |were )?(?:reported|showed|revealed|demonstrated)\b", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNORECASE)
 # "was negative": a study that found nothing found no nerve-root compromise.
-_UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
+_UNREMARKABLE = gated(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
 _ROOT = gated(
     r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b|"
     r"\b(?:contact|abut|touch)\w* (?:upon |on )?(?:the )?(?:\w+ ){0,3}nerve roots?\b", re.I
 )
-_OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
+_OFFICIAL = gated(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (
     (re.compile(r"\b(?:physical therapy|PT|physiotherapy)\b"), "physical_therapy"),
     (re.compile(r"\bchiropractic\w*|\bchiropractor\b", re.IGNORECASE), "chiropractic"),
