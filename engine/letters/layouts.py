@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from engine.alternation import gated
 from engine.letters.models import Layout
 
 
@@ -70,10 +71,10 @@ HEADINGS: dict[Layout, tuple[Heading, ...]] = {
 }
 
 # Fields that only the header-block variant of the 2014 layout prints before its first section.
-_HEADER_FIELD = re.compile(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
+_HEADER_FIELD = gated(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
 # The 2013 notice opens with MAXIMUS's own determinations; other letters may quote a UR decision
 # in similar words ("utilization review has determined the request…"), hence the name.
-_DETERMINED = re.compile(r"maximus\b.{0,40}?\s+has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
+_DETERMINED = gated(r"maximus\b.{0,40}?\s+has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
 _NOTICE_OPENING_LINES = 80
 
 

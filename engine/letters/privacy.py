@@ -78,11 +78,24 @@ class Identifiers:
             if keywords.may_match(text, lowered):
                 text = pattern.sub(replacement, text)
                 lowered = text.lower()
-        if self._values is not None:
-            text = self._values.sub(REDACTED, text)
-        if self._tokens is not None:
-            text = self._tokens.sub(REDACTED, text)
+        # A value or name that is not in the text is not searched for, and its pattern (compiled for
+        # each letter) not even built: most texts a letter keeps name no one.
+        # Outside ASCII, lower-casing may not map what the pattern's case folding does: always searched.
+        searched = not text.isascii()
+        if self.values and (searched or any(map(text.lower().__contains__, self._folded_values))):
+            text = self._pattern(self._values).sub(REDACTED, text)
+        if self.name_tokens and (searched or any(map(text.__contains__, self.name_tokens))):
+            text = self._pattern(self._tokens).sub(REDACTED, text)
         return text
+
+    @staticmethod
+    def _pattern(pattern: re.Pattern[str] | None) -> re.Pattern[str]:
+        assert pattern is not None  # built from a set of values this instance has
+        return pattern
+
+    @cached_property
+    def _folded_values(self) -> tuple[str, ...]:
+        return tuple(value.lower() for value in self.values)
 
     # Built once per letter, not once per text scrubbed (a cached_property writes to the instance's
     # __dict__ directly, which a frozen dataclass allows).
