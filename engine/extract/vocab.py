@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from engine.alternation import gated
+from engine.alternation import Keywords, gated
 from engine.models import Region, Side
 
 _REGION_WORDS: tuple[tuple[str, Region], ...] = (
@@ -22,7 +22,9 @@ _REGION_WORDS: tuple[tuple[str, Region], ...] = (
     (r"ankles?|feet|foot", "ankle_foot"),
     (r"head|face|facial|brain|scalp", "head"),
 )
-REGION_RE = [(re.compile(rf"\b(?:{words})\b", re.IGNORECASE), region) for words, region in _REGION_WORDS]
+REGION_RE = [(gated(rf"\b(?:{words})\b", re.IGNORECASE), region) for words, region in _REGION_WORDS]
+# The words any region needs: a text naming no region (most sentences, many titles) is searched once.
+_ANY_REGION = Keywords(*(pattern for pattern, _ in REGION_RE))
 
 _SIDE = re.compile(r"\b(bilateral(?:ly)?|both|right|left)\b|\b([RL])\b(?![\d-])", re.IGNORECASE)
 LEVEL = re.compile(r"\b([CTLS])(\d{1,2})\b(?:\s?-\s?([CTLS])?(\d{1,2})\b)?(?:\s(?:and|&)\s([CTLS])(\d{1,2})\b)?")
@@ -63,6 +65,8 @@ DISPUTE = gated(
 
 
 def regions_in(text: str) -> list[Region]:
+    if not _ANY_REGION.may_match(text):
+        return []
     found: list[tuple[int, Region]] = []
     for pattern, region in REGION_RE:
         match = pattern.search(text)
