@@ -38,6 +38,9 @@ _FIELD = re.compile(
     r"(?<![A-Za-z])(?:(?P<name>" + _NAME_LABELS + r")|(?P<personal>" + _PERSONAL_LABELS + r")|(?P<other>" + _OTHER_LABELS + r"))\s*[:#]",
     re.IGNORECASE,
 )
+# The same labels, for a line lower-cased first (ASCII only, where lower-casing is what case folding
+# does): `re` matches case-sensitive literals about twice as fast as case-folded ones.
+_FIELD_LOWER = re.compile(_FIELD.pattern)
 _NAME_TOKEN = re.compile(r"[A-Z][A-Za-z'\-]{1,40}")
 _NOT_A_NAME = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Jr", "Sr", "Inc", "LLC", "Co", "Corp", "The", "And", "Of"})
 _MIN_VALUE_LENGTH = 3
@@ -126,12 +129,13 @@ def labelled_fields(line: str) -> Fields:
     """(label, value, kind) for every "Label: value" field on a header line; kind is the label group."""
     if ":" not in line and "#" not in line:  # every label ends in one of them: most lines hold neither
         return []
-    matches = list(_FIELD.finditer(line))
+    matches = list(_FIELD_LOWER.finditer(line.lower()) if line.isascii() else _FIELD.finditer(line))
     fields = []
     for position, found in enumerate(matches):
         end = matches[position + 1].start() if position + 1 < len(matches) else len(line)
         value = line[found.end() : end].strip(" ,;")
-        fields.append((found.group(0).rstrip(":# ").strip(), value, found.lastgroup or "other"))
+        label = line[found.start() : found.end()]  # as written, not lower-cased
+        fields.append((label.rstrip(":# ").strip(), value, found.lastgroup or "other"))
     return fields
 
 
