@@ -73,6 +73,8 @@ _COMPOUND_STRENGTHS = 2
 _GUIDANCE = re.compile(r" (?:guided|guidance)\b")
 # Texts up to this long are scanned for names without the compiled pattern (see NameScanner).
 _SCAN_UP_TO = 200
+# Short texts whose names are remembered (a few hundred kilobytes at most).
+_SHORT_FINDS_KEPT = 4096
 
 
 def normalize_name(text: str) -> str:
@@ -111,12 +113,23 @@ class TreatmentCatalog:
     def _scanner(self) -> NameScanner:
         return NameScanner(self._by_name)
 
+    @functools.cached_property
+    def _short_finds(self) -> dict[tuple[str, int], tuple[int, int, str] | None]:
+        return {}
+
     def _find(self, normalized: str, pos: int = 0) -> tuple[int, int, str] | None:
         """The earliest, longest name in `normalized` from `pos`: (start, end, name). A short text (a title,
         a request's words) is scanned without compiling the names' pattern (a fast `check`); a long one
         (a summary's sentence) is searched with it, compiled once per process."""
         if len(normalized) <= _SCAN_UP_TO:
-            return self._scanner.search(normalized, pos)
+            # Titles repeat from letter to letter, and the letter parser and the extractor each match one.
+            key, remembered = (normalized, pos), self._short_finds
+            if key in remembered:
+                return remembered[key]
+            if len(remembered) >= _SHORT_FINDS_KEPT:  # memory stays flat over any number of letters
+                remembered.clear()
+            found_short = remembered[key] = self._scanner.search(normalized, pos)
+            return found_short
         found = self._pattern.search(normalized, pos)
         return None if found is None else (found.start(), found.end(), found.group(1))
 

@@ -109,11 +109,11 @@ def test_keywords_never_hide_a_match(source: str, text: str, fold: bool) -> None
 
 
 def test_the_extractor_prefilters_know_their_words() -> None:
-    from engine.extract import exam, findings, function, history, lesions, medications
+    from engine.extract import exam, findings, function, history, medications, vocab
 
     prefilters = (findings._WORK_KEYWORDS, findings._SYMPTOM_KEYWORDS, exam._EXAM_KEYWORDS,
                   findings._RED_FLAG_KEYWORDS, function._RULE_KEYWORDS, medications._MONITORING_KEYWORDS,
-                  history._MODALITY_KEYWORDS, history._THERAPY_KEYWORDS, *lesions._GATES.values())
+                  history._MODALITY_KEYWORDS, history._THERAPY_KEYWORDS, vocab._ANY_REGION)
     assert [keywords.always for keywords in prefilters] == [False] * len(prefilters)
 
 

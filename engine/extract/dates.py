@@ -11,6 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from engine.alternation import gated
+
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -21,8 +23,8 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 # Numeric: month, day, year with one separator kind (/ or -), not part of a longer number or a
 # fraction such as 8/10 or 5/325mg (a day is at most two digits, a year two or four).
-_NUMERIC = re.compile(r"(?<![\d/\-.])(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-])")
-_WRITTEN = re.compile(rf"\b({_MONTH_NAMES})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?,?\s(\d{{4}})\b", re.IGNORECASE)
+_NUMERIC = gated(r"(?<![\d/\-.])(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-])")
+_WRITTEN = gated(rf"\b({_MONTH_NAMES})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?,?\s(\d{{4}})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,14 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
 
 
 # Sentences whose dates are not the date of a visit: the injury, studies, procedures, the dispute.
-_NOT_A_VISIT = re.compile(
+_NOT_A_VISIT = gated(
     r"\b(?:injury|injured|DOI|MRI|CT|x-?rays?|EMG|NCV|scan|imaging|injections?|blocks?|ESIs?|surgery|fusion|"
     r"utilization review|claims administrator|independent medical review|UR)\b",
     re.IGNORECASE,
 )
 
 
-_VISIT = re.compile(
+_VISIT = gated(
     r"^(?:on|in|as of|during|at)\b|\b(?:progress note|office (?:visit|note)|visit|evaluation|re-?evaluation|follow-?up|"
     r"examination|seen|evaluated|reported|noted|placed)\b",
     re.IGNORECASE,

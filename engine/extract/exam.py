@@ -10,39 +10,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords
+from engine.alternation import Keywords, gated
 from engine.extract.evidence import Recorder
 from engine.extract.lesions import knee_tear_signs, ottawa_finding, structural_signs
 from engine.extract.negation import affirmed, polarity
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, levels_in, side_in
 
-_SLR = re.compile(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?|SLR)\b", re.IGNORECASE)
+_SLR = gated(r"\b(?:straight[- ]leg(?:[- ]rais(?:e|ing))?(?: test(?:ing)?)?|SLR)\b", re.IGNORECASE)
 _POSNEG = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
-_SENSORY_LOSS = re.compile(
+_SENSORY_LOSS = gated(
     r"\b(?:decreased|diminished|reduced|loss of|altered|impaired|absent)\s(?:[a-z0-9-]{1,12}\s){0,3}?"
     r"(?:sensation|sensory|light touch|pinprick|dermatomes?)\b"
     r"|\b(?:sensation|sensory)\s(?:is |was |are |were )?(?:decreased|diminished|reduced|altered|impaired|absent)\b",
     re.IGNORECASE,
 )
-_SENSORY_NORMAL = re.compile(
+_SENSORY_NORMAL = gated(
     r"\b(?:sensation|sensory exam(?:ination)?) (?:is |was |were )?(?:intact|normal)\b"
     r"|\bintact (?:strength and )?sensation\b|\bintact to (?:light touch|pinprick|sensation)\b[^.;]{0,40}\ball dermatomes\b",
     re.I,
 )
-_REFLEX_CHANGE = re.compile(
+_REFLEX_CHANGE = gated(
     r"\b(?:(?:[01]|trace)\+? (?:deep tendon )?reflexes|(?:decreased|diminished|absent|asymmetric|reduced) "
     r"(?:deep tendon )?reflex(?:es)?|hyporeflexia|areflexia|reflex(?:es)? (?:are |is |were )?"
     r"(?:decreased|diminished|absent|reduced|asymmetric|[01]\+))",
     re.IGNORECASE,
 )
-_REFLEX_NORMAL = re.compile(
+_REFLEX_NORMAL = gated(
     r"\b(?:reflex(?:es)? (?:are |is |were )?(?:normal|intact|symmetric|2\+)|2\+ (?:and symmetric )?reflexes)(?!\w)", re.I
 )
-_WEAK = re.compile(
+_WEAK = gated(
     r"\b(?:weakness|decreased (?:motor )?strength|[0-4]\+?/5 strength|strength (?:is |was |were )?[0-4]\+?/5)", re.I
 )
-_STRONG = re.compile(
+_STRONG = gated(
     r"\b(?:(?:motor )?strength (?:is |was |were )?(?:normal|full|5/5|intact)|normal strength|intact strength|full strength"
     r"|5/5 strength|motor (?:exam )?(?:is |was )?(?:normal|intact))\b",
     re.IGNORECASE,
@@ -50,19 +50,19 @@ _STRONG = re.compile(
 # Neurologic findings that are getting worse or are new (imaging criteria: "new neurologic
 # dysfunction", "a progressing deficit"); worsening pain alone is neither.
 _DEFICIT = r"(?:weakness|numbness|neurologic(?:al)? (?:deficits?|dysfunction|findings?|signs?)|foot drop|sensory loss)"
-_PROGRESSIVE = re.compile(
+_PROGRESSIVE = gated(
     rf"\b(?:progressive|progressing|worsening|increasing) (?:[a-z]+ ){{0,2}}?{_DEFICIT}"
     rf"|\b{_DEFICIT} (?:is |are |has been |have been )?(?:progressing|worsening|getting worse)\b",
     re.IGNORECASE,
 )
-_NEW_DEFICIT = re.compile(rf"\bnew(?:-onset| onset)? (?:[a-z]+ ){{0,2}}?{_DEFICIT}", re.IGNORECASE)
-_SPURLING = re.compile(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
-_TRIGGER = re.compile(
+_NEW_DEFICIT = gated(rf"\bnew(?:-onset| onset)? (?:[a-z]+ ){{0,2}}?{_DEFICIT}", re.IGNORECASE)
+_SPURLING = gated(r"\bspurling'?s?(?: test| sign| maneuver)?\b", re.IGNORECASE)
+_TRIGGER = gated(
     rf"\b(?:{COUNT}\s)?(?:(?:active|latent|palpable|myofascial|tender)\s)?trigger points?\b(?!\s(?:injections?|injected|block))",
     re.IGNORECASE,
 )
-_TWITCH = re.compile(r"\b(?:local )?twitch(?:[- ]response)?s?\b", re.IGNORECASE)
-_REFERRED = re.compile(r"\b(?:referred pain|refer(?:s|red|ring)? (?:the )?pain|referral of pain|pain referral)\b", re.I)
+_TWITCH = gated(r"\b(?:local )?twitch(?:[- ]response)?s?\b", re.IGNORECASE)
+_REFERRED = gated(r"\b(?:referred pain|refer(?:s|red|ring)? (?:the )?pain|referral of pain|pain referral)\b", re.I)
 
 
 # Keyword prefilters (engine.alternation.Keywords): a sentence without any of the words the patterns

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords, any_of
+from engine.alternation import Keywords, any_of, gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import affirmed, assertion
@@ -19,16 +19,16 @@ from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, count_value, levels_in, region_of_levels, regions_in, side_in
 from engine.models import DiagnosisGroup, WorkStatus
 
-_AGE_SEX = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
-_INJURY = re.compile(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt|claim)\b", re.IGNORECASE)
-_MECHANISM = re.compile(
+_AGE_SEX = gated(r"\b(\d{1,3})[- ]years?[- ]old\b(?:\s(female|male|woman|man|gentleman|lady))?", re.I)
+_INJURY = gated(r"\b(?:date of injury|DOI|injur(?:y|ed)|(?:was|were|got) hurt|claim)\b", re.IGNORECASE)
+_MECHANISM = gated(
     r"\bmechanism of (?:the )?injury (?:is|was)\s(?:from\s|due to\s)?([^.;]{3,120})"
     r"|\b(?:injur(?:ed|y)|hurt)\b[^.;]{0,60}?\b(?:while|when|after) ([^.;]{3,120})",
     re.IGNORECASE,
 )
 # Reviewers' ways of naming what is treated: "diagnoses include ...", "diagnosis that include ...",
 # "is undergoing treatment for ...", "was being treated for the diagnosis of ...", "initial diagnosis ...".
-_DIAGNOSIS = re.compile(
+_DIAGNOSIS = gated(
     r"\b(?:diagnos[ie]s (?:that |which )?(?:of|include|includes|included|are|is|was|were)|diagnosed with|diagnoses \("
     r"|diagnosis \(|(?:initial|working|final|admitting|primary) diagnos[ie]s(?: (?:of|was|is))?"
     r"|(?:undergoing|receiving) treatments? for(?: (?:the )?diagnos[ie]s of)?"
@@ -39,7 +39,7 @@ _DIAGNOSIS = re.compile(
 )
 # "The applicant had a disc herniation at L4-L5 causing ...": a diagnosis the summary states as a
 # finding, outside any sentence about a study (a study's findings stay with the study).
-_STATED_FINDING = re.compile(
+_STATED_FINDING = gated(
     r"\b(?:had|has|have|with) (?:an? )?((?:[a-z]+ ){0,2}?(?:disc (?:herniation|protrusion|extrusion)|herniated "
     r"(?:disc|nucleus pulposus)|(?:central|foraminal|spinal) stenosis)(?: at [LCTS]\d{1,2}(?:\s?-\s?[LCTS]?\d{1,2})?)?)",
     re.IGNORECASE,
@@ -80,17 +80,17 @@ _WORK_WORDS: tuple[tuple[str, WorkStatus], ...] = (
         (r"retired", "retired"),
 )
 _WORK = tuple((re.compile(rf"\b(?:{words})\b", re.IGNORECASE), status) for words, status in _WORK_WORDS)
-_PAIN = re.compile(
+_PAIN = gated(
     r"(?<![\d/.])(\d{1,2}(?:\.\d)?)\s?/\s?10(?![\d/])"
     # "rated at 5 out of 10", "rated 1 on a 10-point scale", "7 on a scale of 0 to 10"
     r"|(?<![\d/.-])(\d{1,2}(?:\.\d)?) (?:out of|of) (?:10|ten)\b"
     r"|(?<![\d/.-])(\d{1,2}(?:\.\d)?) on (?:an? )?(?:0-10|0 to 10|10-point|ten-point|1-10|scale of (?:0|1) to 10)\b",
     re.IGNORECASE,
 )
-_RADIATION = re.compile(
+_RADIATION = gated(
     r"\b(?:radiat\w{0,6}|shooting (?:down|into)|radicular (?:pain|symptoms|complaints)|sciatica)", re.IGNORECASE
 )
-_NUMB = re.compile(r"\b(?:numbness|numb|paresthesias?|tingling)\b", re.IGNORECASE)
+_NUMB = gated(r"\b(?:numbness|numb|paresthesias?|tingling)\b", re.IGNORECASE)
 _NO_RED_FLAGS = re.compile(r"\b(?:no|without|denies|negative for) (?:\w+ ){0,2}red flags?\b", re.IGNORECASE)
 _RED_FLAGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:{words})\b", re.IGNORECASE), flag)
@@ -222,7 +222,7 @@ def work_status(sentences: list[Sentence], rec: Recorder) -> WorkStatus | None:
 # How long the pain has lasted: "low back pain for the past two years", "leg pain that began three
 # weeks ago", "a 14-month history of neck pain". Read only in a sentence about pain or symptoms.
 _SYMPTOM_WORDS = r"(?:pain|symptoms?|complaints?|sciatica|spasms?)"
-_DURATION = re.compile(
+_DURATION = gated(
     rf"\b{_SYMPTOM_WORDS}\b[^.;]{{0,70}}?\b(?:for|over|during|in) (?:the |about |approximately |nearly |more than )?"
     rf"(?:past |last |previous |preceding )?{COUNT}\s(days?|weeks?|months?|years?)\b(?! ago)"
     rf"|\b{_SYMPTOM_WORDS}\b[^.;]{{0,70}}?\b(?:began|started|developed|arose|came on|since)\b[^.;]{{0,40}}?\b{COUNT}\s"

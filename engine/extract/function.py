@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords
+from engine.alternation import Keywords, gated
 from engine.extract.evidence import Recorder
 from engine.extract.negation import polarity
 from engine.extract.sentences import Sentence
@@ -60,7 +60,7 @@ _RULES: tuple[tuple[str, str, str | None], ...] = (
     ),
 )
 _COMPILED = tuple(
-    (field, re.compile(rf"\b(?:{yes})", re.IGNORECASE), re.compile(rf"\b(?:{no})", re.IGNORECASE) if no else None)
+    (field, gated(rf"\b(?:{yes})", re.IGNORECASE), gated(rf"\b(?:{no})", re.IGNORECASE) if no else None)
     for field, yes, no in _RULES
 )
 

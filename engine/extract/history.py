@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords
+from engine.alternation import Gated, Keywords, gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.lesions import study_lesions
@@ -17,29 +17,29 @@ from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, region_of_levels, regions_in
 
 _MODALITIES = (
-    (re.compile(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
-    (re.compile(r"\b(?:CT|CAT scan|computed tomography)\b"), "ct"),
-    (re.compile(r"\b(?:x-?rays?|radiographs?|films)\b", re.IGNORECASE), "xray"),
-    (re.compile(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
-    (re.compile(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
+    (gated(r"\b(?:MRI|magnetic resonance)", re.IGNORECASE), "mri"),
+    (gated(r"\b(?:CT|CAT scan|computed tomography)\b"), "ct"),
+    (gated(r"\b(?:x-?rays?|radiographs?|films)\b", re.IGNORECASE), "xray"),
+    (gated(r"\b(?:EMG|NCV|NCS|electrodiagnostic|nerve conduction)", re.IGNORECASE), "emg_ncs"),
+    (gated(r"\bbone scan\b", re.IGNORECASE), "bone_scan"),
 )
-_STUDY_DONE = re.compile(
+_STUDY_DONE = gated(
     r"\b(?:dated|done|showed|shows|revealed|reveals|demonstrated|performed|obtained|reported|(?:was|were) (?:negative|normal|"
     r"unremarkable|positive|abnormal))\b",
     re.I,
 )
-_SHOWS = re.compile(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
+_SHOWS = gated(r"\b(?:shows|showed|revealed|reveals|demonstrated|demonstrates)\s([^;]{3,300})", re.IGNORECASE)
 _REPORT_HEADING = re.compile(r"(?:s|/\w{2,4})?:")
 # "April 2009 lumbar MRI reported; ...": the study and its result, even beside a request.
 _DONE_RIGHT_AFTER = re.compile(r"s? (?:was |were )?(?:reported|showed|revealed|demonstrated)\b", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those)\s(?:\w+\s)?$", re.IGNORECASE)
 # "was negative": a study that found nothing found no nerve-root compromise.
-_UNREMARKABLE = re.compile(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
-_ROOT = re.compile(
+_UNREMARKABLE = gated(r"\b(?:was|were) (?:negative|normal|unremarkable)\b", re.IGNORECASE)
+_ROOT = gated(
     r"\bnerve root (?:impingement|compression|compromise|encroachment|irritation)|\bimpinging\b|\broot irritation\b|"
     r"\b(?:contact|abut|touch)\w* (?:upon |on )?(?:the )?(?:\w+ ){0,3}nerve roots?\b", re.I
 )
-_OFFICIAL = re.compile(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
+_OFFICIAL = gated(r"\bofficial (?:report|read|reading)\b|\bformal report\b", re.IGNORECASE)
 _THERAPIES = (
     (re.compile(r"\b(?:physical therapy|PT|physiotherapy)\b"), "physical_therapy"),
     (re.compile(r"\bchiropractic\w*|\bchiropractor\b", re.IGNORECASE), "chiropractic"),
@@ -78,13 +78,13 @@ _HELPED = re.compile(
     re.IGNORECASE,
 )
 _FUNCTION = re.compile(r"\b(?:functional (?:improvement|benefit|gains?)|improved function)\b", re.IGNORECASE)
-_HEP = re.compile(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
-_TENS = re.compile(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
+_HEP = gated(r"\bhome exercises?(?: program)?\b|\bHEP\b", re.IGNORECASE)
+_TENS = gated(r"\bTENS\b|\btranscutaneous electrical nerve stimulation\b")
 
 
 # "No imaging of the lumbar spine has been done", "she has had no prior MRI": the study history is
 # documented, and empty (criteria on repeat imaging count earlier studies).
-_NO_STUDIES = re.compile(
+_NO_STUDIES = gated(
     r"\b(?:no (?:prior |previous |earlier )?(?:imaging|diagnostic (?:imaging|studies)|MRI|x-?rays?|radiographs?|"
     r"imaging studies)(?: studies)?(?: of the [\w ]{3,25}?)? (?:has|have) (?:yet )?been (?:done|performed|obtained)"
     r"|(?:has|have) (?:had )?no (?:prior |previous |earlier )?(?:imaging|MRI|x-?rays?|radiographs?)"
@@ -277,7 +277,7 @@ def _course_helped(flat: str, end: int) -> bool | None:
     return False if _FAILED_AFTER.match(flat[end:]) else None
 
 
-def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], field: str) -> bool | None:
+def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str] | Gated, field: str) -> bool | None:
     """home_exercise / tens_trial_done: True when given, False when stated absent."""
     value: bool | None = None
     for sentence in sentences:
@@ -293,7 +293,7 @@ def flag(sentences: list[Sentence], rec: Recorder, pattern: re.Pattern[str], fie
 
 
 # Case-blind but for "PT" (a sentence may open with "Physical therapy"; "pt" is also "patient").
-_CONSERVATIVE = re.compile(
+_CONSERVATIVE = gated(
     r"\b(?:(?i:conservative (?:care|treatment|therapy|measures|management)|physical therapy|physiotherapy|chiropractic\w*"
     r"|acupuncture|home exercises?(?: program)?|NSAIDs?|anti-inflammatory medications?)|PT)\b"
 )

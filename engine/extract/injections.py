@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.alternation import gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, polarity
@@ -19,7 +20,7 @@ from engine.extract.sentences import Sentence
 from engine.extract.vocab import COUNT, DISPUTE, PLAN_CUE, count_value, given, levels_in, regions_in, side_in
 
 MAX_INJECTIONS = 20
-_ESI = re.compile(
+_ESI = gated(
     r"\b(?:epidural steroid injections?|epidural injections?|ESIs?|selective nerve root blocks?|"
     r"nerve root blocks?|transforaminal (?:epidural )?injections?|epidurals?)\b",
     re.IGNORECASE,
@@ -27,7 +28,7 @@ _ESI = re.compile(
 # Trigger point injections given: the trigger point criteria ask about the last session (relief,
 # its weeks, function, date). A number with them ("three trigger point injections") is how many
 # were given in one session, so a mention is one record.
-_TPI = re.compile(r"\b(?:(?i:trigger[- ]point injections?)|TPIs?)\b")
+_TPI = gated(r"\b(?:(?i:trigger[- ]point injections?)|TPIs?)\b")
 _KINDS = ((_ESI, "epidural_steroid_injection"), (_TPI, "trigger_point_injection"))
 _COUNT_BEFORE = re.compile(rf"\b{COUNT}\s(?:prior\s|previous\s|lumbar\s|cervical\s){{0,2}}$", re.IGNORECASE)
 _RELIEF = re.compile(
@@ -54,7 +55,7 @@ _FUNCTION = re.compile(
     r"improvement in function(?:ing)?|(?:his |her |their )?function(?:ing)? (?:improved|got better|increased))\b",
     re.IGNORECASE,
 )
-_BACK_REFERENCE = re.compile(
+_BACK_REFERENCE = gated(
     r"\b(?:(?:the|this|that|these|those|each|the last|the prior|the previous) (?:injections?|blocks?|procedures?|ESIs?)"
     r"|post-?(?:injection|procedure))\b",
     re.IGNORECASE,
@@ -63,7 +64,7 @@ _BACK_REFERENCE = re.compile(
 
 # "She has had no prior injections": the injection history is documented, and empty. Only the
 # general statement counts; "no prior epidural injections" says nothing of other kinds.
-_NONE = re.compile(
+_NONE = gated(
     r"\b(?:(?:has|had|have) (?:had )?no (?:prior |previous |earlier )?injections|no (?:prior|previous|earlier) injections"
     r"|(?:has|have) (?:not|never) had (?:any )?(?:an )?injections?|denies (?:any )?(?:prior |previous )?injections)\b",
     re.IGNORECASE,

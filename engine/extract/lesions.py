@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from engine.alternation import Keywords
+from engine.alternation import Gated, gated
 from engine.extract.negation import affirmed
 
 _TENDON = r"(?:rotator cuff|cuff|supraspinatus|infraspinatus|subscapularis|biceps|achilles|tendon|quadriceps|patellar)"
@@ -50,12 +50,12 @@ _LESION = (
 _INSTABILITY = (r"spondylolisthesis|spondylolysis|pars (?:defect|fracture|interarticularis defect)|"
                 r"(?:segmental |spinal )?(?<!membrane )instability")
 
-_EARLY_RE = re.compile(_EARLY, re.IGNORECASE)
-_LESION_RE = re.compile(_LESION, re.IGNORECASE)
-_INSTABILITY_RE = re.compile(_INSTABILITY, re.IGNORECASE)
-_ARTHRITIS_RE = re.compile(r"osteoarthrit\w*|degenerative (?:joint disease|arthritis|change)|chondromalacia|"
+_EARLY_RE = gated(_EARLY, re.IGNORECASE)
+_LESION_RE = gated(_LESION, re.IGNORECASE)
+_INSTABILITY_RE = gated(_INSTABILITY, re.IGNORECASE)
+_ARTHRITIS_RE = gated(r"osteoarthrit\w*|degenerative (?:joint disease|arthritis|change)|chondromalacia|"
                            r"joint space narrowing|bone[- ]on[- ]bone", re.IGNORECASE)
-_SIGNS_RE = re.compile(
+_SIGNS_RE = gated(
     r"\b(?:apprehension|(?<!membrane )instability|unstable|subluxation|locking|catching|giving way|gives way|buckling|"
     r"(?:positive|\+) (?:(?:\w+|,|and|/) ){0,6}?(?:impingement|Neer|Hawkins|drop[- ]arm|McMurray|Lachman|load and shift|"
     r"anterior drawer|Phalen|Tinel|Durkan|apprehension|relocation|O'Brien|jobe|empty can)|"
@@ -65,9 +65,8 @@ _SIGNS_RE = re.compile(
 )
 
 
-def _affirmed(pattern: re.Pattern[str], text: str) -> bool:
-    if not _GATES[pattern].may_match(text):  # a text without any word the pattern needs (most sentences)
-        return False
+def _affirmed(pattern: Gated, text: str) -> bool:
+    # Gated: a text without the words the pattern needs (most sentences) is not searched.
     return any(affirmed(text, m) for m in pattern.finditer(text))
 
 
@@ -93,29 +92,24 @@ def structural_signs(text: str) -> bool:
 # The knee chapter's reasons to image: a suspected meniscus or ligament tear (a positive McMurray,
 # Lachman or drawer test; locking or giving way of the knee) and, after a blow or fall, an Ottawa-type
 # finding (an effusion, inability to bear weight, patellar or fibular head tenderness).
-_KNEE = re.compile(r"\bknees?\b|\bmeni?sc|\bMcMurray|\bLachman|\bpatell", re.IGNORECASE)
+_KNEE = gated(r"\bknees?\b|\bmeni?sc|\bMcMurray|\bLachman|\bpatell", re.IGNORECASE)
 # An effusion an MRI reports is not the examination finding the Ottawa rules mean.
-_IMAGING = re.compile(r"\b(?:MRI|CT|x-?rays?|radiographs?|imaging|ultrasound|scan|arthrogram)\b", re.IGNORECASE)
-_TEAR_SIGNS = re.compile(
+_IMAGING = gated(r"\b(?:MRI|CT|x-?rays?|radiographs?|imaging|ultrasound|scan|arthrogram)\b", re.IGNORECASE)
+_TEAR_SIGNS = gated(
     r"\b(?:McMurray|Lachman|anterior drawer|posterior drawer|pivot shift|Apley|Thessaly)(?:'s)?(?: (?:sign|test|testing|maneuver))?"
     r"(?: (?:is|was|were))? positive|\bpositive (?:\w+ ){0,2}(?:McMurray|Lachman|anterior drawer|posterior drawer|pivot shift|"
     r"Apley|Thessaly)|\blocking\b|\bgiv(?:es|ing) way\b|\bbuckling\b",
     re.IGNORECASE,
 )
-_OTTAWA = re.compile(
+_OTTAWA = gated(
     r"\b(?:unable to|inability to|could not|cannot|can't) (?:\w+ ){0,2}bear weight|\beffusion\b|"
     r"\b(?:patellar|fibular head) tenderness|tenderness (?:of|over|at) the (?:patella|fibular head)",
     re.IGNORECASE,
 )
 
 
-# Each pattern's keyword prefilter (engine.alternation.Keywords): these readers run on every sentence.
-_GATES = {pattern: Keywords(pattern) for pattern in (_EARLY_RE, _LESION_RE, _INSTABILITY_RE, _ARTHRITIS_RE, _SIGNS_RE,
-                                                     _TEAR_SIGNS, _OTTAWA, _KNEE)}
-
-
 def _about_the_knee(text: str) -> bool:
-    return _GATES[_KNEE].may_match(text) and _KNEE.search(text) is not None
+    return _KNEE.search(text) is not None
 
 
 def knee_tear_signs(text: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.alternation import Keywords, longest_first
+from engine.alternation import Keywords, gated, longest_first
 from engine.catalog import TreatmentCatalog
 from engine.extract.dates import visit_dates
 from engine.extract.drugs import dose_mg, doses_per_day, generic_of
@@ -27,8 +27,8 @@ from engine.extract.negation import assertion, polarity, undocumented
 from engine.extract.sentences import Sentence
 from engine.extract.vocab import DISPUTE, PLAN_CUE, given
 
-_NO_MEDS = re.compile(r"\bno (?:current )?medications? list\b|\bmedications? (?:list )?(?:was|were) not provided\b", re.I)
-_USING = re.compile(
+_NO_MEDS = gated(r"\bno (?:current )?medications? list\b|\bmedications? (?:list )?(?:was|were) not provided\b", re.I)
+_USING = gated(
     r"\b(?:using|uses|taking|takes|(?:has|have) taken|prescribed|(?:was|is|were|are|been|remains?) on|medications? (?:include|includes|"
     r"are|list)|continue[sd]?)\b",
     re.IGNORECASE,
@@ -39,11 +39,11 @@ _STOPPED = re.compile(
     re.IGNORECASE,
 )
 # "Naprosyn was prescribed", "Flexeril and tramadol were prescribed": given at the visit described.
-_PRESCRIBED_AFTER = re.compile(
+_PRESCRIBED_AFTER = gated(
     r"[\w ,/.-]{0,60}?\b(?:was|were) (?:prescribed|renewed|refilled|continued|dispensed)\b", re.IGNORECASE
 )
-_MED_WORDS = re.compile(r"\b(?:medications?|meds|opioids?|opiates?|narcotics?|analgesics?|analgesia)\b", re.I)
-_ANALGESIA = re.compile(
+_MED_WORDS = gated(r"\b(?:medications?|meds|opioids?|opiates?|narcotics?|analgesics?|analgesia)\b", re.I)
+_ANALGESIA = gated(
     r"\b(?:analgesia|pain relief|relief of (?:his |her |the )?pain|relief|\d{1,3}\s?% (?:pain )?(?:relief|reduction|"
     r"improvement)|pain (?:is |was )?(?:reduced|decreased|improved|better)|(?:reduces|decreases|lowers) (?:the |his |her )?"
     r"pain|pain (?:scores?|levels?) (?:with|on|from))",
@@ -51,32 +51,32 @@ _ANALGESIA = re.compile(
 )
 _WITH_WITHOUT = re.compile(r"(\d{1,2})\s?/\s?10 with(?:out)? (?:\w+ ){0,2}and (\d{1,2})\s?/\s?10 with(?:out)?", re.I)
 _FROM_TO = re.compile(r"\bfrom (\d{1,2})\s?/\s?10 to (\d{1,2})\s?/\s?10\b", re.IGNORECASE)
-_ADL = re.compile(
+_ADL = gated(
     r"\b(?:activities of daily living|activity of daily living|ADLs?|daily activities|household (?:chores|tasks)|chores"
     r"|self[- ]care)\b",
     re.IGNORECASE,
 )
-_FUNCTION = re.compile(
+_FUNCTION = gated(
     r"\b(?:(?:improved|improvement in|increased|better|objective (?:improvement|gains?) in) (?:\w+ ){0,2}(?:function|"
     r"functioning|ADLs|activities of daily living|activity (?:level|tolerance))|functional (?:improvement|benefit|gains?)"
     r"|improves? (?:his |her |their )?function|(?:lets|allows|enables|helps) (?:him|her|them) (?:to )?(?:do|perform|walk|"
     r"work|sleep|function|complete))\b",
     re.IGNORECASE,
 )
-_ADVERSE = re.compile(r"\b(?:adverse (?:effects?|events?|reactions?)|side[- ]effects?)\b", re.IGNORECASE)
-_ABERRANT = re.compile(
+_ADVERSE = gated(r"\b(?:adverse (?:effects?|events?|reactions?)|side[- ]effects?)\b", re.IGNORECASE)
+_ABERRANT = gated(
     r"\b(?:aberrant (?:drug[- ](?:taking|seeking|related) )?(?:behaviou?rs?|activity|use)|drug[- ]seeking(?: behaviou?r)?"
     r"|early refills?|lost (?:prescriptions?|scripts?)|multiple prescribers|diversion|misuse)\b",
     re.IGNORECASE,
 )
 # "The 4 A's were documented at each visit" covers all four domains; "no documentation of the four
 # A's" leaves all four undocumented (documented false).
-_FOUR_AS = re.compile(r"\b(?:4|four) A(?:'|’)?s\b", re.IGNORECASE)
+_FOUR_AS = gated(r"\b(?:4|four) A(?:'|’)?s\b", re.IGNORECASE)
 _FOUR_AS_CUE = re.compile(r"\b(?:documented|addressed|reviewed|assessed|monitored|recorded|noted|discussed)\b", re.I)
 _FOUR_DOMAINS = ("analgesia_documented", "activities_of_daily_living_documented", "adverse_effects_documented",
                  "aberrant_behavior_assessed")
-_CURES = re.compile(r"\bCURES\b|\bPDMP\b|\bprescription drug monitoring\b")
-_UDS = re.compile(
+_CURES = gated(r"\bCURES\b|\bPDMP\b|\bprescription drug monitoring\b")
+_UDS = gated(
     r"\b(?:urine (?:drug |toxicology )?(?:screens?|screening|tests?|testing|toxicology)|UDS|urine tox\w*|drug screens?"
     r"|toxicology screens?)\b",
     re.IGNORECASE,
@@ -87,11 +87,11 @@ _UDS_INCONSISTENT = re.compile(
     re.IGNORECASE,
 )
 _UDS_CONSISTENT = re.compile(r"\b(?:consistent|appropriate|compliant|as expected|positive (?:only )?for (?:the )?prescribed)\b", re.I)
-_AGREEMENT = re.compile(
+_AGREEMENT = gated(
     r"\b(?:(?:pain|opioid|opiate|narcotic|medication|treatment) (?:management |use )?(?:agreement|contract))\b",
     re.IGNORECASE,
 )
-_RETURNED = re.compile(
+_RETURNED = gated(
     r"\b(?:returned to (?:his |her |their )?(?:usual )?(?:work|job|full duty|regular duty|modified duty)|is back at work"
     r"|went back to work)\b",
     re.IGNORECASE,

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from engine.alternation import Gated, gated
+
 Assertion = Literal["affirmed", "negated", "uncertain"]
 
-_PRE_NEGATION = re.compile(
+_PRE_NEGATION = gated(
     r"\b(?:no evidence of|no signs? of|no|not|denie[sd]|deny|without|negative for|free of|absence of|absent"
     r"|never|none|nor|neither|lack of|lacks|fails? to|failed to|ruled out)\b",
     re.IGNORECASE,
@@ -31,7 +33,7 @@ _POST_NEGATION = re.compile(
     r"|(?:is|are|was|were)\s(?:absent|negative|denied|unremarkable|normal|intact)|not documented|not provided)\b",
     re.IGNORECASE,
 )
-_UNCERTAIN = re.compile(
+_UNCERTAIN = gated(
     r"\b(?:possible|possibly|probable|rule out|r/o|may have|might|questionable|suspected|suspicion of"
     r"|not clearly stated whether|unclear whether|cannot be excluded|cannot be ruled out|versus)\b",
     re.IGNORECASE,
@@ -51,7 +53,7 @@ _ATTRIBUTION = re.compile(
 _SCOPE = 60
 
 
-def _in_scope(trigger: re.Pattern[str], flat: str, start: int) -> bool:
+def _in_scope(trigger: re.Pattern[str] | Gated, flat: str, start: int) -> bool:
     window_start = max(0, start - _SCOPE)
     window = flat[window_start:start]
     last = None

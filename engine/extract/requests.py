@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from engine.alternation import gated
 from engine.catalog import TreatmentCatalog
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion, undocumented
@@ -118,7 +119,7 @@ def requests(
 
 # "The risks of oral steroids and their modest benefit were discussed with him", "we discussed the
 # risks and benefits of the injection": the request's risks were discussed (negated: not discussed).
-_RISKS = re.compile(
+_RISKS = gated(
     r"\brisks?\b[^.;]{0,80}?\b(?:discussed|reviewed|explained|went over)\b"
     r"|\b(?:discussed|reviewed|explained|counsell?ed (?:him|her|them) (?:on|about))\s(?:[\w-]+\s){0,3}?risks?\b",
     re.IGNORECASE,
@@ -170,7 +171,7 @@ def _link_companions(found: list[dict[str, Any]], catalog: TreatmentCatalog, aro
 _AROUND_SURGERY = re.compile(
     r"\b(?:associated surgical service|pre-?op(?:erative)?|post-?op(?:erative)?|post-?surgical|peri-?operative)\b", re.I
 )
-_PLANNED = re.compile(
+_PLANNED = gated(
     r"\b(?:requested for|referred for|for consideration of|to consider|evaluation for|consult(?:ation)? for)\s"
     r"(?:an?\s|the\s)?(?:possible\s)?(?:repeat\s)?([a-z][a-z -]{2,60})",
     re.IGNORECASE,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.alternation import gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.negation import assertion
@@ -26,14 +27,14 @@ _NOUN = (
     r"(?!\s(?:consult\w*|evaluation|referral|candidate|was (?:requested|recommended|sought)))"
 )
 _LEVEL = r"[LCTS]\d{1,2}(?:\s?-\s?[LCTS]?\d{1,2})?"
-_PROCEDURE = re.compile(
+_PROCEDURE = gated(
     r"\b(?:status post|s/p|underwent|undergone|has had|had|history of|prior|previous|treated with)\s"
     r"(?:(?:an?|the|prior|previous|a prior|two|2)\s){0,2}"
     rf"((?:[\w/-]+\s){{0,4}}?{_NOUN}(?:\s(?:and|with)\s(?:[\w/-]+\s){{0,2}}?{_NOUN})?"
     rf"(?:\s(?:at|of)\s(?:the\s)?(?:{_LEVEL}(?:\s(?:and|&)\s{_LEVEL})?|(?:left|right|bilateral)\s\w+))?)",
     re.IGNORECASE,
 )
-_NONE = re.compile(r"\b(?:no (?:prior |previous |past )?(?:surgeries|surgery|surgical history|history of surgery)|"
+_NONE = gated(r"\b(?:no (?:prior |previous |past )?(?:surgeries|surgery|surgical history|history of surgery)|"
                    r"has not had (?:any )?surgery|denies (?:any )?(?:prior )?surgery)\b", re.IGNORECASE)
 
 

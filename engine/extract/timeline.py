@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from engine.alternation import gated
 from engine.extract.dates import find_dates
 from engine.extract.evidence import Recorder
 from engine.extract.sentences import Sentence
@@ -22,10 +23,10 @@ from engine.extract.vocab import DISPUTE
 
 _RFA = re.compile(r"\b(?:request for authori[sz]ation|RFA)\b", re.IGNORECASE)
 # Sentences about the review itself, in either case ("Utilization Review", "non-certified").
-_REVIEW = re.compile(r"\b(?:utilization review|non-?certif\w*|denied|denial|independent medical review|IMR)\b", re.I)
+_REVIEW = gated(r"\b(?:utilization review|non-?certif\w*|denied|denial|independent medical review|IMR)\b", re.I)
 # What a date may belong to other than a visit ("the injured worker" is every sentence's subject, so
 # injury words are not here: the injury's own date is left out by value).
-_NOT_CARE = re.compile(
+_NOT_CARE = gated(
     r"\b(?:MRI|CT|x-?rays?|radiographs?|EMG|NCV|NCS|electrodiagnostic|scan|imaging|injections?|blocks?|ESIs?|"
     r"surgery|surgeries|fusion|release|arthroscopy|arthroplasty|replacement|urine|screen|toxicology)\b",
     re.IGNORECASE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from engine.alternation import Keywords, gated
 from engine.models import Region, Side
 
 _REGION_WORDS: tuple[tuple[str, Region], ...] = (
@@ -21,7 +22,9 @@ _REGION_WORDS: tuple[tuple[str, Region], ...] = (
     (r"ankles?|feet|foot", "ankle_foot"),
     (r"head|face|facial|brain|scalp", "head"),
 )
-REGION_RE = [(re.compile(rf"\b(?:{words})\b", re.IGNORECASE), region) for words, region in _REGION_WORDS]
+REGION_RE = [(gated(rf"\b(?:{words})\b", re.IGNORECASE), region) for words, region in _REGION_WORDS]
+# The words any region needs: a text naming no region (most sentences, many titles) is searched once.
+_ANY_REGION = Keywords(*(pattern for pattern, _ in REGION_RE))
 
 _SIDE = re.compile(r"\b(bilateral(?:ly)?|both|right|left)\b|\b([RL])\b(?![\d-])", re.IGNORECASE)
 LEVEL = re.compile(r"\b([CTLS])(\d{1,2})\b(?:\s?-\s?([CTLS])?(\d{1,2})\b)?(?:\s(?:and|&)\s([CTLS])(\d{1,2})\b)?")
@@ -33,7 +36,7 @@ NUMBER_WORDS = {
 COUNT = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 # Cues before a mention: the nearest one decides whether the treatment was given or is wanted.
-PAST_CUE = re.compile(
+PAST_CUE = gated(
     r"\b(?:had|has had|have had|underwent|undergone|received|prior|previous|previously|past|"
     r"treatments? to date|treatments? (?:has |have )?included|treatments? include[sd]?|treated with|status post|s/p|history of|"
     r"completed|tried|failed|"
@@ -43,7 +46,7 @@ PAST_CUE = re.compile(
     r"refills? of|following treatments|to date (?:has |have )?(?:included|includes|include))\b",
     re.IGNORECASE,
 )
-PLAN_CUE = re.compile(
+PLAN_CUE = gated(
     r"\b(?:request|requests|requested|requesting|request for authorization|sought|plan|planned|recommend|"
     r"recommended|recommends|consider|consideration|ordered|order|pending|scheduled|referral for|"
     r"is for|authorization|certification|denied|approved|appeal|dispute|would|will|asked for|asks for|asking for)\b",
@@ -55,13 +58,15 @@ POST_PLAN = re.compile(
 )
 # Sentences about the dispute itself (utilization review, the claims administrator) describe
 # requests, not the medical history.
-DISPUTE = re.compile(
+DISPUTE = gated(
     r"\b(?:utilization review|claims administrator|independent medical review|non-certification|"
     r"attorney|appealed|UR)\b"
 )
 
 
 def regions_in(text: str) -> list[Region]:
+    if not _ANY_REGION.may_match(text):
+        return []
     found: list[tuple[int, Region]] = []
     for pattern, region in REGION_RE:
         match = pattern.search(text)

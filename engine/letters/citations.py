@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
+from engine.alternation import Gated, gated
 from engine.letters.models import Citation, CitationSource
 
-_NOT_BASED_ON_MTUS = re.compile(
+_NOT_BASED_ON_MTUS = gated(
     r"the\s+(?:claims\s+administrator|expert\s+reviewer|physician\s+reviewer|professional\s+reviewer|reviewer)"
     r"\s+did\s+not\s+base\s+(?:their|its|his/her|his|her)\s+decision\s+on\s+the\s+MTUS\s*\.?",
     re.IGNORECASE,
@@ -17,7 +19,7 @@ _NOT_BASED_ON_MTUS = re.compile(
 _DECISION_BASED_ON = re.compile(r"decision\s+based\s+on\b\s*", re.IGNORECASE)
 _NON_MTUS = re.compile(r"\s*non-?\s?MTUS\s+citation\s*:?\s*", re.IGNORECASE)
 _MTUS_LEAD = re.compile(r"\s*(?:the\s+)?MTUS\b\s*:?\s*", re.IGNORECASE)
-_PART_OF = re.compile(
+_PART_OF = gated(
     r",?\s*which\s+(?:is|are)\s+(?P<not>not\s+)?(?:a\s+)?part\s+of\s+the\s+"
     r"(?:California\s+)?(?:MTUS|Medical\s+Treatment\s+Utilization\s+Schedule(?:\s+\(MTUS\))?)\s*\.?",
     re.IGNORECASE,
@@ -61,20 +63,20 @@ _NAMES = (
 _ANY_NAME = re.compile("|".join(f"(?P<n{index}>{name.pattern})" for index, name in enumerate(_NAMES)), re.IGNORECASE)
 
 _PAGE_NUMBER = r"\d{1,4}(?!\d|\.\d)"
-_PAGES = re.compile(
+_PAGES = gated(
     r"\b(?:page\s*\(\s*s\s*\)|pages?|pp?\.)\s*:?\s*(?P<list>" + _PAGE_NUMBER + r"(?:\s*(?:,|&|-|–|and|to)\s*" + _PAGE_NUMBER + r")*)",
     re.IGNORECASE,
 )
 _PAGE_RANGE = re.compile(r"(\d{1,4})\s*(?:-|–|to)\s*(\d{1,4})|(\d{1,4})")
 _MAX_RANGE = 40
-_CHAPTER = re.compile(r"\bchapter\s+(\d{1,2})\b\s*,?", re.IGNORECASE)
-_EDITION = re.compile(r"\b(\d)(?:st|nd|rd|th)\s+edition\s*,?\s*\(?\s*((?:19|20)\d\d)?\s*\)?", re.IGNORECASE)
-_REGULATION = re.compile(r"\b(?:8\s+CCR\s+)?(9792\.\d{1,3}(?:\.\d{1,3})?(?:\([a-z0-9]{1,3}\))*)", re.IGNORECASE)
+_CHAPTER = gated(r"\bchapter\s+(\d{1,2})\b\s*,?", re.IGNORECASE)
+_EDITION = gated(r"\b(\d)(?:st|nd|rd|th)\s+edition\s*,?\s*\(?\s*((?:19|20)\d\d)?\s*\)?", re.IGNORECASE)
+_REGULATION = gated(r"\b(?:8\s+CCR\s+)?(9792\.\d{1,3}(?:\.\d{1,3})?(?:\([a-z0-9]{1,3}\))*)", re.IGNORECASE)
 # An abbreviation in brackets after a name ("(ESIs)", "(ODG)", the mistyped "()DG)").
-_ABBREVIATION = re.compile(r"\s*\(\)?[A-Za-z.]{0,8}\)")
-_FILLER = re.compile(r"^(?:practice\s+guidelines?|guidelines?|topic|section\s+on|section|the)\b\s*|\s*\b(?:topic)\s*$", re.IGNORECASE)
+_ABBREVIATION = gated(r"\s*\(\)?[A-Za-z.]{0,8}\)")
+_FILLER = gated(r"^(?:practice\s+guidelines?|guidelines?|topic|section\s+on|section|the)\b\s*|\s*\b(?:topic)\s*$", re.IGNORECASE)
 # Where a citation ends and prose explaining it begins ("…, NSAIDs. The guideline addresses…").
-_SENTENCE_AFTER = re.compile(r"\.\s+[A-Z][a-z]+(?:\s+[a-z][a-z'/-]*){2}")
+_SENTENCE_AFTER = gated(r"\.\s+[A-Z][a-z]+(?:\s+[a-z][a-z'/-]*){2}")
 _EDGE_PUNCTUATION = " ,.;:-–"
 
 
@@ -114,7 +116,7 @@ def _tidy(text: str) -> str | None:
     return text or None
 
 
-def _remove(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
+def _remove(pattern: Gated, text: str) -> tuple[list[re.Match[str]], str]:
     matches = list(pattern.finditer(text))
     return matches, pattern.sub(" ", text)
 
@@ -186,6 +188,14 @@ def parse_citations(text: str | None) -> list[Citation]:
     """Every guideline cited in a claims administrator's or reviewer's guideline statement."""
     if not text:
         return []
+    return list(_citations(text))
+
+
+# Reviewers state their guidelines in set phrases ("Decision based on MTUS Chronic Pain Medical Treatment
+# Guidelines, Opioids, pages 74-96"): half the statements of the archive's letters repeat one read
+# before. Citations are frozen, so the ones read once are handed out again.
+@functools.lru_cache(maxsize=4096)
+def _citations(text: str) -> tuple[Citation, ...]:
     text = _NOT_BASED_ON_MTUS.sub(" ", text)
     segments = [segment for segment in _DECISION_BASED_ON.split(text) if segment.strip(_EDGE_PUNCTUATION)]
     citations: list[Citation] = []
@@ -198,4 +208,4 @@ def parse_citations(text: str | None) -> list[Citation]:
         if key not in seen:
             seen.add(key)
             unique.append(citation)
-    return unique
+    return tuple(unique)

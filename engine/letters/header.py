@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from engine.letters.models import LetterHeader
-from engine.letters.privacy import labelled_fields
+from engine.letters.privacy import Fields, labelled_fields
 
 _CASE_NUMBER = re.compile(r"CM\d{2}-\d{4,8}", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
@@ -38,15 +38,17 @@ def parse_date(value: str) -> date | str | None:
     return " ".join(worded.group().split()) if worded else None
 
 
-def parse_header(lines: Iterable[str]) -> LetterHeader:
+def parse_header(lines: Iterable[str], fields: Sequence[Fields] | None = None) -> LetterHeader:
     """Case number and process dates from the lines before the first section (first value wins).
 
-    Line by line first; then the lines joined, for a field whose label or value wrapped onto the next
-    line ("Application" / "Received:" / "12/16/2016" in the 2016-17 header block)."""
+    Line by line first (`fields`, when given, are the lines' `labelled_fields`, already read); then the
+    lines joined, for a field whose label or value wrapped onto the next line ("Application" /
+    "Received:" / "12/16/2016" in the 2016-17 header block)."""
     kept = list(lines)
     found: dict[str, date | str] = {}
-    for line in [*kept, " ".join(line.strip() for line in kept)]:
-        for label, value, kind in labelled_fields(line):
+    by_line = list(fields) if fields is not None else [labelled_fields(line) for line in kept]
+    for line_fields in [*by_line, labelled_fields(" ".join(line.strip() for line in kept))]:
+        for label, value, kind in line_fields:
             if kind != "other":
                 continue
             key = " ".join(label.lower().split())

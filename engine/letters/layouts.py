@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from engine.alternation import gated
 from engine.letters.models import Layout
 
 
@@ -70,10 +71,10 @@ HEADINGS: dict[Layout, tuple[Heading, ...]] = {
 }
 
 # Fields that only the header-block variant of the 2014 layout prints before its first section.
-_HEADER_FIELD = re.compile(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
+_HEADER_FIELD = gated(r"\b(?:case\s+number|date\s+assigned|ur\s+denial\s+date)\s*:", re.IGNORECASE)
 # The 2013 notice opens with MAXIMUS's own determinations; other letters may quote a UR decision
 # in similar words ("utilization review has determined the request…"), hence the name.
-_DETERMINED = re.compile(r"maximus\b.{0,40}?\s+has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
+_DETERMINED = gated(r"maximus\b.{0,40}?\s+has\s+determined\s+(?:that\s+)?the\s+request", re.IGNORECASE)
 _NOTICE_OPENING_LINES = 80
 
 
@@ -98,9 +99,14 @@ class Sections:
 def match_heading(lines: Sequence[str], index: int, heading: Heading) -> HeadingMatch | None:
     """`heading` starting at lines[index], possibly wrapped onto the next line."""
     line = lines[index]
+    return _match_at(line, line + " " + lines[index + 1] if index + 1 < len(lines) else None, heading)
+
+
+def _match_at(line: str, joined: str | None, heading: Heading) -> HeadingMatch | None:
+    """`heading` at the start of `line`, or of `joined` (the line and the next) when it wraps."""
     candidates = [(line, 1)]
-    if index + 1 < len(lines):
-        candidates.append((line + " " + lines[index + 1], 2))
+    if joined is not None:
+        candidates.append((joined, 2))
     for text, used in candidates:
         found = heading.regex.match(text)
         if found is None or (used == 2 and found.end(0) <= len(line) + 1):
@@ -131,9 +137,14 @@ class HeadingIndex:
         self._at: dict[int, tuple[HeadingMatch, ...]] = {}
         last = len(lines) - 1
         for index, line in enumerate(lines):
-            if _ANY_HEADING.match(line if index == last else line + " " + lines[index + 1]) is None:
+            joined = None if index == last else line + " " + lines[index + 1]
+            text = line if joined is None else joined
+            if _ANY_HEADING.match(text) is None:
                 continue
-            found = tuple(m for h in _ALL_HEADINGS if (m := match_heading(lines, index, h)) is not None)
+            # A heading that matches no prefix of the joined text matches none of the line either (no
+            # anchors or lookarounds), so most headings are ruled out with one match each.
+            found = tuple(m for h in _ALL_HEADINGS
+                          if h.regex.match(text) is not None and (m := _match_at(line, joined, h)) is not None)
             if found:
                 self._at[index] = found
         self._present = frozenset(m.heading for found in self._at.values() for m in found)

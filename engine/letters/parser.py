@@ -13,7 +13,7 @@ from engine.letters.layout_items import notice_items, professional_review_items
 from engine.letters.layouts import HEADINGS, HeadingIndex, Sections, layout_of
 from engine.letters.mapping import map_title
 from engine.letters.models import Layout, Letter, LetterItem, Reviewer
-from engine.letters.privacy import Identifiers, collect_identifiers
+from engine.letters.privacy import Identifiers, collect_identifiers, labelled_fields
 from engine.letters.reviewer import parse_reviewer
 from engine.letters.text import Vocabulary, join_lines, remove_page_furniture
 
@@ -87,7 +87,8 @@ def build_letter(text: str, source: str) -> Letter:
     vocabulary = clean.vocabulary
     sections = headings.split(HEADINGS[layout])
     header_lines = [*sections.preamble, *sections.get("title"), *sections.get("notice"), *clean.furniture]
-    identifiers = collect_identifiers(header_lines)
+    header_fields = [labelled_fields(line) for line in header_lines]  # read once, for privacy and the header
+    identifiers = collect_identifiers(header_lines, header_fields)
     raw_items = _raw_items(layout, sections, vocabulary)
     if not raw_items:
         raise LetterParseError(
@@ -110,7 +111,7 @@ def build_letter(text: str, source: str) -> Letter:
     return Letter(
         source=source,
         layout=layout,
-        header=parse_header(header_lines),
+        header=parse_header(header_lines, header_fields),
         reviewer=reviewer,
         clinical_summary=summary,
         items=[_item(raw, identifiers, source) for raw in raw_items],

@@ -38,6 +38,9 @@ _FIELD = re.compile(
     r"(?<![A-Za-z])(?:(?P<name>" + _NAME_LABELS + r")|(?P<personal>" + _PERSONAL_LABELS + r")|(?P<other>" + _OTHER_LABELS + r"))\s*[:#]",
     re.IGNORECASE,
 )
+# The same labels, for a line lower-cased first (ASCII only, where lower-casing is what case folding
+# does): `re` matches case-sensitive literals about twice as fast as case-folded ones.
+_FIELD_LOWER = re.compile(_FIELD.pattern)
 _NAME_TOKEN = re.compile(r"[A-Z][A-Za-z'\-]{1,40}")
 _NOT_A_NAME = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Jr", "Sr", "Inc", "LLC", "Co", "Corp", "The", "And", "Of"})
 _MIN_VALUE_LENGTH = 3
@@ -78,11 +81,24 @@ class Identifiers:
             if keywords.may_match(text, lowered):
                 text = pattern.sub(replacement, text)
                 lowered = text.lower()
-        if self._values is not None:
-            text = self._values.sub(REDACTED, text)
-        if self._tokens is not None:
-            text = self._tokens.sub(REDACTED, text)
+        # A value or name that is not in the text is not searched for, and its pattern (compiled for
+        # each letter) not even built: most texts a letter keeps name no one.
+        # Outside ASCII, lower-casing may not map what the pattern's case folding does: always searched.
+        searched = not text.isascii()
+        if self.values and (searched or any(map(text.lower().__contains__, self._folded_values))):
+            text = self._pattern(self._values).sub(REDACTED, text)
+        if self.name_tokens and (searched or any(map(text.__contains__, self.name_tokens))):
+            text = self._pattern(self._tokens).sub(REDACTED, text)
         return text
+
+    @staticmethod
+    def _pattern(pattern: re.Pattern[str] | None) -> re.Pattern[str]:
+        assert pattern is not None  # built from a set of values this instance has
+        return pattern
+
+    @cached_property
+    def _folded_values(self) -> tuple[str, ...]:
+        return tuple(value.lower() for value in self.values)
 
     # Built once per letter, not once per text scrubbed (a cached_property writes to the instance's
     # __dict__ directly, which a frozen dataclass allows).
@@ -105,24 +121,31 @@ class Identifiers:
 
 NO_IDENTIFIERS = Identifiers(frozenset(), frozenset())
 
+# A header line's fields: (label, value, kind).
+Fields = list[tuple[str, str, str]]
 
-def labelled_fields(line: str) -> list[tuple[str, str, str]]:
+
+def labelled_fields(line: str) -> Fields:
     """(label, value, kind) for every "Label: value" field on a header line; kind is the label group."""
-    matches = list(_FIELD.finditer(line))
+    if ":" not in line and "#" not in line:  # every label ends in one of them: most lines hold neither
+        return []
+    matches = list(_FIELD_LOWER.finditer(line.lower()) if line.isascii() else _FIELD.finditer(line))
     fields = []
     for position, found in enumerate(matches):
         end = matches[position + 1].start() if position + 1 < len(matches) else len(line)
         value = line[found.end() : end].strip(" ,;")
-        fields.append((found.group(0).rstrip(":# ").strip(), value, found.lastgroup or "other"))
+        label = line[found.start() : found.end()]  # as written, not lower-cased
+        fields.append((label.rstrip(":# ").strip(), value, found.lastgroup or "other"))
     return fields
 
 
-def collect_identifiers(lines: Iterable[str]) -> Identifiers:
-    """The personal values in header lines (those before a letter's first section, and page headers)."""
+def collect_identifiers(lines: Iterable[str], fields: Iterable[Fields] | None = None) -> Identifiers:
+    """The personal values in header lines (those before a letter's first section, and page headers);
+    `fields`, when given, are the lines' `labelled_fields`, already read."""
     values: set[str] = set()
     tokens: set[str] = set()
-    for line in lines:
-        for _label, value, kind in labelled_fields(line):
+    for line_fields in fields if fields is not None else map(labelled_fields, lines):
+        for _label, value, kind in line_fields:
             if kind == "other" or not _MIN_VALUE_LENGTH <= len(value) <= _MAX_VALUE_LENGTH:
                 continue
             values.add(value)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from engine.alternation import gated
+
 SOFT_HYPHEN = "\u00ad"
 
 # Control characters other than newline, tab and form feed (the page separator) are noise from
@@ -23,7 +25,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")
 # A page number that no sentence would produce on a line of its own.
 _PAGE_NUMBER_ALONE = re.compile(r"(?:page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4}|-\s*\d{1,4}\s*-)", re.IGNORECASE)
 # "Page 2 of 4" inside a short running header ("CM14-0000001 Page 2 of 4").
-_PAGE_NUMBER_IN_HEADER = re.compile(r"\bPage \d{1,4} of \d{1,4}\b")
+_PAGE_NUMBER_IN_HEADER = gated(r"\bPage \d{1,4} of \d{1,4}\b")
 _HEADER_MAX_LENGTH = 80
 # Numbers that are page numbers only when they sit at the top or bottom of a page.
 _PAGE_NUMBER_AT_EDGE = re.compile(r"(?:page\s*)?\d{1,4}|\d{1,4}\s*of\s*\d{1,4}", re.IGNORECASE)

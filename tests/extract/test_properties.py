@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.alternation import Gated
 from engine.errors import ExtractionError
-from engine.extract import extract_case
+from engine.extract import Sentence, extract_case
 from engine.models import Case
 
 WORDS = st.sampled_from([
@@ -31,3 +37,36 @@ def test_arbitrary_text_gives_a_case_or_extraction_error(summary: str, titles: l
     assert isinstance(extraction.case, Case)
     for item in extraction.evidence:
         assert summary[item.start : item.end] == item.sentence
+
+
+@settings(max_examples=500)
+@given(text=st.text(alphabet=st.sampled_from(["a", "b", " ", "\t", "\n", "\u00a0", "\u2003", "\x1c", "\x85", ".", "\u200b"]),
+                    max_size=30))
+def test_a_sentence_folds_whitespace_as_the_pattern_did(text: str) -> None:
+    assert Sentence(text, 0, len(text)).flat == re.sub(r"\s+", " ", text)
+
+
+@contextlib.contextmanager
+def _ungated() -> Iterator[None]:
+    """Every gated pattern run as the plain pattern, its gate and remembered answers bypassed."""
+    with contextlib.ExitStack() as stack:
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub"):
+            stack.enter_context(mock.patch.object(
+                Gated, method, lambda self, *args, _m=method: getattr(self.compiled, _m)(*args)))
+        yield
+
+
+def _extraction(summary: str, titles: list[str]) -> str:
+    try:
+        found = extract_case(summary, titles)
+    except ExtractionError as error:
+        return f"error: {error}"
+    return found.case.model_dump_json() + repr(found.evidence) + repr(found.notes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TITLES)
+def test_the_gates_change_no_extraction(summary: str, titles: list[str]) -> None:
+    gated_result = _extraction(summary, titles)
+    with _ungated():
+        assert _extraction(summary, titles) == gated_result

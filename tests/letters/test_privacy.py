@@ -7,8 +7,10 @@ import logging
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from engine.letters import parse_letter_text, to_contract
+from engine.letters import parse_letter_text, privacy, to_contract
 from engine.letters.privacy import REDACTED, collect_identifiers
 
 Read = Callable[[str], str]
@@ -74,3 +76,21 @@ def test_parsing_logs_nothing(fixture_text: Read, caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.DEBUG):
         parse_letter_text(fixture_text("synthetic_header_layout.txt"))
     assert caplog.records == []
+
+
+_LABEL_PIECES = st.sampled_from(["Employee Name", "APPLICANT", "claim #", "Claims No.", "D.O.B.", "dob", "Date of Birth",
+                                 "Case Number", "IMR case number", "Provider's name", "Employer", "Address", "Insurer",
+                                 "name", "Mr", ":", "#", " ", "  ", "x", "Doe", "12/01/2016", ",", "\u212a", "\u017f"])
+
+
+@settings(max_examples=400)
+@given(pieces=st.lists(_LABEL_PIECES, max_size=14))
+def test_header_fields_are_read_as_the_case_folding_pattern_reads_them(pieces: list[str]) -> None:
+    """A line lower-cased and matched case-sensitively gives the fields of the case-folding pattern."""
+    line = "".join(pieces)
+    matches = list(privacy._FIELD.finditer(line))
+    expected = []
+    for position, found in enumerate(matches):
+        end = matches[position + 1].start() if position + 1 < len(matches) else len(line)
+        expected.append((found.group(0).rstrip(":# ").strip(), line[found.end() : end].strip(" ,;"), found.lastgroup or "other"))
+    assert privacy.labelled_fields(line) == expected
