@@ -275,11 +275,9 @@ class CriteriaSet(Schema):
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
 
 
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
-Criterion.model_rebuild()
-CriteriaSet.model_rebuild()
+# No model_rebuild() for the recursive trees (AllOf, AnyOf, NotOf name Node, defined after them): a
+# deferred build resolves those names from this module when a set is first validated, and rebuilding
+# here would build every validator at import, which a pack read from the cache never uses (issue 14).
 
 
 def confidence_counts(cs: CriteriaSet) -> dict[str, int]:
