@@ -156,7 +156,12 @@ def _apply(answers: dict[str, Any], hints: Sequence[FlipHint], by_field: dict[st
 
 
 @pytest.mark.parametrize("request_", _PROPERTY_REQUESTS, ids=lambda r: f"{r.treatment}@{r.request_date}")
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Many drawn answers leave a hint no documentation can meet (an opioid's not-fixable criteria) and are
+# set aside by assume(); for some requests that is most draws, which Hypothesis's filter health check
+# reported now and then (seed 11 for the opioid request). The draws that remain still test the
+# property, and a request none of whose draws could be applied fails as unsatisfiable.
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_applying_the_hints_flips_the_prediction(evaluator: Evaluator, request_: QuestionnaireRequest,
                                                  data: st.DataObject) -> None:
