@@ -94,44 +94,16 @@ _Words = frozenset[str]
 
 
 def required_words(pattern: re.Pattern[str] | Gated) -> _Words | None:
-    """Words at least one of which is in every text `pattern` matches (lower-cased when the pattern
+    """Words at least one of which is in every text `pattern` matches (lower-cased where the pattern
     ignores case), or None when no such words are known (a pattern of digits, or one that can match
-    an empty string). Read from the parsed pattern: a sequence needs each of its parts, an
-    alternation one of its branches, a repetition its body when it repeats at least once."""
-    if _PARSER is None:
-        return None
-    try:
-        words = _sequence(_PARSER.parse(pattern.pattern, pattern.flags).data, bool(pattern.flags & re.IGNORECASE))
-    except Exception:  # an internal parser that changed shape: no prefilter, never a wrong one
-        return None
-    return words
+    an empty string): the best group `required_clauses` reads."""
+    clauses = required_clauses(pattern)
+    return clauses[0][1] if clauses else None
 
 
 def _score(words: _Words) -> tuple[int, int]:
     """Longer words are rarer: the set whose shortest word is longest wins, then the smaller set."""
     return min(len(w) for w in words), -len(words)
-
-
-def _sequence(items: list[tuple[Any, Any]], fold: bool) -> _Words | None:
-    candidates: list[_Words] = []
-    run = ""
-    for op, argument in items:
-        if op is _OPS.LITERAL:
-            run += chr(argument)
-            continue
-        if run:
-            candidates.append(frozenset({run}))
-            run = ""
-        found = _item(op, argument, fold)
-        if found is not None:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset({run}))
-    usable = [c for c in candidates if all(w.isascii() for w in c) or not fold]
-    if not usable:
-        return None
-    best = max(usable, key=_score)
-    return frozenset(w.lower() for w in best) if fold else best
 
 
 # A group of words a text must hold one of, and whether it is to be looked for in the lower-cased text
@@ -141,11 +113,12 @@ Clause = tuple[bool, _Words]
 
 def required_clauses(pattern: re.Pattern[str] | Gated) -> tuple[Clause, ...]:
     """The groups of words a text `pattern` matches must each hold one word of, best first (`_score`);
-    empty when none is known. `required_words` is the best single group; these are all the groups a
-    sequence needs ("pain ... for N months" needs a symptom word *and* a unit of time), which together
-    rule out far more sentences. Read as `required_words` reads the pattern; a branch needs, from each
-    of its alternatives, one group, so it gives the unions of one group from each (kept few), and a
-    part that ignores case on its own ("(?i:trigger point)") gives groups of lower-cased words."""
+    empty when none is known. Read from the parsed pattern: a sequence needs each of its parts, so it
+    gives all their groups ("pain ... for N months" needs a symptom word *and* a unit of time, which
+    together rule out far more sentences than either); a branch needs, from each of its alternatives,
+    one group, so it gives the unions of one group from each (kept few); a repetition needs its body
+    when it repeats at least once; a part that ignores case on its own ("(?i:trigger point)") gives
+    groups of lower-cased words."""
     if _PARSER is None:
         return ()
     try:
@@ -240,28 +213,6 @@ def _item_clauses(op: Any, argument: Any, fold: bool) -> list[Clause]:
     return []
 
 
-def _item(op: Any, argument: Any, fold: bool) -> _Words | None:
-    if op is _OPS.SUBPATTERN:
-        _group, add_flags, del_flags, body = argument
-        if (add_flags | del_flags) & re.IGNORECASE:
-            return None  # a scoped change of case rule: not worth the bookkeeping
-        return _sequence(body.data, fold)
-    if op is _OPS.ATOMIC_GROUP:
-        return _sequence(argument.data, fold)
-    if op is _OPS.BRANCH:
-        union: set[str] = set()
-        for branch in argument[1]:
-            found = _sequence(branch.data, fold)
-            if found is None:
-                return None
-            union |= found
-        return frozenset(union)
-    if op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
-        least, _most, body = argument
-        return _sequence(body.data, fold) if least >= 1 else None
-    return None
-
-
 class Keywords:
     """A prefilter for a group of patterns: False only for a text in which none of them can match.
 
@@ -275,11 +226,14 @@ class Keywords:
         exact: set[str] = set()
         self.always = False
         for pattern in patterns:
-            words = required_words(pattern)
-            if words is None:
+            # The best group each pattern needs, looked for as the group says: a part of a case-minding
+            # pattern that ignores case on its own gives lower-cased words.
+            clauses = required_clauses(pattern)
+            if not clauses:
                 self.always = True
                 break
-            (folded if pattern.flags & re.IGNORECASE else exact).update(words)
+            fold, words = clauses[0]
+            (folded if fold else exact).update(words)
         self.folded, self.exact = tuple(sorted(folded)), tuple(sorted(exact))
         # The words as one prefix tree each: one search is about twice as fast as a substring test per word.
         self._folded = re.compile(longest_first(folded)) if folded else None
