@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.alternation import NameScanner, longest_first
 from engine.criteria import cache
 from engine.errors import CriteriaLoadError, UnknownTreatmentError
+from engine.memo import Bounded
 from engine.resources import bundled_criteria_root, parse_table
 
 CATALOG_FILE = "catalog.yaml"
@@ -114,8 +115,8 @@ class TreatmentCatalog:
         return NameScanner(self._by_name)
 
     @functools.cached_property
-    def _short_finds(self) -> dict[tuple[str, int], tuple[int, int, str] | None]:
-        return {}
+    def _short_finds(self) -> Bounded[tuple[str, int], tuple[int, int, str] | None]:
+        return Bounded(_SHORT_FINDS_KEPT)
 
     def _find(self, normalized: str, pos: int = 0) -> tuple[int, int, str] | None:
         """The earliest, longest name in `normalized` from `pos`: (start, end, name). A short text (a title,
@@ -126,10 +127,7 @@ class TreatmentCatalog:
             key, remembered = (normalized, pos), self._short_finds
             if key in remembered:
                 return remembered[key]
-            if len(remembered) >= _SHORT_FINDS_KEPT:  # memory stays flat over any number of letters
-                remembered.clear()
-            found_short = remembered[key] = self._scanner.search(normalized, pos)
-            return found_short
+            return remembered.put(key, self._scanner.search(normalized, pos))
         found = self._pattern.search(normalized, pos)
         return None if found is None else (found.start(), found.end(), found.group(1))
 

@@ -30,12 +30,13 @@ from engine.facts import Scope
 from engine.findings import SetPlan, plan_set, set_findings
 from engine.flip import to_overturn
 from engine.logic import Status
+from engine.memo import Bounded, ByIdentity
 from engine.models import Case, Request
 from engine.operators import OPERATORS
 from engine.results import OUTSIDE_DATES, CaseResult, Finding, RequestResult, SetUse, applied_outside_dates
 from engine.scoring.model import Score, ScoringModel, load_scoring
 from engine.silent import contradicted
-from engine.trusted import ByIdentity, replaced
+from engine.trusted import replaced
 from rules.decision import NAME_BASE as DECISION_BASE
 from rules.decision import OUTCOMES, decision_rules
 from rules.precedence import Candidate, winners
@@ -60,7 +61,7 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self.scoring = scoring or load_scoring()
         self._plans: dict[str, SetPlan] = {}
-        self._scores: dict[tuple[str, tuple[tuple[str, Status], ...], bool], Score] = {}
+        self._scores: Bounded[tuple[str, tuple[tuple[str, Status], ...], bool], Score] = Bounded(_KEPT)
         rules = decision_rules(round(self.scoring.threshold_points, 6),
                                round(_log_odds(self.scoring.no_criteria_threshold), 6))
         self._decision = ruleset_name(DECISION_BASE, rules)
@@ -164,9 +165,7 @@ class Evaluator:
         key = (category, findings, has_criteria)
         score = self._scores.get(key)
         if score is None:
-            if len(self._scores) >= _KEPT:
-                self._scores.clear()
-            score = self._scores[key] = self.scoring.score(category, findings, has_criteria=has_criteria)
+            score = self._scores.put(key, self.scoring.score(category, findings, has_criteria=has_criteria))
         return score
 
     def predict_uncovered(self, category: str) -> tuple[str, Score]:

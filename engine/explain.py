@@ -11,11 +11,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.criteria.schema import CONFIDENCE_WORDS, CriteriaSet
+from engine.memo import Bounded, ByIdentity
 from engine.models import Request
 from engine.paths import read
 from engine.results import Finding
 from engine.scoring.model import Score
-from engine.trusted import ByIdentity
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?:\?([^}]*))?\}")
 
@@ -134,13 +134,11 @@ def rationale(treatment_name: str, requested_as: str, prediction: str, basis: st
         body = kept[2]
     else:
         body = _body(findings, likelihood)
-        if len(_BODIES) >= 4096:
-            _BODIES.clear()
-        _BODIES[key] = (score, tuple(findings), body)
+        _BODIES.put(key, (score, tuple(findings), body))
     return f"{body} {verdict(subject, prediction)}"
 
 
-_BODIES: dict[tuple[int, ...], tuple[Score | None, tuple[Finding, ...], str]] = {}
+_BODIES: Bounded[tuple[int, ...], tuple[Score | None, tuple[Finding, ...], str]] = Bounded(4096)
 
 
 def _body(findings: Sequence[Finding], likelihood: str) -> str:

@@ -22,6 +22,7 @@ from engine.errors import EngineError
 from engine.explain import citation_line, fixed_text, render, say
 from engine.facts import Observation, Scope, observer
 from engine.logic import Status, all_of, any_of, negate
+from engine.memo import Bounded
 from engine.operators import OPERATORS
 from engine.results import OUTSIDE_DATES, Finding, LeafResult
 from engine.silent import read_as
@@ -64,7 +65,7 @@ class SetPlan:
     ruled: tuple[int, ...]  # the leaves with a silent-record rule (if_silent other than "against")
     # What other readers of the set work out once per leaf (engine/flip.py: a hint's words), keyed by
     # (criterion id, leaf index, ...); filled as they ask.
-    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    memo: Bounded[tuple[Any, ...], Any] = field(default_factory=lambda: Bounded(_MEMO_SIZE), compare=False, repr=False)
 
     def criterion(self, criterion_id: str) -> tuple[Criterion, tuple[Leaf, ...]]:
         """A criterion of the set and its leaves in the tree's order."""
@@ -74,9 +75,7 @@ class SetPlan:
     def remember(self, key: tuple[Any, ...], value: Any) -> None:
         """Keep `value` in the memo, which stays bounded: past its size it is emptied and refilled
         (its entries are patterns of outcomes, few per criterion in practice)."""
-        if len(self.memo) >= _MEMO_SIZE:
-            self.memo.clear()
-        self.memo[key] = value
+        self.memo.put(key, value)
 
 
 def plan_set(cs: CriteriaSet, compiled: CompiledSet) -> SetPlan:

@@ -18,10 +18,10 @@ from typing import Any, Literal
 from engine.criteria.schema import AllOf, AnyOf, Leaf, Node, NotOf
 from engine.explain import say
 from engine.findings import SetPlan
+from engine.memo import ByIdentity
 from engine.operators import OPERATORS
 from engine.paths import REQUEST_ROOT
 from engine.results import Finding, FlipHint, FlipKind, RequestResult
-from engine.trusted import ByIdentity
 
 Target = Literal["met", "unmet"]
 # Request fields that name *what* is requested: a guideline that does not support that item is not

@@ -11,7 +11,7 @@ the same values validated, field order included.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel
 
@@ -54,28 +54,3 @@ def replaced(model: M, **changes: Any) -> M:
     _set(made, "__pydantic_extra__", None if extra is None else dict(extra))
     _set(made, "__pydantic_private__", None if private is None else dict(private))
     return made
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class ByIdentity(Generic[K, V]):
-    """What was worked out from an immutable object, kept for that very object: results shared between
-    requests (engine/findings.py) ask the same questions again. Keyed by `id`, and each entry holds its
-    object, so the id cannot be reused by another object while the entry lives; bounded (emptied when
-    full). A miss only costs the work again."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._entries: dict[int, tuple[K, V]] = {}
-        self._size = size
-
-    def get(self, obj: K) -> V | None:
-        found = self._entries.get(id(obj))
-        return found[1] if found is not None and found[0] is obj else None
-
-    def put(self, obj: K, value: V) -> V:
-        if len(self._entries) >= self._size:
-            self._entries.clear()
-        self._entries[id(obj)] = (obj, value)
-        return value
