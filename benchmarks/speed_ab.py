@@ -59,7 +59,9 @@ def _env(tree: Path) -> dict[str, str]:
     # data cache in a folder of its own, which other installations on the machine (another checkout,
     # a worktree) cannot prune between rounds: the user's cache keeps the newest few entries only.
     cache = Path(tempfile.gettempdir()) / "imrcheck-ab-cache" / hashlib.sha256(str(tree).encode()).hexdigest()[:12]
-    return {**os.environ, "PYTHONPATH": str(tree), "IMRCHECK_CACHE_DIR": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "IMRCHECK_CACHE_DIR": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # set on some machines (this one): it would make every start compile
+    return env
 
 
 def _timed(command: list[str], tree: Path, cwd: Path) -> tuple[float, float, bytes]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.models import Case, Request
-from engine.morphine import morphine_equivalent
 from engine.operators import FactKind
 
 DERIVED_ROOT = "derived"
@@ -39,6 +38,9 @@ class DerivedFact:
 
 
 def _morphine_equivalent(case: Case, request: Request, primary: str | None) -> Derivation:
+    # Imported on a first opioid criterion: most starts judge no opioid (issue 14, a fast `check`).
+    from engine.morphine import morphine_equivalent
+
     med = morphine_equivalent(case, request)
     return Derivation(med.total, (*med.evidence(), (f"{DERIVED_ROOT}.morphine_equivalent_mg_per_day", med.total)))
 

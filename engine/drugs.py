@@ -7,7 +7,7 @@ case-insensitively, the earliest in the text and the longest at that place; what
 (strengths, forms, quantities) is ignored.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` (a faster start: see engine/models.py).
 
 import functools
 import re
@@ -68,7 +68,7 @@ class DrugTable(BaseModel):
     drugs: tuple[Drug, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_generic_per_name(self) -> DrugTable:
+    def _one_generic_per_name(self) -> "DrugTable":
         owner: dict[tuple[str, ...], str] = {}
         for drug in self.drugs:
             if drug.generic in owner.values():
@@ -119,7 +119,7 @@ def load_drug_table() -> DrugTable:
 
 def generic_of(text: str | None) -> str | None:
     """The generic drug the bundled table finds in `text` (see DrugTable.generic_of)."""
-    return load_drug_table().generic_of(text)
+    return load_drug_table().generic_of(text) if text else None
 
 
 def canonical_drug(drug: str | None, named_in: str | None) -> str | None:

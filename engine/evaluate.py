@@ -88,7 +88,7 @@ class Evaluator:
         # sedation for the fluoroscopy of an ESI, whatever order they are listed in).
         for item in _primaries_first(prepared) if any(p.primary is not None for p in prepared) else prepared:
             outcomes[item.request.id] = self._judge(canonical, item, when, edition, outcomes)
-        return CaseResult(
+        return CaseResult.trusted(
             case_id=case.case_id, source=source, as_of=when, edition=edition,
             requests=tuple(outcomes[r.id] for r in canonical.requests),
         )

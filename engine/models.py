@@ -5,7 +5,8 @@ documented negative (`False`, `0`, an empty list). Criteria turn `None` into the
 `missing`; only a documented value can be `met` or `unmet`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the modules of pydantic models: with it pydantic reads
+# every field's annotation back from a string at each start, a sixth of building the case model.
 
 import datetime as dt
 import re
@@ -398,7 +399,7 @@ class Case(Fact):
                         _capped(MAX_REQUESTS, " per case (split the requests over several cases)")]
 
     @model_validator(mode="after")
-    def _request_ids_unique_and_companions_known(self) -> Case:
+    def _request_ids_unique_and_companions_known(self) -> "Case":
         # Messages name the fields (requests[2].companion_of), never the ids themselves: they are what the
         # user typed (issue 17).
         first: dict[str, int] = {}

@@ -13,7 +13,7 @@ not named, a dose or frequency not documented, a drug with no factor, a medicati
 current or stopped) makes the total unknown: a missing fact, never zero.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` (a faster start: see engine/models.py).
 
 import functools
 from collections.abc import Iterable
@@ -53,7 +53,7 @@ class DrugFactor(_Table):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _one_kind_of_factor(self) -> DrugFactor:
+    def _one_kind_of_factor(self) -> "DrugFactor":
         if self.factor is not None and self.tiers:
             raise ValueError(f"{self.drug}: give either factor or tiers, not both")
         bounds = [t.up_to_mg_per_day for t in self.tiers]
@@ -73,7 +73,7 @@ class ConversionTable(_Table):
     drugs: tuple[DrugFactor, ...]
 
     @model_validator(mode="after")
-    def _each_drug_once(self) -> ConversionTable:
+    def _each_drug_once(self) -> "ConversionTable":
         drugs = [d.drug for d in self.drugs]
         twice = sorted({d for d in drugs if drugs.count(d) > 1})
         if twice:

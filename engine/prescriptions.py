@@ -21,7 +21,6 @@ from typing import Any
 from engine.drugs import load_drug_table
 from engine.errors import CaseValidationError
 from engine.models import Medication, Request
-from engine.prescription_text import drug_fields
 
 # The fields the text may fill on a request, and on a medication record (which has no quantity).
 _REQUEST_FIELDS = ("drug", "dose_mg", "doses_per_day", "quantity", "duration_weeks")
@@ -35,6 +34,9 @@ def read_text(text: str) -> Mapping[str, Any]:
     mention = load_drug_table().find(text)
     if mention is None:
         return MappingProxyType({})
+    # Imported on a first drug named: its patterns are a visible part of a start (issue 14).
+    from engine.prescription_text import drug_fields
+
     return MappingProxyType(drug_fields(text, text[mention.start:mention.end]))
 
 

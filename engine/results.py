@@ -1,6 +1,6 @@
 """Immutable results of evaluating a case: findings carry their evidence, citation and trace."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` (a faster start: see engine/models.py).
 
 import datetime as dt
 from collections.abc import Iterable
@@ -18,7 +18,9 @@ FlipKind = Literal["document", "threshold", "not_fixable"]
 
 
 class Result(Trusted):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built by `trusted`, so most starts never validate or dump one: each model builds its validator
+    # on first use instead of at import (issue 14).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LeafResult(Result):

@@ -7,15 +7,17 @@ and read the diff before committing it.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
 import typer.main
+from typer.models import CommandInfo
 from typer.testing import CliRunner
 
-from engine.cli import app, app_for
+from engine.cli import SUBCOMMAND_MODULES, app, app_for
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "help"
 COMMANDS = [("check",), ("missing",), ("schema",), ("parse",), ("extract",), ("evaluate",), ("new",), ("serve",),
@@ -74,3 +76,18 @@ def test_a_run_builds_only_the_subcommand_it_names() -> None:
     assert set(typer.main.get_command(app_for(["check", "case.yaml"])).commands) == {"check"}  # type: ignore[attr-defined]
     assert set(typer.main.get_command(app_for(["--no-color", "criteria", "list"])).commands) == {"criteria"}  # type: ignore[attr-defined]
     assert app_for(["nope"]) is app and app_for([]) is app and app_for(["--help"]) is app
+
+
+def test_the_module_map_names_every_subcommand_of_the_whole_app_and_its_module() -> None:
+    whole = typer.main.get_command(app)
+    assert set(SUBCOMMAND_MODULES) == set(whole.commands)  # type: ignore[attr-defined]
+    for name, module in SUBCOMMAND_MODULES.items():
+        # The narrowed app of each name holds that subcommand, registered by the module the map names.
+        narrowed = app_for([name])
+        infos = [*narrowed.registered_commands, *narrowed.registered_groups]
+        assert len(infos) == 1, name
+        owner, info = importlib.import_module(f"engine.cli.{module}"), infos[0]
+        if isinstance(info, CommandInfo):
+            assert info.callback is not None and info.callback.__module__ == owner.__name__, name
+        else:
+            assert info.typer_instance is owner.app, name

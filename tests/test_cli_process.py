@@ -118,14 +118,19 @@ print(json.dumps(sorted(sys.modules)))
 
 
 # A procedure, and a drug named in free text (its prescription is read, but not by the letter extractor).
-@pytest.mark.parametrize("example", [EXAMPLE, REPO / "examples" / "carisoprodol_refill.yaml"], ids=["procedure", "drug"])
-def test_check_imports_neither_the_letter_reader_nor_the_extractor_nor_the_server(example: Path) -> None:
+# A case with no drug does not load the prescription reader or the morphine arithmetic either.
+@pytest.mark.parametrize(("example", "also_unused"), [
+    (EXAMPLE, ("engine.prescription_text", "engine.morphine")),
+    (REPO / "examples" / "carisoprodol_refill.yaml", ()),
+], ids=["procedure", "drug"])
+def test_check_imports_neither_the_letter_reader_nor_the_extractor_nor_the_server(example: Path,
+                                                                                  also_unused: tuple[str, ...]) -> None:
     done = subprocess.run([sys.executable, "-c", "import json\n" + _IMPORTED_BY_CHECK, str(example)], cwd=TESTS,
                           capture_output=True, text=True, timeout=HANG_GUARD_SECONDS, check=True)
     modules = set(json.loads(done.stdout))
     assert "engine.evaluate" in modules  # it did the work
     unused = ("engine.extract", "engine.letters", "engine.backtest", "engine.questionnaire", "engine.server",
-              "fastapi", "uvicorn", "pypdfium2", "pypdf")
+              "fastapi", "uvicorn", "pypdfium2", "pypdf", *also_unused)
     loaded = sorted(m for m in modules if m.split(".")[0] in unused or any(m == u or m.startswith(u + ".") for u in unused))
     assert loaded == []
 
@@ -135,9 +140,30 @@ def test_importing_the_cli_imports_no_engine_work() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=TESTS, capture_output=True, text=True,
                           timeout=HANG_GUARD_SECONDS, check=True)
     engine = sorted(m for m in json.loads(done.stdout) if m.split(".")[0] in ("engine", "pydantic", "yaml", "fastapi"))
-    assert engine == ["engine", "engine.cli", "engine.cli.check", "engine.cli.common", "engine.cli.criteria",
-                      "engine.cli.evaluate", "engine.cli.extract", "engine.cli.help", "engine.cli.new",
-                      "engine.cli.output", "engine.cli.parse", "engine.cli.serve", "engine.errors"]
+    assert engine == ["engine", "engine.cli", "engine.cli.common", "engine.cli.help", "engine.cli.output",
+                      "engine.errors"]
+
+
+_IMPORTED_BY_MAIN = """
+import json, sys
+from engine.cli import main
+sys.argv = ["imrcheck", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("args", "module"), [(["check", str(EXAMPLE)], "check"), (["schema"], "check"),
+                                              (["criteria", "list"], "criteria"), (["new", "--help"], "new")])
+def test_a_run_imports_the_module_of_its_subcommand_only(args: list[str], module: str) -> None:
+    done = subprocess.run([sys.executable, "-c", _IMPORTED_BY_MAIN, *args], cwd=TESTS, capture_output=True, text=True,
+                          timeout=HANG_GUARD_SECONDS, check=True)
+    modules = json.loads(done.stderr.strip().splitlines()[-1])
+    commands = {"check", "criteria", "evaluate", "extract", "new", "parse", "serve"}
+    assert sorted(m for m in modules if m.removeprefix("engine.cli.") in commands) == [f"engine.cli.{module}"]
 
 
 # ---- the set-up scripts never fall back silently from the Python they were given ---------------

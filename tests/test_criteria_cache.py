@@ -78,6 +78,24 @@ def test_the_fingerprint_follows_the_bundled_files(tmp_path: Path) -> None:
     assert cache.fingerprint(data) != before
 
 
+def test_the_fingerprint_follows_the_engine_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, code = tmp_path / "criteria", tmp_path / "engine"
+    (code / "sub" / "__pycache__").mkdir(parents=True)
+    data.mkdir()
+    module = code / "sub" / "rules.py"
+    module.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "_ENGINE", code)
+    before = cache.fingerprint(data)
+    (code / "sub" / "__pycache__" / "rules.cpython-311.pyc").write_bytes(b"bytecode")  # not code
+    (code / "notes.txt").write_text("not a module", encoding="utf-8")
+    assert cache.fingerprint(data) == before
+    module.write_text("X = 10\n", encoding="utf-8")  # another size
+    assert cache.fingerprint(data) != before
+    edited = cache.fingerprint(data)
+    os.utime(module, ns=(module.stat().st_atime_ns, module.stat().st_mtime_ns + 1_000_000_000))  # saved again
+    assert cache.fingerprint(data) != edited
+
+
 def _never(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("parsed again although cached")
 

@@ -4,14 +4,17 @@ Exit codes: 0 every request is predicted to meet its criteria (overturn); 1 at l
 predicted upheld (as `--fail-on` chooses); 2 bad input or usage (any file that could not be read, a
 report that could not be written); 3 an internal error.
 
-Every subcommand module is imported here to build the help, so each imports at its top only typer,
-the standard library and engine.errors; the engine, the letter reader, the extractor, the web server
-are imported inside the command that uses them (`tests/test_cli_startup.py` holds that boundary).
+A run imports the module of the subcommand it names; the top-level help imports them all. Each imports
+at its top only typer, the standard library and engine.errors; the engine, the letter reader, the
+extractor, the web server are imported inside the command that uses them (`tests/test_cli_process.py`
+holds that boundary).
 """
 
 from __future__ import annotations
 
 import errno
+import functools
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -19,13 +22,6 @@ from typing import Annotated, Any
 
 import typer
 
-from engine.cli import check as check_commands
-from engine.cli import criteria as criteria_commands
-from engine.cli import evaluate as evaluate_command
-from engine.cli import extract as extract_command
-from engine.cli import new as new_command
-from engine.cli import parse as parse_command
-from engine.cli import serve as serve_command
 from engine.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, fail_message
 from engine.cli.help import TidyGroup
 from engine.cli.output import STDOUT_NAME, describe_os_error, silence_stdout
@@ -39,7 +35,12 @@ _APP_SETTINGS: dict[str, Any] = {
     "pretty_exceptions_enable": False,
     "cls": TidyGroup,
 }
-app = typer.Typer(**_APP_SETTINGS)
+# The module of each subcommand (modules in the order the help lists them): a run imports the module
+# of the subcommand it names and no other (tests/test_cli_help.py holds this map to the whole app).
+SUBCOMMAND_MODULES: dict[str, str] = {
+    "check": "check", "missing": "check", "schema": "check", "parse": "parse", "extract": "extract",
+    "evaluate": "evaluate", "criteria": "criteria", "new": "new", "serve": "serve",
+}
 
 
 def _version(value: bool) -> None:
@@ -53,7 +54,6 @@ def _version(value: bool) -> None:
     raise typer.Exit(0)
 
 
-@app.callback()
 def root(
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
                                           help="Print the version and the criteria pack's version and hash")] = False,
@@ -64,13 +64,25 @@ def root(
         os.environ["NO_COLOR"] = "1"  # rich reads it for every console made after this point
 
 
-check_commands.register(app)
-parse_command.register(app)
-extract_command.register(app)
-evaluate_command.register(app)
-criteria_commands.register(app)
-new_command.register(app)
-serve_command.register(app)
+def _app_of(modules: Sequence[str]) -> typer.Typer:
+    built = typer.Typer(**_APP_SETTINGS)
+    built.callback()(root)
+    for module in modules:
+        importlib.import_module(f"engine.cli.{module}").register(built)
+    return built
+
+
+@functools.cache
+def whole_app() -> typer.Typer:
+    """Every subcommand: for the top-level help, a misspelt command, and tests."""
+    return _app_of(list(dict.fromkeys(SUBCOMMAND_MODULES.values())))
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from engine.cli import app`: the whole app, built when first asked for, not on import.
+    if name == "app":
+        return whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _command_name(info: Any) -> str:
@@ -86,17 +98,17 @@ def app_for(args: Sequence[str]) -> typer.Typer:
     """The app narrowed to the subcommand `args` name, or the whole app when they name none it knows
     (the top-level help, a misspelt command).
 
-    Typer builds the click command of every registered subcommand (parameters, help, metavars) before
-    it runs one, a visible part of a start (issue 14); the narrowed app has the same root callback and
-    group class, so what the subcommand parses, prints and refuses is the same as in the whole app."""
+    Only that subcommand's module is imported, and typer builds the click command of that subcommand
+    only (its parameters, help, metavars), a visible part of a start otherwise (issue 14); the narrowed
+    app has the same root callback and group class, so what the subcommand parses, prints and refuses
+    is the same as in the whole app."""
     wanted = _named_command(args)
-    commands = [info for info in app.registered_commands if _command_name(info) == wanted]
-    groups = [info for info in app.registered_groups if info.name == wanted]
-    if not commands and not groups:
-        return app
-    narrow = typer.Typer(**_APP_SETTINGS)
-    narrow.registered_callback = app.registered_callback
-    narrow.registered_commands, narrow.registered_groups = commands, groups
+    module = SUBCOMMAND_MODULES.get(wanted) if wanted is not None else None
+    if module is None:
+        return whole_app()
+    narrow = _app_of([module])
+    narrow.registered_commands = [info for info in narrow.registered_commands if _command_name(info) == wanted]
+    narrow.registered_groups = [info for info in narrow.registered_groups if info.name == wanted]
     return narrow
 
 

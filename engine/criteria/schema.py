@@ -5,7 +5,7 @@ A set is one guideline topic from one source and edition. Its criteria are trees
 table and a threshold, and says how to ask for the fact when the records do not document it.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` (a faster start: see engine/models.py).
 
 import datetime as dt
 import math
@@ -107,7 +107,7 @@ class Leaf(Schema):
                                       description="Why, in the guideline and in how reviewers read silent records")
 
     @model_validator(mode="after")
-    def _silent_rule_is_explained(self) -> Leaf:
+    def _silent_rule_is_explained(self) -> "Leaf":
         if self.if_silent != "against" and self.silent_reason is None:
             raise ValueError(f"if_silent: {self.if_silent} needs a silent_reason saying why (guideline and reviewers)")
         if self.if_silent == "absent" and absent_value(self) is None:
@@ -117,7 +117,7 @@ class Leaf(Schema):
         return self
 
     @model_validator(mode="after")
-    def _value_fits_operator(self) -> Leaf:
+    def _value_fits_operator(self) -> "Leaf":
         op = OPERATORS[self.op]
         v = self.value
         for number in v if isinstance(v, list) else [v]:
@@ -162,15 +162,15 @@ def _holdable(number: float) -> bool:
 
 
 class AllOf(Schema):
-    all: Annotated[tuple[Node, ...], Field(min_length=1)]
+    all: Annotated[tuple["Node", ...], Field(min_length=1)]
 
 
 class AnyOf(Schema):
-    any: Annotated[tuple[Node, ...], Field(min_length=1)]
+    any: Annotated[tuple["Node", ...], Field(min_length=1)]
 
 
 class NotOf(Schema):
-    not_: Node = Field(alias="not")
+    not_: "Node" = Field(alias="not")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
@@ -212,7 +212,7 @@ class Criterion(Schema):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _quoted_is_not_unverified(self) -> Criterion:
+    def _quoted_is_not_unverified(self) -> "Criterion":
         if self.quoted_in and self.confidence not in ("Q", "C"):
             raise ValueError("a criterion quoted in letters (quoted_in) is marked confidence Q or C")
         return self
@@ -249,7 +249,7 @@ class CriteriaSet(Schema):
     criteria: Annotated[tuple[Criterion, ...], Field(min_length=1, max_length=MAX_CRITERIA_PER_SET)]
 
     @model_validator(mode="after")
-    def _consistent(self) -> CriteriaSet:
+    def _consistent(self) -> "CriteriaSet":
         if self.effective_to is not None and self.effective_to <= self.effective_from:
             raise ValueError("effective_to must be after effective_from")
         if self.source in PAGED_SOURCES and not self.citation.pages:

@@ -10,7 +10,7 @@ fitted by `engine.scoring.fit`; the threshold that turns the probability into a 
 compared by the decision ruleset (rules/decision.py).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` (a faster start: see engine/models.py).
 
 import functools
 import math
@@ -28,7 +28,9 @@ STATUSES: tuple[Status, ...] = ("met", "unmet", "missing")
 
 
 class _Frozen(Trusted):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The model comes from the installation's cache (load_bundled_table) and its results are built
+    # by `trusted`: validators are built on a first parse or dump only.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class StatusPoints(_Frozen):
@@ -73,7 +75,7 @@ class ScoringModel(_Frozen):
         """The threshold as log-odds, the scale the points add up on."""
         return math.log(self.threshold / (1 - self.threshold))
 
-    def score(self, category: str, findings: Iterable[tuple[str, Status]], *, has_criteria: bool) -> Score:
+    def score(self, category: str, findings: Iterable[tuple[str, Status]], *, has_criteria: bool) -> "Score":
         """The points of one request: `findings` are ("<set>/<criterion>", status as read)."""
         base = self.categories.get(category, self.categories[DEFAULT_CATEGORY])
         parts: list[Contribution] = []
@@ -97,7 +99,7 @@ class ScoringModel(_Frozen):
 
 
 @functools.lru_cache(maxsize=4096)  # criteria × statuses: shared between requests (results are immutable)
-def _contribution(name: str, status: Status, points: float) -> Contribution:
+def _contribution(name: str, status: Status, points: float) -> "Contribution":
     return Contribution.trusted(name=f"{name}: {status}", points=points)
 
 
