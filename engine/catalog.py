@@ -102,26 +102,8 @@ class TreatmentCatalog:
     # compiling them is most of loading the catalog, and `check` on cases naming treatments by id
     # never matches a text (issue 14: a fast start).
     @functools.cached_property
-    def _not_names(self) -> re.Pattern[str]:
-        return _alternation(self._blanked)
-
-    @functools.cached_property
-    def _not_names_scanner(self) -> NameScanner:
-        return NameScanner(self._blanked)
-
-    def _blank_not_names(self, normalized: str) -> str:
-        """`normalized` with every phrase that names no treatment ("RFA form") blanked, its length kept;
-        a short text is scanned without compiling the phrases' pattern, like `_find`."""
-        if not self._blanked:
-            return normalized
-        if len(normalized) > _SCAN_UP_TO:
-            return self._not_names.sub(lambda found: " " * len(found.group(0)), normalized)
-        scanner, parts, pos = self._not_names_scanner, [], 0
-        while (found := scanner.search(normalized, pos)) is not None:
-            start, end, _ = found
-            parts += (normalized[pos:start], " " * (end - start))
-            pos = end
-        return "".join((*parts, normalized[pos:])) if parts else normalized
+    def _not_names(self) -> re.Pattern[str] | None:
+        return _alternation(self._blanked) if self._blanked else None
 
     @functools.cached_property
     def _pattern(self) -> re.Pattern[str]:
@@ -183,7 +165,9 @@ class TreatmentCatalog:
         """The treatment named earliest in `text` (the longest name at that place); a drug named with a
         product form some treatment declares (cream, gel) is that treatment. A name that only guides
         another ("ultrasound-guided", "fluoroscopically guided") gives way to a treatment named after it."""
-        normalized = self._blank_not_names(normalize_name(text))
+        normalized = normalize_name(text)
+        if self._not_names is not None:
+            normalized = self._not_names.sub(lambda found: " " * len(found.group(0)), normalized)
         found = self._find(normalized)
         if found is None:
             return None

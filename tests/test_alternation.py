@@ -162,28 +162,3 @@ def test_the_name_scanner_starts_at_pos_and_keeps_the_boundaries() -> None:
     assert scanner.search("xab ab c") == (4, 8, "ab c")
     assert scanner.search("abb") is None
     assert scanner.search("a/b") == (2, 3, "b")
-
-
-def test_the_catalog_blanks_phrases_that_name_nothing_in_short_texts_as_its_pattern_does() -> None:
-    """'RFA form' and the like are blanked before a title is matched: the scan a short text uses blanks
-    exactly what the compiled pattern of a long text would, every phrase alone and run together."""
-    import random
-
-    from engine.catalog import normalize_name
-
-    catalog = load_catalog()
-    phrases = sorted(catalog._blanked)
-    assert phrases  # the bundled catalog declares some
-    chance = random.Random(15)
-    texts = list(phrases)
-    for _ in range(2000):
-        parts = [chance.choice(phrases) if chance.random() < 0.5 else chance.choice(["rfa", "x", "form", "epidural", "of"])
-                 for _ in range(chance.randint(1, 5))]
-        texts.append("".join(p + chance.choice([" ", "", "/", "-"]) for p in parts))
-    blanked = 0
-    for text in texts:
-        normalized = normalize_name(text)
-        expected = catalog._not_names.sub(lambda found: " " * len(found.group(0)), normalized)
-        assert catalog._blank_not_names(normalized) == expected, normalized
-        blanked += expected != normalized
-    assert blanked > len(texts) // 3  # the texts did hold phrases to blank
