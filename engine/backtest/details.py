@@ -13,6 +13,7 @@ from typing import IO
 
 from pydantic import ValidationError
 
+from engine.backtest.inputs import input_key
 from engine.backtest.outcomes import UnitResult
 from engine.errors import InputError
 
@@ -25,6 +26,8 @@ class DetailsWriter:
             raise InputError(f"cannot be written: {exc.strerror or type(exc).__name__}", source=path) from None
 
     def write(self, unit: UnitResult) -> None:
+        if unit.input_key is None:
+            unit = unit.model_copy(update={"input_key": input_key(unit.input)})
         self._handle.write(unit.model_dump_json() + "\n")
         self._handle.flush()
 

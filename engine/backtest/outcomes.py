@@ -55,6 +55,10 @@ class UnitResult(_Frozen):
     """Everything one input gave: its compared items and its skips (a wholly unreadable input has no items)."""
 
     input: str
+    # The input with its file resolved (engine.backtest.inputs.input_key), as --details records it: what
+    # --resume matches, so a run resumed from another folder, the paths written relative to it, still
+    # skips what is done. None in lines written before it was recorded (their `input` is resolved instead).
+    input_key: str | None = None
     items: tuple[ItemRow, ...] = ()
     skipped: tuple[Skip, ...] = ()
     # What a reader must know about the input as a whole: the date it was judged by when that is not the

@@ -30,7 +30,7 @@ def run_backtest(paths: Iterable[Path], settings: Settings, *, workers: int = 1,
     done: set[str] = set()
     if details is not None and resume:
         for unit in replay(details):
-            done.add(input_key(unit.input))
+            done.add(unit.input_key or input_key(unit.input))
             take(unit)
     writer = DetailsWriter(details, append=resume) if details is not None else None
     jobs = _once(iter_jobs(paths), done)

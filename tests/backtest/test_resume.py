@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from cli_support import run_cli
 from engine.backtest.synthetic import write_corpus
@@ -75,3 +78,34 @@ def test_csv_of_a_resumed_run_has_the_rows_of_the_whole_run(tmp_path: Path, shar
             expect=0)
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + report["items"]
+
+
+def test_a_run_resumed_from_another_folder_counts_each_letter_once(tmp_path: Path, evaluate_json: Callable[..., Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The paths are written relative to the folder each run starts in: the details lines record each
+    # input resolved, so the second run knows the first one's letters whatever they were called there.
+    work = tmp_path / "work"
+    write_corpus(work / "corpus", 40, seed=5, bad_share=0.1, shard=20)
+    details = tmp_path / "d.jsonl"
+    monkeypatch.chdir(work)
+    expected = evaluate_json("corpus", "--details", str(details))
+    lines = details.read_text(encoding="utf-8").splitlines(keepends=True)
+    details.write_text("".join(lines[:15]), encoding="utf-8")  # as if interrupted after 15 inputs
+
+    monkeypatch.chdir(tmp_path)
+    resumed = evaluate_json("work/corpus", "--details", str(details), "--resume")
+    assert (resumed["letters"], resumed["items"], resumed["metrics"]) == (expected["letters"], expected["items"],
+                                                                         expected["metrics"])
+    keys = [json.loads(line)["input_key"] for line in details.read_text(encoding="utf-8").splitlines()]
+    assert len(keys) == len(set(keys)) == len(lines)
+
+
+def test_a_details_line_written_before_input_keys_is_matched_by_its_path(tmp_path: Path, shared_letters: Path,
+                                                                        evaluate_json: Callable[..., Any]) -> None:
+    details = tmp_path / "d.jsonl"
+    first = evaluate_json(str(shared_letters), "--details", str(details))
+    old_style = [{k: v for k, v in json.loads(line).items() if k != "input_key"}
+                 for line in details.read_text(encoding="utf-8").splitlines()]
+    details.write_text("".join(json.dumps(line) + "\n" for line in old_style), encoding="utf-8")
+    assert evaluate_json(str(shared_letters), "--details", str(details), "--resume") == first
+    assert len(details.read_text(encoding="utf-8").splitlines()) == len(old_style)
