@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/speed_ab.py --before main                 # all five, 3 rounds
     .venv/bin/python benchmarks/speed_ab.py --before HEAD~4 --only startup workers --rounds 5
+    .venv/bin/python benchmarks/speed_ab.py --before main --only startup --rounds 1 --instructions
 
 The tree at `--before` (any git ref) is exported to a scratch folder; every measurement then runs
 as a fresh process from each tree's sources (PYTHONPATH), the two sides alternating round by round,
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from compare_outputs import export
+from startup_benchmark import instructions
 
 from engine.backtest.synthetic import generate, write_corpus
 
@@ -116,6 +118,24 @@ def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Pa
     return figures
 
 
+def _print_instructions(sides: dict[str, Path], scratch: Path) -> None:
+    """The start-up figures counted in instructions (startup_benchmark.py --instructions), each side once."""
+    if shutil.which("valgrind") is None:
+        print("instructions: not counted, valgrind is not installed (Debian: apt-get install valgrind)")
+        return
+    commands = {"bare": [sys.executable, "-c", "import pydantic, yaml"],
+                "floor": [sys.executable, str(ROOT / "benchmarks" / "startup_floor.py"), "check", str(EXAMPLE)],
+                "check": [sys.executable, "-c", LAUNCH, "check", str(EXAMPLE)]}
+    counted = {label: {name: instructions(command, _env(tree), scratch) for name, command in commands.items()}
+               for label, tree in sides.items()}
+    print(f"{'start-up, instructions (one run)':44} {'before':>10} {'after':>10} {'gain':>7}")
+    figures = {label: {"check M instructions": c["check"] / 1e6, "check / bare, instructions": c["check"] / c["bare"],
+                       "check / floor, instructions": c["check"] / c["floor"]} for label, c in counted.items()}
+    for name, before in figures["before"].items():
+        after = figures["after"][name]
+        print(f"{name:44} {before:10.3f} {after:10.3f} {before / after:6.2f}x")
+
+
 _HIGHER_IS_BETTER = ("letters/s", "letters/CPU s", "2 workers / 1")
 
 
@@ -127,6 +147,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=list(MEASURES))
     parser.add_argument("--corpus", type=int, default=3000, help="generated files for the workers measure")
     parser.add_argument("--json", type=Path, help="also write every round's figures here")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the start-up's instructions with valgrind, once a side: a figure the load of "
+                             "the machine does not move (about a minute a side)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="imrcheck-ab-"))
     try:
@@ -161,6 +184,8 @@ def main() -> None:
             better = any(k in name for k in _HIGHER_IS_BETTER)
             gain = after / before if better else before / after
             print(f"{name:44} {before:10.3f} {after:10.3f} {gain:6.2f}x")
+        if args.instructions:
+            _print_instructions(sides, scratch)
         if args.json:
             args.json.write_text(json.dumps(rounds, indent=2) + "\n", encoding="utf-8")
     finally:

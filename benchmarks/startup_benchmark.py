@@ -28,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,11 +47,12 @@ def cpu_seconds(command: list[str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def instructions(command: list[str]) -> int:
-    """Instructions one run of `command` executes, counted by callgrind."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+def instructions(command: list[str], env: Mapping[str, str] | None = None, cwd: Path = ROOT) -> int:
+    """Instructions one run of `command` executes, counted by callgrind (bytecode written and read, as
+    an installed command does)."""
+    environment = {k: v for k, v in (os.environ if env is None else env).items() if k != "PYTHONDONTWRITEBYTECODE"}
     done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-                          capture_output=True, text=True, check=False, cwd=ROOT, env=env)
+                          capture_output=True, text=True, check=False, cwd=cwd, env=environment)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
         raise SystemExit(f"valgrind printed no count for {' '.join(command[:3])}...: {done.stderr[-500:]}")
