@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from compare_outputs import export
-from startup_benchmark import instructions
+from startup_benchmark import BARE, EXAMPLE, FLOOR, instructions
 
 from engine.backtest.synthetic import generate, write_corpus
 
@@ -50,7 +50,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PDF_FOLDER = SHARED / "imr_archive" / "pdf"
 TEXT_FOLDERS = (SHARED / "letters", SHARED / "real_decisions" / "letters" / "blind")
-EXAMPLE = ROOT / "examples" / "xray_without_red_flag.yaml"
 LAUNCH = "import sys; from engine.cli import main; sys.argv[0] = 'imrcheck'; main()"
 MEASURES = ("pipeline", "pdf", "engine", "startup", "workers")
 
@@ -102,9 +101,8 @@ def one_round(tree: Path, only: set[str], scratch: Path, corpus: Path, texts: Pa
     if "engine" in only:
         figures["engine / raw durable"] = _probe("engine", TEXT_FOLDERS[1], tree, scratch)["engine_over_raw"]
     if "startup" in only:
-        _, bare, _ = _timed([sys.executable, "-c", "import pydantic, yaml"], tree, scratch)
-        _, floor, _ = _timed([sys.executable, str(ROOT / "benchmarks" / "startup_floor.py"), "check", str(EXAMPLE)],
-                             tree, scratch)
+        _, bare, _ = _timed(BARE, tree, scratch)
+        _, floor, _ = _timed(FLOOR, tree, scratch)
         _, check = _cli(["check", str(EXAMPLE)], tree, scratch)
         figures["check CPU s"], figures["check / bare"], figures["check / floor"] = check, check / bare, check / floor
     if "workers" in only:
@@ -123,9 +121,7 @@ def _print_instructions(sides: dict[str, Path], scratch: Path) -> None:
     if shutil.which("valgrind") is None:
         print("instructions: not counted, valgrind is not installed (Debian: apt-get install valgrind)")
         return
-    commands = {"bare": [sys.executable, "-c", "import pydantic, yaml"],
-                "floor": [sys.executable, str(ROOT / "benchmarks" / "startup_floor.py"), "check", str(EXAMPLE)],
-                "check": [sys.executable, "-c", LAUNCH, "check", str(EXAMPLE)]}
+    commands = {"bare": BARE, "floor": FLOOR, "check": [sys.executable, "-c", LAUNCH, "check", str(EXAMPLE)]}
     counted = {label: {name: instructions(command, _env(tree), scratch) for name, command in commands.items()}
                for label, tree in sides.items()}
     print(f"{'start-up, instructions (one run)':44} {'before':>10} {'after':>10} {'gain':>7}")
